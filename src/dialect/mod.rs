@@ -1,0 +1,329 @@
+//! The tunable table: every setting vsftpd knows, with its type, compiled-in default and octal flag, per
+//! dialect (`upstream-3.0.5`, `debian-3.0.3`, `rhel-3.0.5`), plus the parsing differences between the
+//! dialects' binaries.
+//!
+//! The table is generated from `src/dialect/tunables.tsv` (the project's reference data) by
+//! `scripts/gen_tunables.py`; a unit test fails when the two disagree. This module knows nothing else in
+//! the crate.
+
+mod table;
+
+pub use table::{TUNABLES, Tunable};
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A vsftpd build whose reading of the config file vsconf models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Dialect {
+    /// Pristine vsftpd 3.0.5.
+    #[default]
+    Upstream305,
+    /// Debian 12's vsftpd 3.0.3 package (3.0.3-13+b2).
+    Debian303,
+    /// vsftpd 3.0.5 with Fedora's patch set, as shipped by RHEL and Fedora.
+    Rhel305,
+}
+
+/// How string values are post-processed after the `=` split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringTrim {
+    /// Kept byte for byte (upstream): `ftpd_banner=  hi  ` is `  hi  `.
+    Keep,
+    /// Leading and trailing whitespace trimmed; a value made only of whitespace crashes vsftpd with
+    /// SIGSEGV (debian-3.0.3 binary, parsing.md §2).
+    TrimCrashOnBlank,
+    /// Trimmed; a value made only of whitespace leaves the setting unset (rhel-3.0.5 build).
+    TrimBlankIsUnset,
+}
+
+/// Whether this vsftpd build was compiled with TCP wrappers support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpWrappersSupport {
+    /// `tcp_wrappers=YES` works.
+    Compiled,
+    /// `tcp_wrappers=YES` refuses every session (or the start in inetd mode).
+    Missing,
+}
+
+/// The file descriptor that receives `500 OOPS` messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OopsDestination {
+    /// Standard input (upstream, Debian): lost under systemd.
+    Stdin,
+    /// Standard output (RHEL/Fedora patch): reaches the journal.
+    Stdout,
+}
+
+impl Dialect {
+    /// All dialects, in table column order.
+    pub const ALL: [Dialect; 3] = [Dialect::Upstream305, Dialect::Debian303, Dialect::Rhel305];
+
+    /// The identifier used on the command line, in `vsconf.toml` and in output.
+    pub fn id(self) -> &'static str {
+        match self {
+            Dialect::Upstream305 => "upstream-3.0.5",
+            Dialect::Debian303 => "debian-3.0.3",
+            Dialect::Rhel305 => "rhel-3.0.5",
+        }
+    }
+
+    fn column(self) -> usize {
+        match self {
+            Dialect::Upstream305 => 0,
+            Dialect::Debian303 => 1,
+            Dialect::Rhel305 => 2,
+        }
+    }
+
+    /// How this build treats string values.
+    pub fn string_trim(self) -> StringTrim {
+        match self {
+            Dialect::Upstream305 => StringTrim::Keep,
+            Dialect::Debian303 => StringTrim::TrimCrashOnBlank,
+            Dialect::Rhel305 => StringTrim::TrimBlankIsUnset,
+        }
+    }
+
+    /// Whether this build supports `tcp_wrappers=YES`.
+    pub fn tcp_wrappers(self) -> TcpWrappersSupport {
+        match self {
+            Dialect::Debian303 => TcpWrappersSupport::Compiled,
+            Dialect::Upstream305 | Dialect::Rhel305 => TcpWrappersSupport::Missing,
+        }
+    }
+
+    /// Where this build writes `500 OOPS` messages.
+    pub fn oops_destination(self) -> OopsDestination {
+        match self {
+            Dialect::Rhel305 => OopsDestination::Stdout,
+            Dialect::Upstream305 | Dialect::Debian303 => OopsDestination::Stdin,
+        }
+    }
+
+    /// The config file vsftpd reads when started without an argument.
+    pub fn default_config_path(self) -> &'static str {
+        match self {
+            Dialect::Rhel305 => "/etc/vsftpd/vsftpd.conf",
+            Dialect::Upstream305 | Dialect::Debian303 => "/etc/vsftpd.conf",
+        }
+    }
+
+    /// Looks a tunable up by its exact (case-sensitive) name, as this dialect's parser does.
+    pub fn lookup(self, name: &[u8]) -> Option<&'static TunableSpec> {
+        TUNABLES
+            .iter()
+            .find(|spec| spec.name.as_bytes() == name && spec.known_in(self))
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// An identifier that names no modelled dialect.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown dialect `{0}`: expected upstream-3.0.5, debian-3.0.3 or rhel-3.0.5")]
+pub struct UnknownDialect(pub String);
+
+impl FromStr for Dialect {
+    type Err = UnknownDialect;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Dialect::ALL
+            .into_iter()
+            .find(|d| d.id() == s)
+            .ok_or_else(|| UnknownDialect(s.to_owned()))
+    }
+}
+
+/// The value type of a tunable, which decides how vsftpd converts its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// `YES`/`TRUE`/`1` or `NO`/`FALSE`/`0`, case-insensitive, never trimmed.
+    Bool,
+    /// An unsigned integer converted without error (see `model::value`).
+    Uint,
+    /// A byte string; unset when the value is empty.
+    Str,
+}
+
+impl Kind {
+    /// The word used in tables and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Bool => "bool",
+            Kind::Uint => "uint",
+            Kind::Str => "string",
+        }
+    }
+}
+
+/// A compiled-in default value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Default {
+    /// A boolean default.
+    Bool(bool),
+    /// A numeric default.
+    Uint(u32),
+    /// A string default; `None` means unset.
+    Str(Option<&'static str>),
+}
+
+/// One row of the tunable table.
+#[derive(Debug)]
+pub struct TunableSpec {
+    /// The enum identity.
+    pub tunable: Tunable,
+    /// The exact name vsftpd accepts.
+    pub name: &'static str,
+    /// The value type.
+    pub kind: Kind,
+    /// Whether the value is a mode or umask meant to be written in octal.
+    pub octal: bool,
+    /// The compiled-in default per dialect (`None`: the dialect does not know the name).
+    pub defaults: [Option<Default>; 3],
+    /// One line saying what it does.
+    pub meaning: &'static str,
+}
+
+impl TunableSpec {
+    /// Whether the dialect's parser accepts this name.
+    pub fn known_in(&self, dialect: Dialect) -> bool {
+        self.default_in(dialect).is_some()
+    }
+
+    /// The compiled-in default in the dialect, or `None` when the dialect does not know the name.
+    pub fn default_in(&self, dialect: Dialect) -> Option<Default> {
+        self.defaults.get(dialect.column()).copied().flatten()
+    }
+
+    /// The dialects that know this name.
+    pub fn dialects(&self) -> impl Iterator<Item = Dialect> + '_ {
+        Dialect::ALL.into_iter().filter(|d| self.known_in(*d))
+    }
+}
+
+impl Tunable {
+    /// The table row of this tunable.
+    pub fn spec(self) -> &'static TunableSpec {
+        // The generated table is in enum order; the unit test `table_is_in_enum_order` proves it.
+        &TUNABLES[self as usize]
+    }
+
+    /// The exact name.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// Looks up a tunable by exact name in any dialect.
+    pub fn from_name(name: &str) -> Option<Tunable> {
+        TUNABLES.iter().find(|s| s.name == name).map(|s| s.tunable)
+    }
+}
+
+/// Names that vsftpd accepts, ranked by closeness to `name` for a did-you-mean: exact case-folded match
+/// first, then small edit distance. Returns at most three names known to `dialect`.
+pub fn suggest(name: &[u8], dialect: Dialect) -> Vec<&'static str> {
+    let wanted: Vec<u8> = name.iter().map(u8::to_ascii_lowercase).collect();
+    let wanted = trim_ascii(&wanted);
+    let mut scored: Vec<(usize, &'static str)> = TUNABLES
+        .iter()
+        .filter(|s| s.known_in(dialect))
+        .filter_map(|s| {
+            let distance = edit_distance(wanted, s.name.as_bytes());
+            let limit = (s.name.len() / 4).clamp(1, 3);
+            (distance <= limit).then_some((distance, s.name))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    bytes.get(start..end).unwrap_or_default()
+}
+
+/// Levenshtein distance over bytes, bounded in memory by the shorter input.
+pub fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    if a.len() > 256 || b.len() > 256 {
+        return usize::MAX;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_in_enum_order() {
+        for (i, spec) in TUNABLES.iter().enumerate() {
+            assert_eq!(spec.tunable as usize, i, "{}", spec.name);
+        }
+    }
+
+    #[test]
+    fn table_matches_tsv() {
+        let tsv = include_str!("tunables.tsv");
+        let rows: Vec<&str> = tsv.lines().skip(1).filter(|l| !l.is_empty()).collect();
+        assert_eq!(rows.len(), TUNABLES.len(), "rerun python3 scripts/gen_tunables.py");
+        for (row, spec) in rows.iter().zip(TUNABLES.iter()) {
+            let cols: Vec<&str> = row.split('\t').collect();
+            assert_eq!(cols[0], spec.name, "rerun python3 scripts/gen_tunables.py");
+            assert_eq!(cols[1], spec.kind.as_str());
+            assert_eq!(cols[5] == "yes", spec.octal, "{}", spec.name);
+            for (d, col) in Dialect::ALL.iter().zip(&cols[2..5]) {
+                assert_eq!(*col != "-", spec.known_in(*d), "{} in {d}", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_is_case_sensitive_and_dialect_aware() {
+        assert!(Dialect::Upstream305.lookup(b"listen").is_some());
+        assert!(Dialect::Upstream305.lookup(b"Listen").is_none());
+        assert!(Dialect::Upstream305.lookup(b"reverse_lookup_enable").is_none());
+        assert!(Dialect::Rhel305.lookup(b"reverse_lookup_enable").is_some());
+        assert!(Dialect::Debian303.lookup(b"ssl_tlsv12").is_none());
+    }
+
+    #[test]
+    fn debian_defaults_differ_where_the_binary_does() {
+        let listen = Tunable::Listen.spec();
+        assert_eq!(listen.default_in(Dialect::Debian303), Some(Default::Bool(false)));
+        assert_eq!(listen.default_in(Dialect::Upstream305), Some(Default::Bool(true)));
+        assert_eq!(Tunable::AnonUmask.spec().default_in(Dialect::Debian303), Some(Default::Uint(0o77)));
+        assert_eq!(Tunable::PasvMinPort.spec().default_in(Dialect::Rhel305), Some(Default::Uint(5001)));
+    }
+
+    #[test]
+    fn suggestions_fold_case_and_fix_typos() {
+        assert_eq!(suggest(b"Port_enable", Dialect::Upstream305).first(), Some(&"port_enable"));
+        assert_eq!(suggest(b"Ftp_date_port", Dialect::Upstream305).first(), Some(&"ftp_data_port"));
+        assert_eq!(suggest(b"PASV_min_port", Dialect::Upstream305).first(), Some(&"pasv_min_port"));
+        assert!(suggest(b"completely_unrelated_thing", Dialect::Upstream305).is_empty());
+    }
+
+    #[test]
+    fn dialect_ids_round_trip() {
+        for d in Dialect::ALL {
+            assert_eq!(d.id().parse::<Dialect>(), Ok(d));
+        }
+        assert!("debian".parse::<Dialect>().is_err());
+    }
+}

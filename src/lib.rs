@@ -1,0 +1,10 @@
+//! vsconf: the vsftpd configuration manager and linter.
+//!
+//! Data flows one way: bytes → [`syntax::Cst`] → [`model::EffectiveConfig`] → startup verdict,
+//! diagnostics, firewall plan, edits, server.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
+
+pub mod dialect;
+pub mod syntax;

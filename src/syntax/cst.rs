@@ -1,0 +1,110 @@
+//! The lossless syntax tree: the config buffer plus one `Line` per `\n`-terminated line, each made of
+//! byte spans. Every byte of the input belongs to exactly one line, so printing the lines in order
+//! gives back the input byte for byte.
+
+use super::span::Span;
+
+/// A parsed config file: its bytes and its lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cst {
+    pub(super) text: Vec<u8>,
+    pub(super) lines: Vec<Line>,
+}
+
+impl Cst {
+    /// The bytes the tree was parsed from.
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+
+    /// The lines, in file order.
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// The bytes a span covers.
+    pub fn slice(&self, span: Span) -> &[u8] {
+        span.slice(&self.text)
+    }
+
+    /// Prints the tree: the concatenation of every line's bytes, equal to the input.
+    pub fn print(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len());
+        for line in &self.lines {
+            out.extend_from_slice(self.slice(line.span));
+        }
+        out
+    }
+
+    /// The settings, in file order, with the line each belongs to.
+    pub fn settings(&self) -> impl Iterator<Item = (&Line, &Setting)> {
+        self.lines.iter().filter_map(|line| match &line.kind {
+            LineKind::Setting(setting) => Some((line, setting)),
+            _ => None,
+        })
+    }
+
+    /// Whether the buffer starts with a UTF-8 byte order mark (which vsftpd reads as part of the first
+    /// name).
+    pub fn has_bom(&self) -> bool {
+        self.text.starts_with(b"\xEF\xBB\xBF")
+    }
+}
+
+/// One line: everything up to and including its `\n` (the last line may lack one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The whole line, newline included.
+    pub span: Span,
+    /// The line without its `\n` (a `\r` before it stays here: vsftpd keeps it).
+    pub content: Span,
+    /// The `\n`, when present.
+    pub newline: Option<Span>,
+    /// What vsftpd makes of the line's shape.
+    pub kind: LineKind,
+}
+
+impl Line {
+    /// Whether the content ends with `\r` (a CRLF line ending).
+    pub fn ends_with_carriage_return(&self, text: &[u8]) -> bool {
+        self.content.slice(text).last() == Some(&b'\r')
+    }
+}
+
+/// The shape of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKind {
+    /// Empty or only whitespace: skipped by vsftpd.
+    Blank,
+    /// `#` in the first column: skipped by vsftpd.
+    Comment,
+    /// Anything else: vsftpd reads it as `name=value`.
+    Setting(Setting),
+}
+
+/// The parts of a setting line, as vsftpd splits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// Leading whitespace (skipped by vsftpd), possibly empty.
+    pub indent: Span,
+    /// Everything up to the first `=` or NUL, spaces included: vsftpd does not trim names.
+    pub name: Span,
+    /// The first `=`, if any.
+    pub equals: Option<Span>,
+    /// Everything after the first `=` up to a NUL or the end of the line, `\r` included.
+    pub value: Option<Span>,
+    /// A NUL byte and everything after it: invisible to vsftpd.
+    pub nul_tail: Option<Span>,
+}
+
+impl Setting {
+    /// The value without a final `\r`, i.e. what an editor shows between `=` and the line ending.
+    pub fn value_without_carriage_return(&self, text: &[u8]) -> Option<Span> {
+        let value = self.value?;
+        if self.nul_tail.is_none() && value.slice(text).last() == Some(&b'\r') {
+            Some(Span::new(value.start, value.end - 1))
+        } else {
+            Some(value)
+        }
+    }
+}

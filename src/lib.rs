@@ -7,4 +7,5 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod dialect;
+pub mod model;
 pub mod syntax;

@@ -1,0 +1,12 @@
+//! `Cst` + `Dialect` → `EffectiveConfig`: the effective value and origin of every setting, the way
+//! vsftpd will see it at run time.
+//!
+//! Read-only, and ignorant of its readers: no rule, output format, firewall or socket type appears here.
+
+mod effective;
+mod origin;
+pub mod value;
+
+pub use effective::{EffectiveConfig, Effective, Outcome, READ_LIMIT_BYTES, Reading, Truncation, default_value};
+pub use origin::Origin;
+pub use value::Value;

@@ -8,4 +8,8 @@
 
 pub mod dialect;
 pub mod model;
+pub mod startup;
+pub mod diagnostic;
+pub mod rules;
+pub mod settings;
 pub mod syntax;

@@ -1,0 +1,74 @@
+//! Command-line interface: one file per subcommand. Binary only; may use every library module.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod input;
+mod show;
+
+/// vsconf: the vsftpd configuration manager and linter.
+#[derive(Debug, Parser)]
+#[command(name = "vsconf", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the effective value and origin of every setting.
+    Show(show::Args),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> miette::Result<ExitCode> {
+    match cli.command {
+        Command::Show(args) => show::run(&args),
+    }
+}
+
+/// `--config` / `--no-config`, shared by commands that honour `vsconf.toml`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SettingsArg {
+    /// Read vsconf settings from this file instead of discovering vsconf.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<std::path::PathBuf>,
+    /// Ignore any vsconf.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl SettingsArg {
+    /// Loads the settings this command line asks for.
+    pub fn load(&self) -> miette::Result<vsconf::settings::Settings> {
+        if self.no_config {
+            return Ok(vsconf::settings::Settings::default());
+        }
+        let path = match &self.config {
+            Some(p) => Some(p.clone()),
+            None => std::env::current_dir().ok().and_then(|d| vsconf::settings::discover(&d)),
+        };
+        match path {
+            Some(p) => Ok(vsconf::settings::load(&p)?),
+            None => Ok(vsconf::settings::Settings::default()),
+        }
+    }
+}
+
+/// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml,
+/// else upstream-3.0.5.
+pub fn settings_dialect(arg: &input::DialectArg, _file: &std::path::Path) -> vsconf::dialect::Dialect {
+    arg.dialect.unwrap_or_else(|| SettingsArg::default().load().ok().and_then(|s| s.dialect).unwrap_or_default())
+}
+
+/// Writes to standard output; a closed pipe (`vsconf … | head`) ends quietly.
+pub fn write_stdout(bytes: &[u8]) -> miette::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(miette::miette!("cannot write to standard output: {e}")),
+    }
+}

@@ -1,0 +1,122 @@
+//! `vsconf show CONF`: the effective value and origin of every setting, as a table or JSON.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use vsconf::dialect::Kind;
+use vsconf::model::{EffectiveConfig, Origin};
+use vsconf::syntax::{LineIndex, parse};
+
+use super::input::{DialectArg, load};
+
+/// Arguments of `vsconf show`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The vsftpd config file (`-` for standard input).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub dialect: DialectArg,
+    /// Only settings whose effective value differs from the dialect's default.
+    #[arg(long)]
+    pub changed: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Output formats of `vsconf show`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// An aligned table for people.
+    Table,
+    /// `{"version":1,"path":…,"dialect":…,"settings":[…]}`.
+    Json,
+}
+
+#[derive(Serialize)]
+struct Row {
+    name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    value: serde_json::Value,
+    display: String,
+    default: bool,
+    origin: String,
+    line: Option<u32>,
+    overridden_lines: Vec<u32>,
+}
+
+/// Runs `vsconf show`.
+pub fn run(args: &Args) -> miette::Result<ExitCode> {
+    let loaded = load(&args.file)?;
+    let cst = parse(&loaded.bytes).cst;
+    let dialect = super::settings_dialect(&args.dialect, &args.file);
+    let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
+    let index = LineIndex::new(cst.text());
+    let line_of = |s: vsconf::syntax::Span| index.line_column(s.start).line.0;
+    let rows: Vec<Row> = config
+        .iter()
+        .filter(|(spec, _)| !args.changed || config.differs_from_default(spec.tunable))
+        .map(|(spec, e)| {
+            let (origin, line, overridden_lines) = match &e.origin {
+                Origin::Default => (format!("default ({dialect})"), None, Vec::new()),
+                Origin::File { line, overridden, .. } => {
+                    let n = line_of(*line);
+                    let o: Vec<u32> = overridden.iter().map(|s| line_of(*s)).collect();
+                    (format!("{}:{n}", loaded.path), Some(n), o)
+                }
+            };
+            let value = match &e.value {
+                vsconf::model::Value::Bool(b) => serde_json::Value::Bool(*b),
+                vsconf::model::Value::Uint(n) => serde_json::Value::from(*n),
+                vsconf::model::Value::Str(None) => serde_json::Value::Null,
+                vsconf::model::Value::Str(Some(s)) => match std::str::from_utf8(s) {
+                    Ok(t) => serde_json::Value::from(t),
+                    Err(_) => {
+                        use base64::Engine;
+                        serde_json::json!({ "bytes": base64::engine::general_purpose::STANDARD.encode(s) })
+                    }
+                },
+            };
+            Row {
+                name: spec.name,
+                kind: spec.kind.as_str(),
+                value,
+                display: e.value.display(spec.octal && spec.kind == Kind::Uint),
+                default: matches!(e.origin, Origin::Default),
+                origin,
+                line,
+                overridden_lines,
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    match args.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "version": 1,
+                "path": loaded.path,
+                "dialect": dialect.id(),
+                "settings": rows,
+            });
+            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            out.push('\n');
+        }
+        Format::Table => {
+            let name_w = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(7);
+            let value_w = rows.iter().map(|r| r.display.chars().count()).max().unwrap_or(5).clamp(5, 40);
+            out.push_str(&format!("{:name_w$}  {:value_w$}  ORIGIN\n", "SETTING", "VALUE"));
+            for r in &rows {
+                let mut origin = r.origin.clone();
+                if !r.overridden_lines.is_empty() {
+                    let lines: Vec<String> = r.overridden_lines.iter().map(u32::to_string).collect();
+                    origin.push_str(&format!(" (overrides line {})", lines.join(", ")));
+                }
+                out.push_str(&format!("{:name_w$}  {:value_w$}  {origin}\n", r.name, r.display));
+            }
+        }
+    }
+    super::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,71 @@
+//! What a rule sees: the tree, the effective configuration, the startup prediction and, only under
+//! `--host-checks`, the machine.
+
+use crate::dialect::{Dialect, Tunable};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{EffectiveConfig, Origin};
+use crate::startup::Prediction;
+use crate::startup::host::Host;
+use crate::syntax::{Cst, Span};
+
+use super::RuleMeta;
+
+/// Everything a rule may read.
+pub struct Context<'a> {
+    /// The syntax tree (positions, raw text).
+    pub cst: &'a Cst,
+    /// The effective configuration.
+    pub config: &'a EffectiveConfig,
+    /// What vsftpd does at startup and per session.
+    pub prediction: &'a Prediction,
+    /// The machine, when host checks were asked for.
+    pub host: Option<&'a dyn Host>,
+}
+
+impl<'a> Context<'a> {
+    /// The effective configuration.
+    pub fn config(&self) -> &'a EffectiveConfig {
+        self.config
+    }
+
+    /// The dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.config.dialect()
+    }
+
+    /// Starts a diagnostic for `meta` at `span` with the rule's default severity.
+    pub fn report(&self, meta: &'static RuleMeta, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(meta.code, meta.name, meta.severity, span, message)
+    }
+
+    /// Starts a diagnostic with a severity other than the default.
+    pub fn report_with(&self, meta: &'static RuleMeta, severity: Severity, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(meta.code, meta.name, severity, span, message)
+    }
+
+    /// The span of the line that sets the tunable, or an empty span at the start of the file when the
+    /// value is a default.
+    pub fn span_or_file_start(&self, tunable: Tunable) -> Span {
+        self.config.origin(tunable).line().unwrap_or(Span::empty(0))
+    }
+
+    /// The value span of the line that sets the tunable, if a line does.
+    pub fn value_span(&self, tunable: Tunable) -> Option<Span> {
+        match self.config.origin(tunable) {
+            Origin::File { value, .. } => Some(*value),
+            Origin::Default => None,
+        }
+    }
+
+    /// The bytes of a span.
+    pub fn text(&self, span: Span) -> &'a [u8] {
+        self.cst.slice(span)
+    }
+
+    /// `name=value` as the effective value reads, for messages.
+    pub fn describe(&self, tunable: Tunable) -> String {
+        let value = self.config.get(tunable).map(|e| e.value.display(tunable.spec().octal)).unwrap_or_default();
+        let from = if self.config.is_set(tunable) { "" } else { " (default)" };
+        format!("{}={value}{from}", tunable.name())
+    }
+}

@@ -1,0 +1,204 @@
+//! The rule registry: every rule vsconf knows, with its metadata and documentation.
+//!
+//! One rule = one file (`vscNNN_name.rs`) holding its doc comment, metadata and check; this file gets
+//! one registration line in [`REGISTRY`]. A rule reads the effective configuration (and the tree and
+//! startup prediction for positions) through [`Context`] and returns `Diagnostic`s: data, never text
+//! for a terminal.
+
+mod context;
+mod engine;
+mod suppress;
+
+pub use context::Context;
+pub use engine::{LintOptions, LintResult, lint};
+pub use suppress::{Suppression, parse_suppressions};
+
+use serde::Serialize;
+
+use crate::dialect::Dialect;
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+
+/// The hundreds digit of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// VSC0xx: vsftpd refuses to start, crashes, or refuses every session.
+    Startup,
+    /// VSC1xx: settings that contradict each other.
+    Consistency,
+    /// VSC2xx: accepted, but read differently than meant.
+    Pitfall,
+    /// VSC3xx: unsafe.
+    Security,
+    /// VSC4xx: differs between dialects.
+    Portability,
+    /// VSC9xx: vsconf itself (suppressions, `vsconf.toml`).
+    Vsconf,
+}
+
+impl Category {
+    /// The word used in output and `vsconf.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Startup => "startup",
+            Category::Consistency => "consistency",
+            Category::Pitfall => "pitfall",
+            Category::Security => "security",
+            Category::Portability => "portability",
+            Category::Vsconf => "vsconf",
+        }
+    }
+
+    /// Parses a category word.
+    pub fn parse(s: &str) -> Option<Category> {
+        [Category::Startup, Category::Consistency, Category::Pitfall, Category::Security, Category::Portability, Category::Vsconf]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
+/// Whether a rule's diagnostics carry fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixAvailability {
+    /// Never.
+    None,
+    /// For some findings, with this applicability.
+    Sometimes(Applicability),
+    /// For every finding, with this applicability.
+    Always(Applicability),
+}
+
+/// What a rule is, independent of any file.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RuleMeta {
+    /// Stable code, never reused (`VSC101`).
+    pub code: &'static str,
+    /// Kebab-case name naming the problem (`pasv-range-unset`).
+    pub name: &'static str,
+    /// Category (matches the hundreds digit).
+    pub category: Category,
+    /// Default severity.
+    pub severity: Severity,
+    /// Whether and how it fixes.
+    pub fix: FixAvailability,
+    /// The dialects it applies to.
+    pub dialects: &'static [Dialect],
+    /// Whether it needs `--host-checks`.
+    pub host_checks: bool,
+    /// One line for tables.
+    pub summary: &'static str,
+}
+
+/// All dialects, for rules that apply everywhere.
+pub const ALL_DIALECTS: &[Dialect] = &Dialect::ALL;
+
+/// A check over one config file.
+pub trait Rule: Sync {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Pushes the rule's findings.
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// A registered rule: its implementation and the source file its documentation is read from.
+pub struct Registered {
+    /// The rule.
+    pub rule: &'static dyn Rule,
+    /// The rule file's source (the `///` comment above the struct is the documentation).
+    pub source: &'static str,
+    /// The file name under `src/rules/`.
+    pub file: &'static str,
+}
+
+impl Registered {
+    /// The rule's metadata.
+    pub fn meta(&self) -> &'static RuleMeta {
+        self.rule.meta()
+    }
+
+    /// The rule's documentation: the `///` comment above its struct, in Markdown.
+    pub fn doc(&self) -> String {
+        let mut block: Vec<&str> = Vec::new();
+        for line in self.source.lines() {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix("///") {
+                block.push(rest.strip_prefix(' ').unwrap_or(rest));
+            } else if trimmed.starts_with("pub(crate) struct") || trimmed.starts_with("pub struct") {
+                break;
+            } else if !trimmed.starts_with("#[") {
+                block.clear();
+            }
+        }
+        let mut doc = block.join("\n");
+        doc.push('\n');
+        doc
+    }
+}
+
+macro_rules! register {
+    ($($module:ident :: $rule:ident),* $(,)?) => {
+        $(mod $module;)*
+        /// Every rule, in code order.
+        pub static REGISTRY: &[Registered] = &[
+            $(Registered {
+                rule: &$module::$rule,
+                source: include_str!(concat!(stringify!($module), ".rs")),
+                file: concat!(stringify!($module), ".rs"),
+            },)*
+        ];
+    };
+}
+
+register! {
+    vsc001_unrecognised_variable::UnrecognisedVariable,
+    vsc901_unknown_suppression::UnknownSuppression,
+    vsc902_misplaced_suppression::MisplacedSuppression,
+    vsc903_unused_suppression::UnusedSuppression,
+}
+
+/// Finds a rule by code (`VSC101`, case-insensitive) or name (`pasv-range-unset`).
+pub fn find(code_or_name: &str) -> Option<&'static Registered> {
+    REGISTRY
+        .iter()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_sorted() {
+        let mut codes: Vec<&str> = REGISTRY.iter().map(|r| r.meta().code).collect();
+        let sorted = {
+            let mut c = codes.clone();
+            c.sort();
+            c
+        };
+        assert_eq!(codes, sorted, "register rules in code order");
+        codes.dedup();
+        assert_eq!(codes.len(), REGISTRY.len());
+        let mut names: Vec<&str> = REGISTRY.iter().map(|r| r.meta().name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), REGISTRY.len());
+    }
+
+    #[test]
+    fn category_matches_the_hundreds_digit() {
+        for r in REGISTRY {
+            let m = r.meta();
+            let digit = m.code.as_bytes().get(3).copied();
+            let want = match m.category {
+                Category::Startup => b'0',
+                Category::Consistency => b'1',
+                Category::Pitfall => b'2',
+                Category::Security => b'3',
+                Category::Portability => b'4',
+                Category::Vsconf => b'9',
+            };
+            assert_eq!(digit, Some(want), "{}", m.code);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+use crate::dialect::{Dialect, TUNABLES, suggest};
+use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::model::Outcome;
+use crate::syntax::escape_bytes;
+
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags a setting name that this dialect's vsftpd does not know: a case variant (`Listen`), a typo
+/// (`Ftp_date_port`), a name with a space before `=` (`listen =YES`), or a setting that exists only in
+/// another dialect (`reverse_lookup_enable` outside RHEL).
+///
+/// ## Why is this bad?
+/// vsftpd refuses to start: `500 OOPS: unrecognised variable in config file: <name>`. Names are
+/// case-sensitive and never trimmed. Under systemd on Debian the message goes to standard input and is
+/// lost: the service just fails.
+///
+/// ## Example
+/// ```vsftpd
+/// Port_enable=YES
+/// listen =YES
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// port_enable=YES
+/// listen=YES
+/// ```
+///
+/// ## Fix
+/// Safe when the name differs from a known one only by case, surrounding spaces or one clear typo:
+/// the name is replaced by the known one. None when several names are equally close.
+///
+/// ## References
+/// - vsftpd.conf(5)
+/// - vsftpd's parseconf.c reading order: strings, empty value, booleans, numbers, then "unrecognised"
+pub(crate) struct UnrecognisedVariable;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC001",
+    name: "unrecognised-variable",
+    category: Category::Startup,
+    severity: Severity::Error,
+    fix: FixAvailability::Sometimes(Applicability::Safe),
+    dialects: ALL_DIALECTS,
+    host_checks: false,
+    summary: "a setting name vsftpd does not know: it refuses to start",
+};
+
+impl Rule for UnrecognisedVariable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for reading in cx.config().readings() {
+            if reading.outcome != Outcome::Unrecognised {
+                continue;
+            }
+            let name = cx.text(reading.name);
+            // An indented comment and a byte order mark have rules of their own.
+            if name.first() == Some(&b'#') || name.starts_with(b"\xEF\xBB\xBF") {
+                continue;
+            }
+            let shown = escape_bytes(name);
+            let mut d = cx
+                .report(&META, reading.name, format!("unrecognised setting `{shown}`: vsftpd refuses to start"))
+                .fatal();
+            let other: Vec<Dialect> = TUNABLES
+                .iter()
+                .find(|s| s.name.as_bytes() == name)
+                .map(|s| s.dialects().collect())
+                .unwrap_or_default();
+            let suggestions = suggest(name, cx.dialect());
+            if !other.is_empty() {
+                let list: Vec<&str> = other.iter().map(|d| d.id()).collect();
+                d = d.help(format!(
+                    "`{shown}` exists only in the {} dialect; this file is read as {} (set the dialect with --dialect or vsconf.toml, or remove the line)",
+                    list.join(", "),
+                    cx.dialect()
+                ));
+            } else if name.ends_with(b" ") || name.ends_with(b"\t") {
+                let trimmed = name.trim_ascii_end();
+                if cx.dialect().lookup(trimmed).is_some() {
+                    d = d
+                        .help("vsftpd keeps spaces before `=` in the name: write `name=value` with no spaces around `=`")
+                        .fix(Fix::new(
+                            "remove the spaces before `=`",
+                            Applicability::Safe,
+                            vec![Edit::replace(reading.name, trimmed.to_vec())],
+                        ));
+                } else {
+                    d = d.help("remove the line or correct the name (see `vsconf rules` and vsftpd.conf(5))");
+                }
+            } else if let Some(best) = suggestions.first() {
+                let folded_equal = best.as_bytes().eq_ignore_ascii_case(name);
+                let unambiguous = suggestions.len() == 1 || folded_equal;
+                d = d.help(if folded_equal {
+                    format!("did you mean `{best}`? setting names are case-sensitive")
+                } else if unambiguous {
+                    format!("did you mean `{best}`?")
+                } else {
+                    format!("did you mean one of: {}?", suggestions.join(", "))
+                });
+                if unambiguous {
+                    d = d.fix(Fix::new(
+                        format!("rename to `{best}`"),
+                        Applicability::Safe,
+                        vec![Edit::replace(reading.name, best.as_bytes().to_vec())],
+                    ));
+                }
+            } else {
+                d = d.help("remove the line or correct the name (see vsftpd.conf(5))");
+            }
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! `EffectiveConfig` → `Prediction`: whether vsftpd of the model's dialect starts with the file, the
+//! exact `500 OOPS` text when it refuses, a crash where it crashes, and what every session gets.
+//!
+//! The order of checks is vsftpd's own (../shared/reference/startup-checks.md, verified against the
+//! debian-3.0.3 binary): the first fatal line of the file, then `pasv_addr_resolve` (host), TLS
+//! context (host), both listeners, the listen address, then — in inetd mode, at startup — the session
+//! checks. Checks that depend on the machine run only through [`host`] when asked.
+
+pub mod host;
+pub mod oops;
+
+use serde::Serialize;
+
+use crate::dialect::{TcpWrappersSupport, Tunable};
+use crate::model::value::{inet_aton, inet_pton6};
+use crate::model::{EffectiveConfig, Origin, Outcome, Reading};
+use crate::syntax::Span;
+
+/// What vsftpd does when started with the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    /// It starts (as far as the file alone can tell, or the host checks that ran).
+    Starts {
+        /// How it listens.
+        mode: ListenMode,
+    },
+    /// It prints `500 OOPS: …` and exits with status 2.
+    Refuses(Oops),
+    /// It crashes without a message.
+    Crashes(Crash),
+}
+
+impl Verdict {
+    /// The `500 OOPS` text (prefix included, no CR LF) when vsftpd refuses.
+    pub fn oops_text(&self) -> Option<Vec<u8>> {
+        match self {
+            Verdict::Refuses(o) => Some(o.full_text()),
+            _ => None,
+        }
+    }
+
+    /// Whether vsftpd would run.
+    pub fn starts(&self) -> bool {
+        matches!(self, Verdict::Starts { .. })
+    }
+}
+
+/// How a starting vsftpd listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListenMode {
+    /// `listen=YES`: one IPv4 listener.
+    StandaloneIpv4,
+    /// `listen_ipv6=YES`: one IPv6 (usually dual-stack) listener.
+    StandaloneIpv6,
+}
+
+/// The check behind a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// A name no tunable has.
+    UnrecognisedVariable,
+    /// A name with no value (or an empty one) that is not a string tunable.
+    MissingValue,
+    /// A boolean that is not YES/NO/TRUE/FALSE/1/0.
+    BadBoolValue,
+    /// `listen` and `listen_ipv6` both on.
+    TwoListeners,
+    /// `listen_address` not an IPv4 literal.
+    BadListenAddress,
+    /// `listen_address6` not an IPv6 literal.
+    BadListenAddress6,
+    /// `tcp_wrappers=YES` on a build without TCP wrappers.
+    TcpWrappersUnsupported,
+    /// Neither listener on: inetd mode, which refuses when not started by inetd.
+    InetdMode,
+    /// `one_process_model=YES` with `local_enable=YES`.
+    OneProcessModelLocal,
+    /// `local_enable=NO` and `anonymous_enable=NO`.
+    NoLogins,
+    /// `ftp_enable=NO` and `http_enable=NO`.
+    NoProtocols,
+    /// `http_enable=YES` without `one_process_model=YES`.
+    HttpNeedsOneProcess,
+    /// A host check (file, user, certificate, DNS).
+    Host,
+}
+
+/// A `500 OOPS` refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Oops {
+    /// The text after `500 OOPS: `, byte for byte.
+    #[serde(serialize_with = "serialize_lossy")]
+    pub message: Vec<u8>,
+    /// The check that fails.
+    pub check: Check,
+    /// The line responsible, if one is.
+    pub span: Option<Span>,
+    /// The tunable responsible, if one is.
+    pub tunable: Option<&'static str>,
+}
+
+impl Oops {
+    fn new(message: impl Into<Vec<u8>>, check: Check, span: Option<Span>, tunable: Option<Tunable>) -> Oops {
+        Oops { message: message.into(), check, span, tunable: tunable.map(Tunable::name) }
+    }
+
+    /// `500 OOPS: <message>`.
+    pub fn full_text(&self) -> Vec<u8> {
+        [oops::PREFIX.as_bytes(), &self.message].concat()
+    }
+}
+
+/// A crash instead of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Crash {
+    /// The signal (`SIGSEGV`).
+    pub signal: &'static str,
+    /// The line that triggers it.
+    pub span: Span,
+    /// The tunable whose value triggers it.
+    pub tunable: &'static str,
+}
+
+/// The full prediction for a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prediction {
+    /// What happens at startup.
+    pub verdict: Verdict,
+    /// In standalone mode, the refusal every session meets after connecting (vsftpd starts, then
+    /// refuses everyone), if any.
+    pub session: Option<Oops>,
+}
+
+fn serialize_lossy<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::syntax::escape_bytes(bytes))
+}
+
+/// Predicts vsftpd's startup and session verdict from the file alone.
+pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
+    if let Some(reading) = config.first_fatal_reading() {
+        let verdict = match parse_failure(reading, text) {
+            Ok(oops) => Verdict::Refuses(oops),
+            Err(crash) => Verdict::Crashes(crash),
+        };
+        return Prediction { verdict, session: None };
+    }
+    let listen = config.bool(Tunable::Listen);
+    let listen_ipv6 = config.bool(Tunable::ListenIpv6);
+    if listen && listen_ipv6 {
+        let span = config.origin(Tunable::ListenIpv6).line().or(config.origin(Tunable::Listen).line());
+        return refuses(Oops::new(oops::TWO_LISTENERS, Check::TwoListeners, span, Some(Tunable::ListenIpv6)));
+    }
+    if listen {
+        if let Some(addr) = config.string(Tunable::ListenAddress) {
+            if inet_aton(addr).is_none() {
+                let span = config.origin(Tunable::ListenAddress).line();
+                let oops = Oops::new(oops::bad_listen_address(addr), Check::BadListenAddress, span, Some(Tunable::ListenAddress));
+                return refuses(oops);
+            }
+        }
+    } else if listen_ipv6 {
+        if let Some(addr) = config.string(Tunable::ListenAddress6) {
+            if inet_pton6(addr).is_none() {
+                let span = config.origin(Tunable::ListenAddress6).line();
+                let oops = Oops::new(oops::bad_listen_address6(addr), Check::BadListenAddress6, span, Some(Tunable::ListenAddress6));
+                return refuses(oops);
+            }
+        }
+    }
+    if !listen && !listen_ipv6 {
+        // inetd mode: the session checks run at startup, and the first of them that does not depend on
+        // the file is "stdin is not a socket", which is what a service manager or a shell gives it.
+        if let Some(oops) = tcp_wrappers_check(config) {
+            return refuses(oops);
+        }
+        let span = config.origin(Tunable::Listen).line().or(config.origin(Tunable::ListenIpv6).line());
+        return refuses(Oops::new(oops::NOT_STANDALONE, Check::InetdMode, span, Some(Tunable::Listen)));
+    }
+    let mode = if listen { ListenMode::StandaloneIpv4 } else { ListenMode::StandaloneIpv6 };
+    Prediction { verdict: Verdict::Starts { mode }, session: session_check(config) }
+}
+
+fn refuses(oops: Oops) -> Prediction {
+    Prediction { verdict: Verdict::Refuses(oops), session: None }
+}
+
+fn parse_failure(reading: &Reading, text: &[u8]) -> Result<Oops, Crash> {
+    let name = reading.name.slice(text);
+    let span = Some(reading.line);
+    match &reading.outcome {
+        Outcome::Unrecognised => Ok(Oops::new(oops::unrecognised(name), Check::UnrecognisedVariable, span, None)),
+        Outcome::MissingValue => Ok(Oops::new(oops::missing_value(name), Check::MissingValue, span, None)),
+        Outcome::BadBool(t) => Ok(Oops::new(oops::bad_bool(name), Check::BadBoolValue, span, Some(*t))),
+        Outcome::Crash(t) => Err(Crash { signal: "SIGSEGV", span: reading.line, tunable: t.name() }),
+        Outcome::Applied { .. } => Err(Crash { signal: "none", span: reading.line, tunable: "" }),
+    }
+}
+
+fn tcp_wrappers_check(config: &EffectiveConfig) -> Option<Oops> {
+    (config.bool(Tunable::TcpWrappers) && config.dialect().tcp_wrappers() == TcpWrappersSupport::Missing).then(|| {
+        Oops::new(
+            oops::NO_TCP_WRAPPERS,
+            Check::TcpWrappersUnsupported,
+            config.origin(Tunable::TcpWrappers).line(),
+            Some(Tunable::TcpWrappers),
+        )
+    })
+}
+
+/// The checks a standalone vsftpd makes in each session, after a client connects, in vsftpd's order.
+pub fn session_check(config: &EffectiveConfig) -> Option<Oops> {
+    if let Some(oops) = tcp_wrappers_check(config) {
+        return Some(oops);
+    }
+    let line = |t: Tunable| config.origin(t).line();
+    let local = config.bool(Tunable::LocalEnable);
+    let one_process = config.bool(Tunable::OneProcessModel);
+    if one_process && local {
+        let span = line(Tunable::OneProcessModel);
+        return Some(Oops::new(oops::ONE_PROCESS_LOCAL, Check::OneProcessModelLocal, span, Some(Tunable::OneProcessModel)));
+    }
+    if !local && !config.bool(Tunable::AnonymousEnable) {
+        let span = line(Tunable::AnonymousEnable).or(line(Tunable::LocalEnable));
+        return Some(Oops::new(oops::NO_LOGINS, Check::NoLogins, span, Some(Tunable::AnonymousEnable)));
+    }
+    let http = config.bool(Tunable::HttpEnable);
+    if !config.bool(Tunable::FtpEnable) && !http {
+        return Some(Oops::new(oops::NO_PROTOCOLS, Check::NoProtocols, line(Tunable::FtpEnable), Some(Tunable::FtpEnable)));
+    }
+    if http && !one_process {
+        let span = line(Tunable::HttpEnable);
+        return Some(Oops::new(oops::HTTP_NEEDS_ONE_PROCESS, Check::HttpNeedsOneProcess, span, Some(Tunable::HttpEnable)));
+    }
+    None
+}
+
+/// The line span a tunable's effective value comes from, if a line sets it.
+pub fn origin_span(config: &EffectiveConfig, tunable: Tunable) -> Option<Span> {
+    match config.origin(tunable) {
+        Origin::Default => None,
+        Origin::File { line, .. } => Some(*line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::Dialect;
+    use crate::syntax::parse;
+
+    fn predict_text(text: &[u8], dialect: Dialect) -> Prediction {
+        let cst = parse(text).cst;
+        predict(&EffectiveConfig::read(&cst, dialect, None), cst.text())
+    }
+
+    fn oops(text: &[u8], dialect: Dialect) -> String {
+        let p = predict_text(text, dialect);
+        String::from_utf8_lossy(&p.verdict.oops_text().unwrap_or_default()).into_owned()
+    }
+
+    #[test]
+    fn first_bad_line_wins() {
+        assert_eq!(
+            oops(b"listen=YES\nPort_enable=YES\nlisten=maybe\n", Dialect::Debian303),
+            "500 OOPS: unrecognised variable in config file: Port_enable"
+        );
+    }
+
+    #[test]
+    fn empty_file_is_inetd_mode_on_debian_only() {
+        assert_eq!(oops(b"", Dialect::Debian303), "500 OOPS: vsftpd: not configured for standalone, must be started from inetd");
+        assert!(predict_text(b"", Dialect::Upstream305).verdict.starts());
+    }
+
+    #[test]
+    fn whitespace_only_string_crashes_debian() {
+        assert!(matches!(predict_text(b"ftpd_banner=  \n", Dialect::Debian303).verdict, Verdict::Crashes(_)));
+        assert!(predict_text(b"ftpd_banner=  \n", Dialect::Rhel305).verdict.starts());
+    }
+
+    #[test]
+    fn listener_checks_follow_the_active_listener() {
+        assert_eq!(oops(b"listen=YES\nlisten_ipv6=YES\n", Dialect::Debian303), "500 OOPS: run two copies of vsftpd for IPv4 and IPv6");
+        assert_eq!(oops(b"listen=YES\nlisten_address=::1\n", Dialect::Debian303), "500 OOPS: bad listen_address: ::1");
+        assert!(predict_text(b"listen=YES\nlisten_address6=zz\n", Dialect::Debian303).verdict.starts());
+        assert_eq!(
+            oops(b"listen_ipv6=YES\nlisten_address6=zz\nlisten_address=zz\n", Dialect::Debian303),
+            "500 OOPS: bad listen_address6: zz"
+        );
+    }
+
+    #[test]
+    fn session_refusals_are_separate_from_startup() {
+        let p = predict_text(b"listen=YES\nanonymous_enable=NO\n", Dialect::Debian303);
+        assert!(p.verdict.starts());
+        assert_eq!(p.session.map(|o| o.check), Some(Check::NoLogins));
+    }
+
+    #[test]
+    fn tcp_wrappers_depend_on_the_build() {
+        let p = predict_text(b"listen=YES\ntcp_wrappers=YES\nlocal_enable=YES\n", Dialect::Debian303);
+        assert_eq!(p.session, None);
+        let p = predict_text(b"listen=YES\ntcp_wrappers=YES\n", Dialect::Upstream305);
+        assert_eq!(p.session.map(|o| o.check), Some(Check::TcpWrappersUnsupported));
+    }
+}

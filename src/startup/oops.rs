@@ -1,0 +1,75 @@
+//! vsftpd's exact fatal texts (after `500 OOPS: `, without the CR LF), as the binaries print them.
+
+/// The prefix vsftpd writes before every fatal message.
+pub const PREFIX: &str = "500 OOPS: ";
+
+/// `unrecognised variable in config file: <name>` (name echoed byte for byte).
+pub fn unrecognised(name: &[u8]) -> Vec<u8> {
+    [b"unrecognised variable in config file: ", name].concat()
+}
+
+/// `missing value in config file for: <name>`.
+pub fn missing_value(name: &[u8]) -> Vec<u8> {
+    [b"missing value in config file for: ", name].concat()
+}
+
+/// `bad bool value in config file for: <name>`.
+pub fn bad_bool(name: &[u8]) -> Vec<u8> {
+    [b"bad bool value in config file for: ", name].concat()
+}
+
+/// `bad listen_address: <value>`.
+pub fn bad_listen_address(value: &[u8]) -> Vec<u8> {
+    [b"bad listen_address: ", value].concat()
+}
+
+/// `bad listen_address6: <value>`.
+pub fn bad_listen_address6(value: &[u8]) -> Vec<u8> {
+    [b"bad listen_address6: ", value].concat()
+}
+
+/// `cannot resolve host:<name>`.
+pub fn cannot_resolve(name: &[u8]) -> Vec<u8> {
+    [b"cannot resolve host:", name].concat()
+}
+
+/// Both listeners on.
+pub const TWO_LISTENERS: &str = "run two copies of vsftpd for IPv4 and IPv6";
+/// inetd mode started by hand or by a service manager.
+pub const NOT_STANDALONE: &str = "vsftpd: not configured for standalone, must be started from inetd";
+/// `tcp_wrappers=YES` on a build without libwrap.
+pub const NO_TCP_WRAPPERS: &str = "tcp_wrappers is set to YES but no tcp wrapper support compiled in";
+/// `one_process_model=YES` with local users.
+pub const ONE_PROCESS_LOCAL: &str = "vsftpd: security: 'one_process_model' is anonymous only";
+/// Neither login kind enabled.
+pub const NO_LOGINS: &str = "vsftpd: both local and anonymous access disabled!";
+/// Neither protocol enabled.
+pub const NO_PROTOCOLS: &str = "vsftpd: both FTP and HTTP disabled!";
+/// `http_enable=YES` without `one_process_model`.
+pub const HTTP_NEEDS_ONE_PROCESS: &str = "vsftpd: HTTP needs 'one_process_model' for now";
+/// Config file owner or type check.
+pub const NOT_OWNED: &str = "config file not owned by correct user, or not a file";
+/// `cannot read config file: <path>`.
+pub fn cannot_read_config(path: &[u8]) -> Vec<u8> {
+    [b"cannot read config file: ", path].concat()
+}
+/// Certificate file missing or unreadable.
+pub const SSL_CERT: &str = "SSL: cannot load RSA certificate";
+/// Key missing.
+pub const SSL_KEY: &str = "SSL: cannot load RSA private key";
+/// `secure_chroot_dir` missing.
+pub fn secure_chroot_missing(path: &[u8]) -> Vec<u8> {
+    [b"vsftpd: not found: directory given in 'secure_chroot_dir':", path].concat()
+}
+/// A user named in a setting does not exist.
+pub fn cannot_locate_user(setting: &str, name: &[u8]) -> Vec<u8> {
+    [format!("vsftpd: cannot locate user specified in '{setting}':").as_bytes(), name].concat()
+}
+/// `nopriv_user` does not exist.
+pub fn cannot_locate_user_entry(name: &[u8]) -> Vec<u8> {
+    [b"cannot locate user entry:", name].concat()
+}
+/// `banner_file` unreadable.
+pub fn cannot_read_banner(path: &[u8]) -> Vec<u8> {
+    [b"cannot read banner file:", path].concat()
+}

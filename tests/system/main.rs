@@ -1,0 +1,5 @@
+//! System tests: the real vsftpd, nft, iptables-restore, network namespaces. Each test starts with
+//! `require(…)`: under `CI=true` a missing tool fails the test with the install command; elsewhere the
+//! test prints `SKIPPED: <why>` and returns.
+
+mod support;

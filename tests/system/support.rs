@@ -1,0 +1,46 @@
+//! Shared helpers for system tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Whether the suite runs in CI, where nothing may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Checks that a tool is runnable and that we are root when `root` is set. Returns false (after
+/// printing `SKIPPED`) when the test cannot run outside CI; panics with the install command in CI.
+pub fn require(tool: &str, package: &str, root: bool) -> bool {
+    let found = Path::new(tool).is_absolute() && Path::new(tool).exists()
+        || Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
+    let is_root = !root || Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let why = if !found {
+        Some(format!("{tool} not found: apt-get install -y {package}"))
+    } else if !is_root {
+        Some(format!("needs root for {tool}"))
+    } else {
+        None
+    };
+    match why {
+        None => true,
+        Some(why) if in_ci() => panic!("system test cannot run under CI=true: {why}"),
+        Some(why) => {
+            println!("SKIPPED: {why}");
+            false
+        }
+    }
+}
+
+/// The built vsconf binary.
+pub fn vsconf() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_vsconf"))
+}
+
+/// A fresh scratch directory under the target directory.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}

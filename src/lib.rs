@@ -7,9 +7,11 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod dialect;
+pub mod ftp;
 pub mod model;
 pub mod startup;
 pub mod diagnostic;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod syntax;

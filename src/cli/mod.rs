@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod input;
+mod serve;
 mod show;
 
 /// vsconf: the vsftpd configuration manager and linter.
@@ -19,12 +20,15 @@ pub struct Cli {
 enum Command {
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Run the embedded FTP server as the config says (a stand-in for vsftpd in tests).
+    Serve(serve::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Show(args) => show::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

@@ -13,17 +13,32 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &["syntax", "dialect"]),
     ("startup", &["model", "dialect", "syntax"]),
     ("diagnostic", &["syntax"]),
-    ("rules", &["syntax", "dialect", "model", "startup", "diagnostic"]),
+    (
+        "rules",
+        &["syntax", "dialect", "model", "startup", "diagnostic"],
+    ),
     ("settings", &["dialect", "rules", "diagnostic"]),
     ("render", &["diagnostic", "rules", "syntax"]),
     ("firewall", &["model", "dialect"]),
-    ("edit", &["syntax", "dialect", "model", "rules", "diagnostic", "startup"]),
+    (
+        "edit",
+        &[
+            "syntax",
+            "dialect",
+            "model",
+            "rules",
+            "diagnostic",
+            "startup",
+        ],
+    ),
     ("server", &["model", "ftp", "dialect", "syntax"]),
     ("probe", &["model", "firewall", "ftp", "dialect", "startup"]),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -36,7 +51,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn top_module(src: &Path, file: &Path) -> Option<String> {
     let rel = file.strip_prefix(src).ok()?;
-    let first = rel.components().next()?.as_os_str().to_string_lossy().into_owned();
+    let first = rel
+        .components()
+        .next()?
+        .as_os_str()
+        .to_string_lossy()
+        .into_owned();
     Some(first.trim_end_matches(".rs").to_owned())
 }
 
@@ -52,13 +72,20 @@ fn crate_uses(text: &str) -> BTreeSet<String> {
         let mut rest = line;
         while let Some(at) = rest.find("crate::") {
             let after = &rest[at + 7..];
-            let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
             if !name.is_empty() {
                 out.insert(name);
             } else if after.starts_with('{') {
                 let inner = after.trim_start_matches('{');
                 for part in inner.split([',', '}']) {
-                    let n: String = part.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                    let n: String = part
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
                     if !n.is_empty() {
                         out.insert(n);
                     }
@@ -77,18 +104,26 @@ fn library_modules_use_only_allowed_modules() {
     rust_files(&src, &mut files);
     let mut problems = Vec::new();
     for file in files {
-        let Some(module) = top_module(&src, &file) else { continue };
+        let Some(module) = top_module(&src, &file) else {
+            continue;
+        };
         if matches!(module.as_str(), "main" | "cli" | "lib") {
             continue;
         }
         let Some((_, allowed)) = ALLOWED.iter().find(|(m, _)| *m == module) else {
-            problems.push(format!("{}: module `{module}` is not in the architecture table", file.display()));
+            problems.push(format!(
+                "{}: module `{module}` is not in the architecture table",
+                file.display()
+            ));
             continue;
         };
         let text = std::fs::read_to_string(&file).expect("readable source");
         for used in crate_uses(&text) {
             if used != module && !allowed.contains(&used.as_str()) {
-                problems.push(format!("{}: `{module}` may not use `crate::{used}`", file.display()));
+                problems.push(format!(
+                    "{}: `{module}` may not use `crate::{used}`",
+                    file.display()
+                ));
             }
         }
     }
@@ -103,12 +138,18 @@ fn only_syntax_knows_pest_and_only_render_human_knows_miette_reports() {
     let mut problems = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable source");
-        let rel = file.strip_prefix(&src).expect("under src").to_string_lossy().into_owned();
+        let rel = file
+            .strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .into_owned();
         if (text.contains("use pest") || text.contains("pest::")) && !rel.starts_with("syntax/") {
             problems.push(format!("{rel}: only src/syntax/ may use pest"));
         }
         if text.contains("GraphicalReportHandler") && rel != "render/human.rs" {
-            problems.push(format!("{rel}: only render/human.rs turns diagnostics into miette reports"));
+            problems.push(format!(
+                "{rel}: only render/human.rs turns diagnostics into miette reports"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -116,6 +157,11 @@ fn only_syntax_knows_pest_and_only_render_human_knows_miette_reports() {
 
 #[test]
 fn the_checker_sees_grouped_imports() {
-    let uses = crate_uses("use crate::{model::X, syntax::Span};\nlet a = crate::dialect::Tunable::Listen;\n// crate::firewall\n");
-    assert_eq!(uses.into_iter().collect::<Vec<_>>(), ["dialect", "model", "syntax"]);
+    let uses = crate_uses(
+        "use crate::{model::X, syntax::Span};\nlet a = crate::dialect::Tunable::Listen;\n// crate::firewall\n",
+    );
+    assert_eq!(
+        uses.into_iter().collect::<Vec<_>>(),
+        ["dialect", "model", "syntax"]
+    );
 }

@@ -139,6 +139,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let mut failed = false;
     let mut sarif_results = Vec::new();
     let mut sarif_refusals = Vec::new();
+    let show_progress = paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
     if args.format == Format::Json {
         super::write_stdout(json::header().as_bytes())?;
     }
@@ -169,6 +170,16 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             }
         }
         super::write_stdout(out.as_bytes())?;
+        if show_progress {
+            let done = (batch_index * BATCH_FILES + batch.len()).min(paths.len());
+            #[expect(clippy::print_stderr, reason = "progress for people goes to stderr")]
+            {
+                eprint!("\rlinted {done}/{} files", paths.len());
+                if done == paths.len() {
+                    eprintln!();
+                }
+            }
+        }
     }
     let tail = match args.format {
         Format::Human => human::render_summary(&summary),

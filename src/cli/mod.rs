@@ -4,8 +4,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod host;
 pub mod input;
+mod lint;
+mod rules;
 mod show;
+mod syntax;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -17,14 +21,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Lint vsftpd configs: predict whether vsftpd starts and report every problem.
+    Lint(lint::Args),
+    /// List the rules, or print one rule's documentation.
+    Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Print the lossless syntax tree of a config (for debugging and bug reports).
+    Syntax(syntax::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Syntax(args) => syntax::run(&args),
     }
 }
 
@@ -47,7 +60,9 @@ impl SettingsArg {
         }
         let path = match &self.config {
             Some(p) => Some(p.clone()),
-            None => std::env::current_dir().ok().and_then(|d| vsconf::settings::discover(&d)),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| vsconf::settings::discover(&d)),
         };
         match path {
             Some(p) => Ok(vsconf::settings::load(&p)?),
@@ -58,8 +73,17 @@ impl SettingsArg {
 
 /// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml,
 /// else upstream-3.0.5.
-pub fn settings_dialect(arg: &input::DialectArg, _file: &std::path::Path) -> vsconf::dialect::Dialect {
-    arg.dialect.unwrap_or_else(|| SettingsArg::default().load().ok().and_then(|s| s.dialect).unwrap_or_default())
+pub fn settings_dialect(
+    arg: &input::DialectArg,
+    _file: &std::path::Path,
+) -> vsconf::dialect::Dialect {
+    arg.dialect.unwrap_or_else(|| {
+        SettingsArg::default()
+            .load()
+            .ok()
+            .and_then(|s| s.dialect)
+            .unwrap_or_default()
+    })
 }
 
 /// Writes to standard output; a closed pipe (`vsconf … | head`) ends quietly.

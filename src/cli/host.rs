@@ -5,7 +5,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use vsconf::startup::host::Host;
+use vsconf::startup::host::{Host, PathMeta, UserEntry};
 
 /// The local machine, for the config file at `config`.
 pub struct SystemHost {
@@ -46,6 +46,35 @@ impl Host for SystemHost {
         passwd
             .split(|b| *b == b'\n')
             .any(|line| line.split(|b| *b == b':').next() == Some(name))
+    }
+
+    fn metadata(&self, p: &[u8]) -> Option<PathMeta> {
+        let m = std::fs::metadata(path(p)).ok()?;
+        Some(PathMeta {
+            uid: m.uid(),
+            gid: m.gid(),
+            mode: m.mode() & 0o7777,
+            is_dir: m.is_dir(),
+        })
+    }
+
+    fn user(&self, name: &[u8]) -> Option<UserEntry> {
+        let passwd = std::fs::read("/etc/passwd").ok()?;
+        passwd.split(|b| *b == b'\n').find_map(|line| {
+            let fields: Vec<&[u8]> = line.split(|b| *b == b':').collect();
+            let number = |i: usize| {
+                fields
+                    .get(i)
+                    .and_then(|f| std::str::from_utf8(f).ok())
+                    .and_then(|f| f.parse::<u32>().ok())
+            };
+            (fields.first() == Some(&name)).then_some(())?;
+            Some(UserEntry {
+                uid: number(2)?,
+                gid: number(3)?,
+                home: fields.get(5)?.to_vec(),
+            })
+        })
     }
 
     fn resolves(&self, name: &[u8]) -> bool {

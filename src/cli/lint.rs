@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vsconf::diagnostic::Severity;
-use vsconf::render::{FileReport, StartupSummary, github, human, json, sarif};
+use vsconf::render::{FileReport, StartupSummary, Summary, github, human, json, sarif};
 use vsconf::rules::{Category, LintOptions, lint};
 use vsconf::startup::Verdict;
 use vsconf::syntax::{escape_bytes, parse};
@@ -122,7 +122,6 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             "no config file found in the given paths"
         ));
     }
-    let reports = lint_all(&paths, &options, args.host_checks)?;
     let colour = match args.color {
         ColorChoice::Always => human::Colour::Always,
         ColorChoice::Never => human::Colour::Never,
@@ -133,19 +132,64 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
         ColorChoice::Auto => human::Colour::Never,
     };
-    let out = match args.format {
-        Format::Human => human::render(&reports, colour),
-        Format::Json => json::render(&reports),
-        Format::Sarif => sarif::render(&reports, env!("CARGO_PKG_VERSION")),
-        Format::Github => github::render(&reports),
-    };
-    super::write_stdout(out.as_bytes())?;
     let fails = |s: Severity| {
         s == Severity::Error || (s == Severity::Warning && args.deny == Some(Deny::Warnings))
     };
-    let failed = reports.iter().any(|r| {
-        r.startup.refused || r.startup.crashed || r.diagnostics.iter().any(|d| fails(d.severity))
-    });
+    let mut summary = Summary::default();
+    let mut failed = false;
+    let mut sarif_results = Vec::new();
+    let mut sarif_refusals = Vec::new();
+    let show_progress = paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
+    if args.format == Format::Json {
+        super::write_stdout(json::header().as_bytes())?;
+    }
+    // Files are linted in batches on all cores and written as each batch completes, so memory stays
+    // bounded by one batch whatever the number of files.
+    for (batch_index, batch) in paths.chunks(BATCH_FILES).enumerate() {
+        let reports = lint_batch(batch, &options, args.host_checks)?;
+        let mut out = String::new();
+        for (i, r) in reports.iter().enumerate() {
+            summary.add(r);
+            failed |= r.startup.refused
+                || r.startup.crashed
+                || r.diagnostics.iter().any(|d| fails(d.severity));
+            match args.format {
+                Format::Human => out.push_str(&human::render_file(r, colour)),
+                Format::Github => out.push_str(&github::render_file(r)),
+                Format::Json => {
+                    if batch_index > 0 || i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&json::render_file(r));
+                }
+                Format::Sarif => {
+                    let (results, refusal) = sarif::file_results(r);
+                    sarif_results.extend(results);
+                    sarif_refusals.extend(refusal);
+                }
+            }
+        }
+        super::write_stdout(out.as_bytes())?;
+        if show_progress {
+            let done = (batch_index * BATCH_FILES + batch.len()).min(paths.len());
+            #[expect(clippy::print_stderr, reason = "progress for people goes to stderr")]
+            {
+                eprint!("\rlinted {done}/{} files", paths.len());
+                if done == paths.len() {
+                    eprintln!();
+                }
+            }
+        }
+    }
+    let tail = match args.format {
+        Format::Human => human::render_summary(&summary),
+        Format::Json => json::footer(&summary),
+        Format::Sarif => {
+            sarif::render_results(sarif_results, sarif_refusals, env!("CARGO_PKG_VERSION"))
+        }
+        Format::Github => String::new(),
+    };
+    super::write_stdout(tail.as_bytes())?;
     Ok(if failed {
         ExitCode::from(1)
     } else {
@@ -153,8 +197,11 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     })
 }
 
-/// Lints every path on up to two threads (the files are independent), keeping input order.
-fn lint_all(
+/// Files linted between two writes to standard output.
+const BATCH_FILES: usize = 512;
+
+/// Lints a batch on up to eight threads (the files are independent), keeping input order.
+fn lint_batch(
     paths: &[PathBuf],
     options: &LintOptions,
     host_checks: bool,

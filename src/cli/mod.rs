@@ -9,6 +9,7 @@ pub mod input;
 mod lint;
 mod rules;
 mod show;
+mod syntax;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -26,6 +27,8 @@ enum Command {
     Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Print the lossless syntax tree of a config (for debugging and bug reports).
+    Syntax(syntax::Args),
 }
 
 /// Runs a parsed command line.
@@ -34,6 +37,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Lint(args) => lint::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Syntax(args) => syntax::run(&args),
     }
 }
 

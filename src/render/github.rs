@@ -11,8 +11,13 @@ use crate::syntax::LineIndex;
 
 /// Renders every finding as a workflow command.
 pub fn render(reports: &[FileReport]) -> String {
+    reports.iter().map(render_file).collect()
+}
+
+/// One file's workflow commands.
+pub fn render_file(r: &FileReport) -> String {
     let mut out = String::new();
-    for r in reports {
+    {
         let index = LineIndex::new(&r.source);
         let file = escape_property(&r.path);
         if let Some(message) = &r.startup.message {

@@ -114,8 +114,15 @@ pub fn display_text(bytes: &[u8]) -> String {
     out
 }
 
-/// Renders every file: a verdict line, then each finding as a miette report.
+/// Renders every file: a verdict line, then each finding as a miette report, then the totals.
 pub fn render(reports: &[FileReport], colour: Colour) -> String {
+    let mut out: String = reports.iter().map(|r| render_file(r, colour)).collect();
+    out.push_str(&render_summary(&Summary::of(reports)));
+    out
+}
+
+/// One file: its verdict line and its findings.
+pub fn render_file(r: &FileReport, colour: Colour) -> String {
     let theme = match colour {
         Colour::Always => GraphicalTheme::unicode(),
         Colour::Never => GraphicalTheme::unicode_nocolor(),
@@ -123,26 +130,30 @@ pub fn render(reports: &[FileReport], colour: Colour) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100);
-    let mut out = String::new();
-    for r in reports {
-        out.push_str(&verdict_line(r));
-        out.push('\n');
-        let source = NamedSource::new(&r.path, display_text(&r.source)).with_language("vsftpd");
-        for d in &r.diagnostics {
-            let report = Report {
-                diagnostic: d,
-                source: &source,
-                url: rule_url(d.code),
-            };
-            let mut text = String::new();
-            if handler.render_report(&mut text, &report).is_err() {
-                text = format!("{}: {} {}: {}\n", r.path, d.code, d.name, d.message);
-            }
-            out.push_str(&text);
-        }
+    let mut out = verdict_line(r);
+    out.push('\n');
+    if r.diagnostics.is_empty() {
+        return out;
     }
-    let s = Summary::of(reports);
-    out.push_str(&format!(
+    let source = NamedSource::new(&r.path, display_text(&r.source)).with_language("vsftpd");
+    for d in &r.diagnostics {
+        let report = Report {
+            diagnostic: d,
+            source: &source,
+            url: rule_url(d.code),
+        };
+        let mut text = String::new();
+        if handler.render_report(&mut text, &report).is_err() {
+            text = format!("{}: {} {}: {}\n", r.path, d.code, d.name, d.message);
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+/// The closing line with the totals.
+pub fn render_summary(s: &Summary) -> String {
+    format!(
         "{} file{} checked: {} error{}, {} warning{}, {} info{}\n",
         s.files,
         plural(s.files),
@@ -152,8 +163,7 @@ pub fn render(reports: &[FileReport], colour: Colour) -> String {
         plural(s.warnings),
         s.infos,
         plural(s.infos)
-    ));
-    out
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -19,13 +19,6 @@ use super::{FileReport, Summary};
 use crate::syntax::LineIndex;
 
 #[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    files: Vec<File<'a>>,
-    summary: Summary,
-}
-
-#[derive(Serialize)]
 struct File<'a> {
     path: &'a str,
     dialect: &'a str,
@@ -64,51 +57,61 @@ struct FixEntry<'a> {
 
 /// Renders the run as one JSON document followed by a newline.
 pub fn render(reports: &[FileReport]) -> String {
-    let files = reports
-        .iter()
-        .map(|r| {
-            let index = LineIndex::new(&r.source);
-            File {
-                path: &r.path,
-                dialect: r.dialect,
-                startup: Startup {
-                    refused: r.startup.refused,
-                    crashed: r.startup.crashed,
-                    message: r.startup.message.as_deref(),
-                    session_message: r.startup.session_message.as_deref(),
-                },
-                diagnostics: r
-                    .diagnostics
-                    .iter()
-                    .map(|d| {
-                        let (start, end) = r.range(&index, d.span);
-                        Entry {
-                            rule: d.name,
-                            code: d.code,
-                            severity: d.severity.as_str(),
-                            fatal: d.fatal,
-                            message: &d.message,
-                            line: start.line.0,
-                            column: start.column,
-                            end_line: end.line.0,
-                            end_column: end.column,
-                            help: d.help.as_deref(),
-                            fix: d.fix.as_ref().map(|f| FixEntry {
-                                title: &f.title,
-                                applicability: f.applicability,
-                            }),
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let doc = Document {
-        version: 1,
-        files,
-        summary: Summary::of(reports),
-    };
-    let mut out = serde_json::to_string(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    out.push('\n');
+    let files: Vec<String> = reports.iter().map(render_file).collect();
+    let mut out = header();
+    out.push_str(&files.join(","));
+    out.push_str(&footer(&Summary::of(reports)));
     out
+}
+
+/// The document's opening, up to the `files` array.
+pub fn header() -> String {
+    "{\"version\":1,\"files\":[".to_owned()
+}
+
+/// The document's end: the summary and a newline. Files are joined with `,` between header and footer.
+pub fn footer(summary: &Summary) -> String {
+    format!(
+        "],\"summary\":{}}}\n",
+        serde_json::to_string(summary).unwrap_or_default()
+    )
+}
+
+/// One file's object, for streaming many files without keeping them.
+pub fn render_file(r: &FileReport) -> String {
+    let index = LineIndex::new(&r.source);
+    let file = File {
+        path: &r.path,
+        dialect: r.dialect,
+        startup: Startup {
+            refused: r.startup.refused,
+            crashed: r.startup.crashed,
+            message: r.startup.message.as_deref(),
+            session_message: r.startup.session_message.as_deref(),
+        },
+        diagnostics: r
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let (start, end) = r.range(&index, d.span);
+                Entry {
+                    rule: d.name,
+                    code: d.code,
+                    severity: d.severity.as_str(),
+                    fatal: d.fatal,
+                    message: &d.message,
+                    line: start.line.0,
+                    column: start.column,
+                    end_line: end.line.0,
+                    end_column: end.column,
+                    help: d.help.as_deref(),
+                    fix: d.fix.as_ref().map(|f| FixEntry {
+                        title: &f.title,
+                        applicability: f.applicability,
+                    }),
+                }
+            })
+            .collect(),
+    };
+    serde_json::to_string(&file).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

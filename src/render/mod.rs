@@ -63,18 +63,23 @@ pub struct Summary {
 impl Summary {
     /// Counts the findings of `reports`.
     pub fn of(reports: &[FileReport]) -> Summary {
-        let mut s = Summary {
-            files: reports.len(),
-            ..Summary::default()
-        };
-        for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            match d.severity {
-                Severity::Error => s.errors += 1,
-                Severity::Warning => s.warnings += 1,
-                Severity::Info => s.infos += 1,
-            }
+        let mut s = Summary::default();
+        for r in reports {
+            s.add(r);
         }
         s
+    }
+
+    /// Adds one file's findings.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        for d in &report.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
     }
 }
 

@@ -57,14 +57,15 @@ impl Rule for FileTruncated {
             .count();
         let span = t.cut_line.unwrap_or(Span::empty(t.at.min(cx.cst.text().len() as u32)));
         let cut = if t.cut_line.is_some() {
-            " and this line is cut in two by the limit"
+            ", and this line is cut in two by the limit"
         } else {
             ""
         };
         let message = format!(
-            "the file is {} bytes long: vsftpd reads only the first 100000, ignores {ignored_settings} setting line{} after that{cut}",
+            "the file is {} bytes long and vsftpd reads only the first 100000: {ignored_settings} setting line{} after the limit {} never read{cut}",
             t.file_len,
-            if ignored_settings == 1 { "" } else { "s" }
+            if ignored_settings == 1 { "" } else { "s" },
+            if ignored_settings == 1 { "is" } else { "are" },
         );
         let severity = if ignored_settings == 0 && t.cut_line.is_none() {
             Severity::Warning

@@ -10,20 +10,21 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// builds and changes what the server does:
 /// - `listen` (YES upstream and on RHEL, NO on Debian: the same file is standalone on one and
 ///   inetd mode on the other);
-/// - `secure_chroot_dir` (`/usr/share/empty`, Debian `/var/run/vsftpd/empty`: a missing directory
-///   refuses every session);
-/// - `pam_service_name` when local users log in (`ftp`, Debian `vsftpd`: the PAM file must match);
-/// - with `ssl_enable=YES`: `seccomp_sandbox` (YES upstream only, see VSC213), `ssl_tlsv1` (TLS 1.0
-///   on only in Debian) and `ssl_ciphers` (RHEL's `PROFILE=SYSTEM` is understood only by RHEL's
-///   OpenSSL).
+/// - with `ssl_enable=YES`: `seccomp_sandbox` (YES upstream only; when it is on, VSC213 reports it)
+///   and `ssl_tlsv1` (TLS 1.0 on only in Debian).
 ///
-/// It also flags `ssl_ciphers=PROFILE=SYSTEM` written out in a file read as another dialect.
+/// It also flags `ssl_ciphers=PROFILE=SYSTEM` written out in a file read as a dialect other than
+/// RHEL: only RHEL/Fedora's OpenSSL understands it. (Leaving `ssl_ciphers` unset is fine
+/// everywhere: each build's default works with its own OpenSSL.)
 ///
 /// ## Why is this bad?
 /// A config that relies on a default works only with the build it was written for. Copied to
 /// another distribution or a build from source, it silently changes meaning — or stops starting.
 /// Writing the value makes the file mean the same everywhere. `background` also differs (YES on
-/// RHEL) but only has to match the service unit, so it is not flagged.
+/// RHEL) but only has to match the service unit; `secure_chroot_dir` and `pam_service_name` differ
+/// too, but whether the directory and the PAM file exist is a fact about the machine (VSC012,
+/// host-refusal, checks the directory); none of them is flagged here. All findings of a file are
+/// reported as one, at its start.
 ///
 /// ## Example
 /// ```vsftpd
@@ -57,14 +58,21 @@ static META: RuleMeta = RuleMeta {
     summary: "a setting left at a default that differs between vsftpd builds and matters here",
 };
 
+/// `YES in upstream-3.0.5 and rhel-3.0.5, NO in debian-3.0.3`.
 fn defaults(tunable: Tunable) -> String {
-    Dialect::ALL
+    let spec = tunable.spec();
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for d in Dialect::ALL {
+        let Some(v) = spec.default_in(d) else { continue };
+        let shown = default_value(v).display(spec.octal);
+        match groups.iter_mut().find(|(s, _)| *s == shown) {
+            Some((_, ids)) => ids.push(d.id()),
+            None => groups.push((shown, vec![d.id()])),
+        }
+    }
+    groups
         .iter()
-        .filter_map(|d| {
-            let spec = tunable.spec();
-            spec.default_in(*d)
-                .map(|v| format!("{} in {}", default_value(v).display(spec.octal), d))
-        })
+        .map(|(v, ids)| format!("{v} in {}", ids.join(" and ")))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -78,55 +86,67 @@ impl Rule for DefaultDiffersBetweenDialects {
         let cfg = cx.config();
         let ssl = cfg.bool(Tunable::SslEnable);
         let mut unset: Vec<(Tunable, &str)> = Vec::new();
+        let written = |t: Tunable| {
+            cfg.readings()
+                .iter()
+                .any(|r| cx.text(r.name).trim_ascii() == t.name().as_bytes())
+        };
         let mut wants = |t: Tunable, why: &'static str| {
-            if !cfg.is_set(t) && cfg.get(t).is_some() {
+            if !cfg.is_set(t) && cfg.get(t).is_some() && !written(t) {
                 unset.push((t, why));
             }
         };
         wants(Tunable::Listen, "standalone on one build, inetd mode on another");
-        wants(
-            Tunable::SecureChrootDir,
-            "the directory must exist or every session is refused",
-        );
-        if cfg.bool(Tunable::LocalEnable) {
-            wants(
-                Tunable::PamServiceName,
-                "local logins need a PAM file of that name in /etc/pam.d",
-            );
-        }
         if ssl {
-            wants(Tunable::SeccompSandbox, "YES breaks TLS sessions (VSC213)");
+            // With the sandbox on, VSC213 (seccomp-sandbox-breaks-tls) already reports it.
+            if !cfg.bool(Tunable::SeccompSandbox) {
+                wants(
+                    Tunable::SeccompSandbox,
+                    "upstream's YES breaks TLS sessions (VSC213)",
+                );
+            }
             wants(Tunable::SslTlsv1, "decides whether TLS 1.0 is offered");
-            wants(
-                Tunable::SslCiphers,
-                "RHEL's `PROFILE=SYSTEM` is rejected by other OpenSSL builds",
-            );
         }
         let text = cx.cst.text();
-        for (tunable, why) in unset {
-            let Some(value) = cfg.get(tunable).map(|e| e.value.display(tunable.spec().octal))
+        let mut lines = String::new();
+        let mut details = Vec::new();
+        let mut names = Vec::new();
+        for (tunable, why) in &unset {
+            let Some(value) = cfg.get(*tunable).map(|e| e.value.display(tunable.spec().octal))
             else {
                 continue;
             };
             let name = tunable.name();
-            let line = format!("{name}={value}\n");
+            lines.push_str(&format!("{name}={value}\n"));
+            details.push(format!("`{name}` ({}): {why}", defaults(*tunable)));
+            names.push(format!("`{name}`"));
+        }
+        if !names.is_empty() {
             let insert = if text.is_empty() || text.ends_with(b"\n") {
-                line
+                lines.clone()
             } else {
-                format!("\n{line}")
+                format!("\n{lines}")
+            };
+            let message = if names.len() == 1 {
+                format!("{} is left at its compiled-in default, which differs between vsftpd builds", names.join(""))
+            } else {
+                format!(
+                    "{} settings are left at compiled-in defaults that differ between vsftpd builds: {}",
+                    names.len(),
+                    names.join(", ")
+                )
             };
             out.push(
-                cx.report(
-                    &META,
-                    Span::empty(0),
-                    format!("`{name}` is not set, and its default differs between builds ({}): {why}", defaults(tunable)),
-                )
-                .help(format!("write the value you mean, e.g. `{name}={value}` (this dialect's default)"))
-                .fix(Fix::new(
-                    format!("write `{name}={value}`"),
-                    Applicability::Unsafe,
-                    vec![Edit::insert(text.len() as u32, insert.into_bytes())],
-                )),
+                cx.report(&META, Span::empty(0), message)
+                    .help(format!(
+                        "write the values you mean so the file reads the same on every build; {}",
+                        details.join("; ")
+                    ))
+                    .fix(Fix::new(
+                        format!("write this dialect's default{}", if names.len() == 1 { "" } else { "s" }),
+                        Applicability::Unsafe,
+                        vec![Edit::insert(text.len() as u32, insert.into_bytes())],
+                    )),
             );
         }
         if ssl && cx.dialect() != Dialect::Rhel305 {

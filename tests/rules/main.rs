@@ -9,6 +9,8 @@
 //! Regenerate: `INSTA_UPDATE=always cargo test --test rules` (then read the snapshots), and
 //! `UPDATE_DOCS=1 cargo test --test rules` for docs/rules.md and docs/rules/*.md.
 
+mod host;
+
 use std::path::{Path, PathBuf};
 
 use vsconf::diagnostic::{Applicability, Diagnostic, apply_edits};
@@ -55,13 +57,25 @@ fn options(dialect: Dialect) -> LintOptions {
 
 fn run(text: &[u8], dialect: Dialect) -> (Vec<Diagnostic>, Verdict) {
     let cst = parse(text).cst;
-    let result = lint(&cst, None, &options(dialect), None);
+    let machine = host::for_fixture(text);
+    let result = lint(
+        &cst,
+        None,
+        &options(dialect),
+        machine.as_ref().map(|h| h as _),
+    );
     (result.diagnostics, result.prediction.verdict)
 }
 
 fn render(path: &str, text: &[u8], dialect: Dialect) -> String {
     let cst = parse(text).cst;
-    let result = lint(&cst, None, &options(dialect), None);
+    let machine = host::for_fixture(text);
+    let result = lint(
+        &cst,
+        None,
+        &options(dialect),
+        machine.as_ref().map(|h| h as _),
+    );
     let mut startup = StartupSummary::default();
     match &result.prediction.verdict {
         Verdict::Refuses(o) => {
@@ -115,7 +129,12 @@ fn every_rule_has_a_folder_with_good_and_bad_fixtures_and_every_folder_a_rule() 
         }
         for f in &files {
             let text = std::fs::read(f).unwrap_or_default();
-            if !text.starts_with(b"#") {
+            // A byte order mark may precede it (VSC006 is about exactly that).
+            if !text
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(&text)
+                .starts_with(b"#")
+            {
                 problems.push(format!(
                     "{}: must start with a column-1 `#` line saying what it shows",
                     f.display()

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use vsconf::diagnostic::{Applicability, Diagnostic, apply_edits};
 use vsconf::dialect::Dialect;
 use vsconf::render::{FileReport, StartupSummary, human};
-use vsconf::rules::{FixAvailability, LintOptions, REGISTRY, docs, lint};
+use vsconf::rules::{FixAvailability, LintOptions, LintResult, REGISTRY, docs, lint};
 use vsconf::startup::Verdict;
 use vsconf::syntax::{escape_bytes, parse};
 
@@ -55,27 +55,25 @@ fn options(dialect: Dialect) -> LintOptions {
     }
 }
 
-fn run(text: &[u8], dialect: Dialect) -> (Vec<Diagnostic>, Verdict) {
+/// Lints a fixture, against the machine its `# host:` lines describe, if any.
+fn lint_fixture(text: &[u8], dialect: Dialect) -> LintResult {
     let cst = parse(text).cst;
     let machine = host::for_fixture(text);
-    let result = lint(
+    lint(
         &cst,
         None,
         &options(dialect),
         machine.as_ref().map(|h| h as _),
-    );
+    )
+}
+
+fn run(text: &[u8], dialect: Dialect) -> (Vec<Diagnostic>, Verdict) {
+    let result = lint_fixture(text, dialect);
     (result.diagnostics, result.prediction.verdict)
 }
 
 fn render(path: &str, text: &[u8], dialect: Dialect) -> String {
-    let cst = parse(text).cst;
-    let machine = host::for_fixture(text);
-    let result = lint(
-        &cst,
-        None,
-        &options(dialect),
-        machine.as_ref().map(|h| h as _),
-    );
+    let result = lint_fixture(text, dialect);
     let mut startup = StartupSummary::default();
     match &result.prediction.verdict {
         Verdict::Refuses(o) => {

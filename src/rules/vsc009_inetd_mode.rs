@@ -59,6 +59,17 @@ impl Rule for InetdMode {
         if cfg.bool(Tunable::Listen) || cfg.bool(Tunable::ListenIpv6) {
             return;
         }
+        // A `listen` line vsftpd rejects (`listen=YES\r`, `listen=on`) is reported by the rule for
+        // that line; saying "listen is not set" next to it would mislead.
+        let rejected = cfg.readings().iter().any(|r| {
+            r.outcome.is_fatal()
+                && [Tunable::Listen, Tunable::ListenIpv6]
+                    .iter()
+                    .any(|t| cx.text(r.name).trim_ascii() == t.name().as_bytes())
+        });
+        if rejected {
+            return;
+        }
         let span = cx.span_or_file_start(Tunable::Listen);
         let message = if cfg.is_set(Tunable::Listen) {
             "`listen=NO` and no IPv6 listener: vsftpd runs in inetd mode and refuses to start unless inetd starts it".to_owned()

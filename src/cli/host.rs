@@ -85,3 +85,21 @@ impl Host for SystemHost {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_owner_mode_and_users_from_the_machine() {
+        let host = SystemHost {
+            config: PathBuf::from("/"),
+        };
+        let root = host.metadata(b"/").expect("/ exists");
+        assert!(root.is_dir);
+        assert_eq!(host.metadata(b"/nonexistent/vsconf"), None);
+        let user = host.user(b"root").expect("root is in /etc/passwd");
+        assert_eq!((user.uid, user.gid), (0, 0));
+        assert_eq!(host.user(b"no-such-user-vsconf"), None);
+    }
+}

@@ -1,4 +1,5 @@
 use crate::diagnostic::Severity;
+use crate::dialect::Tunable;
 use crate::startup::{Check, session_check};
 use crate::syntax::{Span, escape_bytes};
 
@@ -68,16 +69,14 @@ impl Rule for SessionsRefused {
             _ => "",
         };
         let span = oops.span.unwrap_or(Span::empty(0));
-        out.push(
-            cx.report(
-                &META,
-                span,
-                format!(
-                    "vsftpd starts, then refuses everyone: every session gets `{}`",
-                    escape_bytes(&oops.full_text())
-                ),
-            )
-            .help(help),
-        );
+        let cfg = cx.config();
+        let text = escape_bytes(&oops.full_text());
+        // In inetd mode the session checks run at startup, for each connection inetd hands over.
+        let message = if cfg.bool(Tunable::Listen) || cfg.bool(Tunable::ListenIpv6) {
+            format!("vsftpd starts, then refuses everyone: every session gets `{text}`")
+        } else {
+            format!("every connection inetd starts vsftpd for is refused at once with `{text}`")
+        };
+        out.push(cx.report(&META, span, message).help(help));
     }
 }

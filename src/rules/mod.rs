@@ -101,6 +101,12 @@ pub struct RuleMeta {
 /// All dialects, for rules that apply everywhere.
 pub const ALL_DIALECTS: &[Dialect] = &Dialect::ALL;
 
+/// A byte count inside the buffer as a span offset. Buffers are capped far below 4 GiB when read, so
+/// this never saturates in practice; it exists so that no rule narrows with `as`.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// A check over one config file.
 pub trait Rule: Sync {
     /// The rule's metadata.

@@ -3,7 +3,7 @@ use crate::model::Outcome;
 use crate::model::value::{is_c_space, parse_bool};
 use crate::syntax::{Span, escape_bytes};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a boolean setting whose value is not exactly one of `YES`, `NO`, `TRUE`, `FALSE`, `1`, `0`
@@ -108,8 +108,8 @@ fn diagnose(
     // Valid once the surrounding whitespace is gone.
     if let Some(b) = parse_bool(trimmed) {
         let lead = body.len() - body.trim_ascii_start().len();
-        let start = value.start + lead as u32;
-        let end = start + trimmed.len() as u32;
+        let start = value.start.saturating_add(offset(lead));
+        let end = start.saturating_add(offset(trimmed.len()));
         let mut edits = vec![];
         if lead > 0 {
             edits.push(Edit::delete(Span::new(value.start, start)));
@@ -144,7 +144,7 @@ fn diagnose(
             .find(|l| l.content == line)
             .map_or(line.start, |l| l.span.start);
         let comment_line = [comment, newline].concat();
-        let cut = value.start + token_len as u32;
+        let cut = value.start.saturating_add(offset(token_len));
         return Diagnostic {
             message: format!(
                 "`{name}` has a comment after its value: vsftpd has no trailing comments, reads `{}` as the value and refuses to start",

@@ -2,7 +2,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::Tunable;
 use crate::startup::{Check, Verdict};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a config with neither listener on (`listen=NO` and `listen_ipv6=NO`, set or by default):
@@ -89,7 +89,7 @@ impl Rule for InetdMode {
             Some(value) => Edit::replace(value, b"YES".to_vec()),
             None => {
                 let text = cx.cst.text();
-                let at = text.len() as u32;
+                let at = offset(text.len());
                 if text.is_empty() || text.ends_with(b"\n") {
                     Edit::insert(at, b"listen=YES\n".to_vec())
                 } else {

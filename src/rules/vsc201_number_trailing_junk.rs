@@ -88,7 +88,7 @@ impl Rule for NumberTrailingJunk {
             } else {
                 format!("write the whole value as digits only, e.g. `{name}={}`", escape_bytes(kept.trim_ascii_start()))
             };
-            let cut = Span::new(value.start + n.consumed, value.end);
+            let cut = Span::new(value.start.saturating_add(n.consumed), value.end);
             // Keep a final `\r` of a CRLF line: VSC013 converts the whole file.
             let cut = if text.last() == Some(&b'\r') {
                 Span::new(cut.start, cut.end.saturating_sub(1).max(cut.start))

@@ -3,7 +3,7 @@ use crate::model::Outcome;
 use crate::model::value::Radix;
 use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a mode or umask written without a leading `0`: `local_umask=22`, `anon_umask=77`,
@@ -88,7 +88,7 @@ impl Rule for DecimalUmask {
                     .fix(Fix::new(
                         format!("write `0{}`", escape_bytes(digits)),
                         Applicability::Unsafe,
-                        vec![Edit::insert(value.start + lead as u32, b"0".to_vec())],
+                        vec![Edit::insert(value.start.saturating_add(offset(lead)), b"0".to_vec())],
                     ));
             } else {
                 d = d.help(format!(

@@ -3,7 +3,7 @@ use crate::model::Outcome;
 use crate::model::value::{Radix, parse_uint};
 use crate::syntax::{Span, escape_bytes};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a number with a leading `0` in a setting that is not a mode or umask:
@@ -91,7 +91,7 @@ impl Rule for LeadingZeroIsOctal {
                     .fix(Fix::new(
                         format!("remove the leading zeros (`{}`)", escape_bytes(after)),
                         Applicability::Unsafe,
-                        vec![Edit::delete(Span::new(value.start, value.start + zeros as u32))],
+                        vec![Edit::delete(Span::new(value.start, value.start.saturating_add(offset(zeros))))],
                     ));
             } else {
                 d = d.help("write the number in decimal, without leading zeros");

@@ -3,7 +3,7 @@ use crate::dialect::{Dialect, Kind};
 use crate::model::value::is_c_space;
 use crate::syntax::{Span, escape_bytes};
 
-use super::{Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{offset, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags spaces or tabs before or after a string value in upstream vsftpd:
@@ -79,13 +79,13 @@ impl Rule for StringWhitespaceKept {
             };
             let mut edits = Vec::new();
             if lead > 0 && !core.is_empty() {
-                edits.push(Edit::delete(Span::new(value.start, value.start + lead as u32)));
+                edits.push(Edit::delete(Span::new(value.start, value.start.saturating_add(offset(lead)))));
             }
-            let body_end = value.start + body.len() as u32;
+            let body_end = value.start.saturating_add(offset(body.len()));
             if core.is_empty() {
                 edits = vec![Edit::delete(Span::new(value.start, body_end))];
             } else if trail > 0 {
-                edits.push(Edit::delete(Span::new(body_end - trail as u32, body_end)));
+                edits.push(Edit::delete(Span::new(body_end.saturating_sub(offset(trail)), body_end)));
             }
             let message = if core.is_empty() {
                 format!("`{name}` is only whitespace, and {} keeps it as the value", cx.dialect())

@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::model::READ_LIMIT_BYTES;
 use crate::syntax::{LineKind, Span};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a config file longer than 100,000 bytes, the most vsftpd reads.
@@ -55,7 +55,7 @@ impl Rule for FileTruncated {
             .iter()
             .filter(|l| l.span.start >= limit && matches!(l.kind, LineKind::Setting(_)))
             .count();
-        let span = t.cut_line.unwrap_or(Span::empty(t.at.min(cx.cst.text().len() as u32)));
+        let span = t.cut_line.unwrap_or(Span::empty(t.at.min(offset(cx.cst.text().len()))));
         let cut = if t.cut_line.is_some() {
             ", and this line is cut in two by the limit"
         } else {

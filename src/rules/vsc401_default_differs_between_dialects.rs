@@ -3,7 +3,7 @@ use crate::dialect::{Dialect, Tunable};
 use crate::model::default_value;
 use crate::syntax::{Span, escape_bytes};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting left to its compiled-in default when that default differs between vsftpd
@@ -145,7 +145,7 @@ impl Rule for DefaultDiffersBetweenDialects {
                     .fix(Fix::new(
                         format!("write this dialect's default{}", if names.len() == 1 { "" } else { "s" }),
                         Applicability::Unsafe,
-                        vec![Edit::insert(text.len() as u32, insert.into_bytes())],
+                        vec![Edit::insert(offset(text.len()), insert.into_bytes())],
                     )),
             );
         }

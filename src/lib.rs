@@ -10,6 +10,7 @@ pub mod dialect;
 pub mod model;
 pub mod startup;
 pub mod diagnostic;
+pub mod firewall;
 pub mod rules;
 pub mod settings;
 pub mod syntax;

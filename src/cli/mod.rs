@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod firewall;
 pub mod input;
 mod show;
 
@@ -19,12 +20,15 @@ pub struct Cli {
 enum Command {
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
+    Firewall(firewall::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Show(args) => show::run(&args),
+        Command::Firewall(args) => firewall::run(&args),
     }
 }
 

@@ -28,8 +28,8 @@ pub struct Args {
     #[command(flatten)]
     pub dialect: DialectArg,
     /// Output format.
-    #[arg(long, value_enum, default_value = "nft")]
-    pub format: FormatArg,
+    #[arg(long, default_value = "nft", value_parser = format_parser())]
+    pub format: Format,
     /// Keep another service reachable in the standalone ruleset: PORT/PROTO or FIRST-LAST/PROTO (tcp or
     /// udp), e.g. --allow 22/tcp. Repeatable.
     #[arg(long, value_name = "PORT/PROTO", value_parser = parse_allow)]
@@ -59,34 +59,10 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// `--format` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum FormatArg {
-    /// nftables text for `nft -f`.
-    Nft,
-    /// libnftables JSON for `nft -j -f`.
-    NftJson,
-    /// iptables-restore input (IPv4).
-    Iptables,
-    /// ip6tables-restore input (IPv6).
-    Ip6tables,
-    /// A firewalld service definition (XML).
-    Firewalld,
-    /// A ufw application profile.
-    Ufw,
-}
-
-impl FormatArg {
-    fn format(self) -> Format {
-        match self {
-            FormatArg::Nft => Format::Nft,
-            FormatArg::NftJson => Format::NftJson,
-            FormatArg::Iptables => Format::Iptables,
-            FormatArg::Ip6tables => Format::Ip6tables,
-            FormatArg::Firewalld => Format::Firewalld,
-            FormatArg::Ufw => Format::Ufw,
-        }
-    }
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name))
+        .map(|s| Format::ALL.into_iter().find(|f| f.name() == s).unwrap_or(Format::Nft))
 }
 
 fn parse_allow(text: &str) -> Result<Allow, String> {
@@ -147,7 +123,8 @@ pub enum FirewallCliError {
 
 /// Runs `vsconf firewall`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
-    let dialect = args.dialect.resolve();
+    let first = args.files.first().cloned().unwrap_or_default();
+    let dialect = super::settings_dialect(&args.dialect, &first);
     let mut loaded = Vec::new();
     for file in &args.files {
         let l = load(file)?;
@@ -169,7 +146,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             Shape::Into(Target { family, table: table.clone(), chain: chain.clone() })
         }
     };
-    let format = args.format.format();
+    let format = args.format;
     let header =
         Header { sources: args.files.iter().map(|f| f.display().to_string()).collect(), dialect: dialect.id() };
 

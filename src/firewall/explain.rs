@@ -106,8 +106,10 @@ fn server(s: &ServerPlan, out: &mut String) {
         ),
     }
     let mut fwd = vec![format!("{}/tcp", s.control_port)];
-    if let Some(p) = s.passive {
-        fwd.push(format!("{}/tcp", p.range.dashed()));
+    match s.passive {
+        Some(p) if p.opening == PassiveOpening::Range => fwd.push(format!("{}/tcp", p.range.dashed())),
+        Some(_) => fwd.push("the data connections its own FTP helper (nf_nat_ftp) expects".to_owned()),
+        None => {}
     }
     let pasv = match (&s.pasv_address, s.mode) {
         (Some(a), ListenMode::StandaloneIpv6) => format!(

@@ -30,15 +30,7 @@ pub fn emit(set: &Ruleset, family: Family, header: &Header) -> String {
         Shape::Standalone => {
             let _ =
                 writeln!(out, "# Standalone ruleset: `{}-restore < FILE` replaces the tables below.", command(family));
-            if !helper.is_empty() {
-                out.push_str("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
-                for r in &helper {
-                    for args in rule_args(r, family) {
-                        let _ = writeln!(out, "-A PREROUTING {args}");
-                    }
-                }
-                out.push_str("COMMIT\n");
-            }
+            raw_table(&helper, family, ":PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n", &mut out);
             out.push_str("*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
             for (hook, chain) in [(Hook::Input, "INPUT"), (Hook::Output, "OUTPUT")] {
                 for r in set.rules_in(hook).filter(mine).filter(|r| r.verdict != Verdict::FtpHelper) {
@@ -84,15 +76,7 @@ pub fn restore_into(set: &Ruleset, family: Family) -> Option<String> {
     let mine = |r: &&Rule| r.family.is_none_or(|f| f == family);
     let mut out = String::new();
     let helper: Vec<&Rule> = set.rules.iter().filter(mine).filter(|r| r.verdict == Verdict::FtpHelper).collect();
-    if !helper.is_empty() {
-        out.push_str("*raw\n");
-        for r in &helper {
-            for args in rule_args(r, family) {
-                let _ = writeln!(out, "-A PREROUTING {args}");
-            }
-        }
-        out.push_str("COMMIT\n");
-    }
+    raw_table(&helper, family, "", &mut out);
     let _ = writeln!(out, "*{}", target.table);
     for r in set.rules_in(Hook::Input).filter(mine).filter(|r| r.verdict != Verdict::FtpHelper) {
         for args in rule_args(r, family) {
@@ -101,6 +85,21 @@ pub fn restore_into(set: &Ruleset, family: Family) -> Option<String> {
     }
     out.push_str("COMMIT\n");
     Some(out)
+}
+
+/// The `*raw` section attaching the FTP helper, if any rule does.
+fn raw_table(helper: &[&Rule], family: Family, declarations: &str, out: &mut String) {
+    if helper.is_empty() {
+        return;
+    }
+    out.push_str("*raw\n");
+    out.push_str(declarations);
+    for r in helper {
+        for args in rule_args(r, family) {
+            let _ = writeln!(out, "-A PREROUTING {args}");
+        }
+    }
+    out.push_str("COMMIT\n");
 }
 
 fn ports(r: PortRange) -> String {

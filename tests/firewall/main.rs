@@ -86,16 +86,20 @@ pub fn example_path(name: &str) -> String {
     format!("examples/firewall/{name}.conf")
 }
 
-/// Generates a case in a format: the output text, or the error as the user reads it.
-pub fn generate(case: &Case, format: Format) -> Result<String, String> {
-    let configs: Vec<(String, EffectiveConfig)> = case
-        .configs
+/// Reads a case's configs under upstream-3.0.5, labelled as the command line would name them.
+fn read_configs(case: &Case) -> Vec<(String, EffectiveConfig)> {
+    case.configs
         .iter()
         .map(|n| {
             let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + &example_path(n)).unwrap();
             (example_path(n), EffectiveConfig::read(&parse(&bytes).cst, Dialect::Upstream305, None))
         })
-        .collect();
+        .collect()
+}
+
+/// Generates a case in a format: the output text, or the error as the user reads it.
+pub fn generate(case: &Case, format: Format) -> Result<String, String> {
+    let configs = read_configs(case);
     let refs: Vec<(String, &EffectiveConfig)> = configs.iter().map(|(p, c)| (p.clone(), c)).collect();
     let allow = case.allow.iter().map(|a| Allow::parse(a).unwrap()).collect();
     let sources = case.sources.iter().map(|s| Cidr::parse(s).unwrap()).collect();
@@ -112,14 +116,7 @@ pub fn generate(case: &Case, format: Format) -> Result<String, String> {
 
 /// The explanation for a case (standalone), or its error.
 pub fn explanation(case: &Case) -> Result<String, String> {
-    let configs: Vec<(String, EffectiveConfig)> = case
-        .configs
-        .iter()
-        .map(|n| {
-            let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + &example_path(n)).unwrap();
-            (example_path(n), EffectiveConfig::read(&parse(&bytes).cst, Dialect::Upstream305, None))
-        })
-        .collect();
+    let configs = read_configs(case);
     let refs: Vec<(String, &EffectiveConfig)> = configs.iter().map(|(p, c)| (p.clone(), c)).collect();
     let plan = firewall::plan(&refs, vec![], vec![]).map_err(|e| error_text(&e))?;
     Ok(firewall::explain(&plan, &Shape::Standalone))

@@ -68,16 +68,16 @@ impl Header {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum EmitError {
     /// The format holds one IP version and the plan has none of it.
-    #[error("the config listens only on {have}; --format {format} writes {want} rules")]
-    #[diagnostic(code(vsconf::firewall::no_such_family), help("use --format {other} (or nft, which covers both)"))]
+    #[error("the config listens only on {have}; {format} holds {want} rules")]
+    #[diagnostic(code(vsconf::firewall::no_such_family), help("use {other} (nft's inet family covers both)"))]
     NoFamily {
-        /// The format.
+        /// The format or table family.
         format: &'static str,
         /// What the format writes.
         want: &'static str,
         /// What the plan has.
         have: &'static str,
-        /// The format for the other family.
+        /// What to use instead.
         other: &'static str,
     },
     /// `--into` with a family the format cannot write.
@@ -135,18 +135,31 @@ pub enum EmitError {
 /// Renders the plan in a format and shape.
 pub fn emit(format: Format, plan: &FirewallPlan, shape: &Shape, header: &Header) -> Result<String, EmitError> {
     let families = plan.families();
+    if let (Format::Nft | Format::NftJson, Shape::Into(t)) = (format, shape) {
+        let (want, have, other) = match t.family {
+            TableFamily::Ip if !families.contains(&Family::Ipv4) => ("IPv4", "IPv6", "--into ip6 or inet"),
+            TableFamily::Ip6 if !families.contains(&Family::Ipv6) => ("IPv6", "IPv4", "--into ip or inet"),
+            _ => ("", "", ""),
+        };
+        if !want.is_empty() {
+            let format = if t.family == TableFamily::Ip { "--into ip" } else { "--into ip6" };
+            return Err(EmitError::NoFamily { format, want, have, other });
+        }
+    }
     match format {
         Format::Nft => Ok(nft::emit(&lower(plan, shape), header)),
         Format::NftJson => Ok(nft_json::emit(&lower(plan, shape))),
         Format::Iptables | Format::Ip6tables => {
-            let (family, want, other, table) = if format == Format::Iptables {
-                (Family::Ipv4, "IPv4", "ip6tables", TableFamily::Ip)
+            let (family, want, table) = if format == Format::Iptables {
+                (Family::Ipv4, "IPv4", TableFamily::Ip)
             } else {
-                (Family::Ipv6, "IPv6", "iptables", TableFamily::Ip6)
+                (Family::Ipv6, "IPv6", TableFamily::Ip6)
             };
             if !families.contains(&family) {
                 let have = if want == "IPv4" { "IPv6" } else { "IPv4" };
-                return Err(EmitError::NoFamily { format: format.name(), want, have, other });
+                let other = if family == Family::Ipv4 { "--format ip6tables" } else { "--format iptables" };
+                let format = if family == Family::Ipv4 { "--format iptables" } else { "--format ip6tables" };
+                return Err(EmitError::NoFamily { format, want, have, other });
             }
             if let Shape::Into(t) = shape {
                 if t.family != table {

@@ -77,3 +77,23 @@ fn real_tools_reject_a_broken_ruleset() {
     let text = generate(&crate::Case::single("plain-passive"), Format::Iptables).unwrap().replace("--dport", "--dprot");
     assert!(!in_netns("iptables-restore --test", &text).0);
 }
+
+#[test]
+fn reloading_the_standalone_nft_ruleset_replaces_it_instead_of_doubling_it() {
+    if !(require("nft", "nftables", true) && require("unshare", "util-linux", true)) {
+        return;
+    }
+    let dir = crate::support::scratch("firewall-reload");
+    let file = dir.join("rules.nft");
+    std::fs::write(&file, generate(&crate::Case::single("passive-no-range"), Format::Nft).unwrap()).unwrap();
+    let f = file.display();
+    let out = Command::new("unshare")
+        .args(["-n", "sh", "-c", &format!("nft -f {f} && nft -f {f} && nft list table inet vsconf")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(listing.matches("ct helper ftp-21 {").count(), 1, "{listing}");
+    assert_eq!(listing.matches("tcp dport 21 accept").count(), 1, "{listing}");
+    assert_eq!(listing.matches("policy drop").count(), 1, "{listing}");
+}

@@ -12,7 +12,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use vsconf::firewall::lower::lower;
-use vsconf::firewall::{self as fw, Allow, Cidr, EmitError, Format, Header, Shape, TableFamily, Target};
+use vsconf::firewall::{
+    self as fw, Allow, Cidr, EmitError, Format, Header, Shape, TableFamily, Target,
+};
 use vsconf::model::EffectiveConfig;
 use vsconf::syntax::parse;
 
@@ -61,8 +63,12 @@ pub struct Args {
 
 fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser as _;
-    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name))
-        .map(|s| Format::ALL.into_iter().find(|f| f.name() == s).unwrap_or(Format::Nft))
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name)).map(|s| {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .unwrap_or(Format::Nft)
+    })
 }
 
 fn parse_allow(text: &str) -> Result<Allow, String> {
@@ -82,13 +88,18 @@ fn parse_source(text: &str) -> Result<Cidr, String> {
 pub enum FirewallCliError {
     /// `--into` with a bad family.
     #[error("--into: unknown family {0:?}")]
-    #[diagnostic(code(vsconf::firewall::into), help("use inet, ip or ip6 (iptables: ip; ip6tables: ip6)"))]
+    #[diagnostic(
+        code(vsconf::firewall::into),
+        help("use inet, ip or ip6 (iptables: ip; ip6tables: ip6)")
+    )]
     IntoFamily(String),
     /// `--apply` as non-root.
     #[error("--apply needs root: loading firewall rules requires CAP_NET_ADMIN")]
     #[diagnostic(
         code(vsconf::firewall::not_root),
-        help("run it with sudo, or review first with --diff FILE / --output FILE and load the file yourself")
+        help(
+            "run it with sudo, or review first with --diff FILE / --output FILE and load the file yourself"
+        )
     )]
     NotRoot,
     /// `--apply` for a format without a loader.
@@ -129,9 +140,13 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     for file in &args.files {
         let l = load(file)?;
         let cst = parse(&l.bytes).cst;
-        loaded.push((l.path.clone(), EffectiveConfig::read(&cst, dialect, Some(l.file_len))));
+        loaded.push((
+            l.path.clone(),
+            EffectiveConfig::read(&cst, dialect, Some(l.file_len)),
+        ));
     }
-    let configs: Vec<(String, &EffectiveConfig)> = loaded.iter().map(|(p, c)| (p.clone(), c)).collect();
+    let configs: Vec<(String, &EffectiveConfig)> =
+        loaded.iter().map(|(p, c)| (p.clone(), c)).collect();
     let plan = match fw::plan(&configs, args.allow.clone(), args.source.clone()) {
         Ok(p) => p,
         Err(e) => return report(miette::Report::new(e)),
@@ -140,15 +155,24 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         None => Shape::Standalone,
         Some(v) => {
             let [family, table, chain] = v.as_slice() else {
-                return Err(miette::miette!("--into takes three values: FAMILY TABLE CHAIN"));
+                return Err(miette::miette!(
+                    "--into takes three values: FAMILY TABLE CHAIN"
+                ));
             };
-            let family = TableFamily::parse(family).ok_or_else(|| FirewallCliError::IntoFamily(family.clone()))?;
-            Shape::Into(Target { family, table: table.clone(), chain: chain.clone() })
+            let family = TableFamily::parse(family)
+                .ok_or_else(|| FirewallCliError::IntoFamily(family.clone()))?;
+            Shape::Into(Target {
+                family,
+                table: table.clone(),
+                chain: chain.clone(),
+            })
         }
     };
     let format = args.format;
-    let header =
-        Header { sources: args.files.iter().map(|f| f.display().to_string()).collect(), dialect: dialect.id() };
+    let header = Header {
+        sources: args.files.iter().map(|f| f.display().to_string()).collect(),
+        dialect: dialect.id(),
+    };
 
     let mut summary = fw::explain(&plan, &shape);
     for n in lower(&plan, &shape).notes {
@@ -176,8 +200,10 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     }
     let mut code = ExitCode::SUCCESS;
     if let Some(old_path) = &args.diff {
-        let old = std::fs::read_to_string(old_path)
-            .map_err(|source| FirewallCliError::Io { path: old_path.display().to_string(), source })?;
+        let old = std::fs::read_to_string(old_path).map_err(|source| FirewallCliError::Io {
+            path: old_path.display().to_string(),
+            source,
+        })?;
         if old != text {
             let diff = similar::TextDiff::from_lines(&old, &text)
                 .unified_diff()
@@ -188,8 +214,10 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
     }
     if let Some(out) = &args.output {
-        write_atomic(out, text.as_bytes())
-            .map_err(|source| FirewallCliError::Io { path: out.display().to_string(), source })?;
+        write_atomic(out, text.as_bytes()).map_err(|source| FirewallCliError::Io {
+            path: out.display().to_string(),
+            source,
+        })?;
     }
     if args.apply {
         apply(format, &plan, &shape, &text)?;
@@ -222,16 +250,22 @@ fn is_root() -> bool {
 
 /// Checks, loads, and prints the change in the live ruleset.
 fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> miette::Result<()> {
-    if !matches!(format, Format::Nft | Format::NftJson | Format::Iptables | Format::Ip6tables) {
+    if !matches!(
+        format,
+        Format::Nft | Format::NftJson | Format::Iptables | Format::Ip6tables
+    ) {
         return Err(FirewallCliError::ApplyFormat(format.name()).into());
     }
     if !is_root() {
         return Err(FirewallCliError::NotRoot.into());
     }
     let (list, check, load, input): (Vec<&str>, Vec<&str>, Vec<&str>, String) = match format {
-        Format::Nft => {
-            (vec!["nft", "list", "ruleset"], vec!["nft", "-c", "-f", "-"], vec!["nft", "-f", "-"], text.to_owned())
-        }
+        Format::Nft => (
+            vec!["nft", "list", "ruleset"],
+            vec!["nft", "-c", "-f", "-"],
+            vec!["nft", "-f", "-"],
+            text.to_owned(),
+        ),
         Format::NftJson => (
             vec!["nft", "list", "ruleset"],
             vec!["nft", "-j", "-c", "-f", "-"],
@@ -242,13 +276,28 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
             let (family, save, restore) = if format == Format::Iptables {
                 (fw::plan::Family::Ipv4, "iptables-save", "iptables-restore")
             } else {
-                (fw::plan::Family::Ipv6, "ip6tables-save", "ip6tables-restore")
+                (
+                    fw::plan::Family::Ipv6,
+                    "ip6tables-save",
+                    "ip6tables-restore",
+                )
             };
             match shape {
-                Shape::Standalone => (vec![save], vec![restore, "--test"], vec![restore], text.to_owned()),
+                Shape::Standalone => (
+                    vec![save],
+                    vec![restore, "--test"],
+                    vec![restore],
+                    text.to_owned(),
+                ),
                 Shape::Into(_) => {
-                    let input = fw::emit::iptables::restore_into(&lower(plan, shape), family).unwrap_or_default();
-                    (vec![save], vec![restore, "--test", "--noflush"], vec![restore, "--noflush"], input)
+                    let input = fw::emit::iptables::restore_into(&lower(plan, shape), family)
+                        .unwrap_or_default();
+                    (
+                        vec![save],
+                        vec![restore, "--test", "--noflush"],
+                        vec![restore, "--noflush"],
+                        input,
+                    )
                 }
             }
         }
@@ -288,17 +337,28 @@ fn listing(text: &str) -> String {
 /// Runs a tool with optional standard input, under a 30-second limit; returns its standard output.
 fn run_tool(argv: &[&str], input: Option<&str>) -> Result<String, FirewallCliError> {
     let shown = argv.join(" ");
-    let fail = |detail: String| FirewallCliError::Tool { tool: shown.clone(), detail };
-    let (program, rest) = argv.split_first().ok_or_else(|| fail("empty command".to_owned()))?;
+    let fail = |detail: String| FirewallCliError::Tool {
+        tool: shown.clone(),
+        detail,
+    };
+    let (program, rest) = argv
+        .split_first()
+        .ok_or_else(|| fail("empty command".to_owned()))?;
     let mut child = Command::new(program)
         .args(rest)
-        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| fail(format!("cannot run: {e}")))?;
     if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
-        stdin.write_all(text.as_bytes()).map_err(|e| fail(format!("cannot write its input: {e}")))?;
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| fail(format!("cannot write its input: {e}")))?;
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -327,7 +387,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "rules".to_owned());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rules".to_owned());
     let tmp = dir.join(format!(".{name}.vsconf-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

@@ -5,8 +5,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod firewall;
+mod host;
 pub mod input;
+mod lint;
+mod rules;
 mod show;
+mod syntax;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -18,8 +22,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Lint vsftpd configs: predict whether vsftpd starts and report every problem.
+    Lint(lint::Args),
+    /// List the rules, or print one rule's documentation.
+    Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Print the lossless syntax tree of a config (for debugging and bug reports).
+    Syntax(syntax::Args),
     /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
     Firewall(firewall::Args),
 }
@@ -27,7 +37,10 @@ enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Syntax(args) => syntax::run(&args),
         Command::Firewall(args) => firewall::run(&args),
     }
 }
@@ -51,7 +64,9 @@ impl SettingsArg {
         }
         let path = match &self.config {
             Some(p) => Some(p.clone()),
-            None => std::env::current_dir().ok().and_then(|d| vsconf::settings::discover(&d)),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| vsconf::settings::discover(&d)),
         };
         match path {
             Some(p) => Ok(vsconf::settings::load(&p)?),
@@ -62,8 +77,17 @@ impl SettingsArg {
 
 /// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml,
 /// else upstream-3.0.5.
-pub fn settings_dialect(arg: &input::DialectArg, _file: &std::path::Path) -> vsconf::dialect::Dialect {
-    arg.dialect.unwrap_or_else(|| SettingsArg::default().load().ok().and_then(|s| s.dialect).unwrap_or_default())
+pub fn settings_dialect(
+    arg: &input::DialectArg,
+    _file: &std::path::Path,
+) -> vsconf::dialect::Dialect {
+    arg.dialect.unwrap_or_else(|| {
+        SettingsArg::default()
+            .load()
+            .ok()
+            .and_then(|s| s.dialect)
+            .unwrap_or_default()
+    })
 }
 
 /// Writes to standard output; a closed pipe (`vsconf … | head`) ends quietly.

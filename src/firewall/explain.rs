@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use super::lower::Shape;
-use super::plan::{ActiveSource, FirewallPlan, HelperUse, ListenMode, PassiveOpening, ServerPlan, Tls};
+use super::plan::{
+    ActiveSource, FirewallPlan, HelperUse, ListenMode, PassiveOpening, ServerPlan, Tls,
+};
 
 /// Explains the plan.
 pub fn explain(plan: &FirewallPlan, shape: &Shape) -> String {
@@ -14,7 +16,11 @@ pub fn explain(plan: &FirewallPlan, shape: &Shape) -> String {
         server(s, &mut out);
     }
     if !plan.allow.is_empty() {
-        let list: Vec<String> = plan.allow.iter().map(|a| format!("{}/{}", a.ports.dashed(), a.proto.name())).collect();
+        let list: Vec<String> = plan
+            .allow
+            .iter()
+            .map(|a| format!("{}/{}", a.ports.dashed(), a.proto.name()))
+            .collect();
         let _ = writeln!(out, "also open (--allow): {}", list.join(", "));
     }
     if !plan.sources.is_empty() {
@@ -45,8 +51,16 @@ fn server(s: &ServerPlan, out: &mut String) {
         ListenMode::StandaloneIpv6 => "listen_ipv6=YES",
         ListenMode::Inetd => "inetd mode",
     };
-    let addrs: Vec<String> = s.listeners.iter().filter_map(|l| l.address.map(|a| a.to_string())).collect();
-    let at = if addrs.is_empty() { String::new() } else { format!(" on {}", addrs.join(", ")) };
+    let addrs: Vec<String> = s
+        .listeners
+        .iter()
+        .filter_map(|l| l.address.map(|a| a.to_string()))
+        .collect();
+    let at = if addrs.is_empty() {
+        String::new()
+    } else {
+        format!(" on {}", addrs.join(", "))
+    };
     let _ = writeln!(
         out,
         "{}: {} ({how}){at}, control port {}/tcp (listen_port)",
@@ -77,8 +91,12 @@ fn server(s: &ServerPlan, out: &mut String) {
         None => out.push_str("  active: off (port_enable=NO)\n"),
         Some(a) => {
             let from = match a.source {
-                ActiveSource::Port(p) => format!("port {p} (connect_from_port_20=YES, ftp_data_port)"),
-                ActiveSource::Ephemeral => "an ephemeral port (connect_from_port_20=NO or ftp_data_port=0)".to_owned(),
+                ActiveSource::Port(p) => {
+                    format!("port {p} (connect_from_port_20=YES, ftp_data_port)")
+                }
+                ActiveSource::Ephemeral => {
+                    "an ephemeral port (connect_from_port_20=NO or ftp_data_port=0)".to_owned()
+                }
             };
             let _ = writeln!(
                 out,
@@ -107,8 +125,12 @@ fn server(s: &ServerPlan, out: &mut String) {
     }
     let mut fwd = vec![format!("{}/tcp", s.control_port)];
     match s.passive {
-        Some(p) if p.opening == PassiveOpening::Range => fwd.push(format!("{}/tcp", p.range.dashed())),
-        Some(_) => fwd.push("the data connections its own FTP helper (nf_nat_ftp) expects".to_owned()),
+        Some(p) if p.opening == PassiveOpening::Range => {
+            fwd.push(format!("{}/tcp", p.range.dashed()))
+        }
+        Some(_) => {
+            fwd.push("the data connections its own FTP helper (nf_nat_ftp) expects".to_owned())
+        }
         None => {}
     }
     let pasv = match (&s.pasv_address, s.mode) {
@@ -119,7 +141,11 @@ fn server(s: &ServerPlan, out: &mut String) {
         (None, ListenMode::StandaloneIpv6) => "set pasv_address to the public address, which works only with listen=YES (listen_ipv6=YES ignores it); EPSV clients need nothing".to_owned(),
         (None, _) => "set pasv_address to the public address, or PASV replies announce the private one; EPSV clients need nothing".to_owned(),
     };
-    let _ = writeln!(out, "  NAT gateway in front: forward {} to this host; {pasv}", fwd.join(" and "));
+    let _ = writeln!(
+        out,
+        "  NAT gateway in front: forward {} to this host; {pasv}",
+        fwd.join(" and ")
+    );
     for n in &s.notes {
         let _ = writeln!(out, "  note: {}", n.text);
     }

@@ -4,7 +4,10 @@
 
 use std::net::IpAddr;
 
-use super::plan::{ActiveSource, Cidr, Family, FirewallPlan, HelperUse, PassiveOpening, PortRange, Proto, ServerPlan};
+use super::plan::{
+    ActiveSource, Cidr, Family, FirewallPlan, HelperUse, PassiveOpening, PortRange, Proto,
+    ServerPlan,
+};
 
 /// The two kinds of output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +150,9 @@ impl Rule {
     /// Whether a match already restricts the IP version; when not, and the rule is for one family in
     /// a dual-family table, the emitter must add a family match (`meta nfproto ipv4`).
     pub fn family_implied(&self) -> bool {
-        self.matches.iter().any(|m| matches!(m, Match::Saddr(_) | Match::Daddr(_) | Match::Icmpv6Types(_)))
+        self.matches
+            .iter()
+            .any(|m| matches!(m, Match::Saddr(_) | Match::Daddr(_) | Match::Icmpv6Types(_)))
     }
 
     /// The FTP helper's name for the control port this rule assigns it on.
@@ -190,7 +195,12 @@ pub fn helper_name(port: u16) -> String {
 }
 
 /// ICMPv6 messages without which IPv6 stops working behind a drop policy (neighbour discovery).
-pub const ICMPV6_ND: [&str; 4] = ["nd-neighbor-solicit", "nd-neighbor-advert", "nd-router-solicit", "nd-router-advert"];
+pub const ICMPV6_ND: [&str; 4] = [
+    "nd-neighbor-solicit",
+    "nd-neighbor-advert",
+    "nd-router-solicit",
+    "nd-router-advert",
+];
 
 /// Lowers the plan into rules.
 pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
@@ -199,7 +209,13 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
     let families = plan.families();
     let standalone = *shape == Shape::Standalone;
     if standalone {
-        rules.push(rule(Hook::Input, None, vec![Match::Loopback], Verdict::Accept, "loopback"));
+        rules.push(rule(
+            Hook::Input,
+            None,
+            vec![Match::Loopback],
+            Verdict::Accept,
+            "loopback",
+        ));
         rules.push(rule(
             Hook::Input,
             None,
@@ -207,7 +223,13 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
             Verdict::Accept,
             "replies, and data connections the FTP helper expects",
         ));
-        rules.push(rule(Hook::Input, None, vec![Match::CtState(vec![CtState::Invalid])], Verdict::Drop, "invalid"));
+        rules.push(rule(
+            Hook::Input,
+            None,
+            vec![Match::CtState(vec![CtState::Invalid])],
+            Verdict::Drop,
+            "invalid",
+        ));
         if families.contains(&Family::Ipv6) {
             rules.push(rule(
                 Hook::Input,
@@ -221,7 +243,11 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
     let many = plan.servers.len() > 1;
     let mut helper_ports = Vec::new();
     for server in &plan.servers {
-        let suffix = if many { format!(", {}", short_label(&server.label)) } else { String::new() };
+        let suffix = if many {
+            format!(", {}", short_label(&server.label))
+        } else {
+            String::new()
+        };
         let scopes = scopes(server, &plan.sources, &mut notes);
         let tcp = |r: PortRange| Match::Dport(Proto::Tcp, r);
         let control = PortRange::single(server.control_port);
@@ -244,7 +270,10 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
                 format!("FTP control, listen_port={}{suffix}", server.control_port),
             ));
         }
-        if let Some(p) = server.passive.filter(|p| p.opening == PassiveOpening::Range) {
+        if let Some(p) = server
+            .passive
+            .filter(|p| p.opening == PassiveOpening::Range)
+        {
             for s in &scopes {
                 rules.push(s.rule(
                     tcp(p.range),
@@ -265,12 +294,19 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
     }
     if standalone {
         for server in &plan.servers {
-            let Some(active) = server.active else { continue };
-            let ActiveSource::Port(port) = active.source else { continue };
+            let Some(active) = server.active else {
+                continue;
+            };
+            let ActiveSource::Port(port) = active.source else {
+                continue;
+            };
             let r = rule(
                 Hook::Output,
                 None,
-                vec![Match::Sport(Proto::Tcp, PortRange::single(port)), Match::Dport(Proto::Tcp, active.client_ports)],
+                vec![
+                    Match::Sport(Proto::Tcp, PortRange::single(port)),
+                    Match::Dport(Proto::Tcp, active.client_ports),
+                ],
                 Verdict::Accept,
                 &format!("FTP active data from ftp_data_port={port} to the client"),
             );
@@ -280,13 +316,22 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
         }
     }
     dedup(&mut rules);
-    Ruleset { shape: shape.clone(), helper_ports, rules, families, notes }
+    Ruleset {
+        shape: shape.clone(),
+        helper_ports,
+        rules,
+        families,
+        notes,
+    }
 }
 
 fn dedup(rules: &mut Vec<Rule>) {
     let mut seen: Vec<Rule> = Vec::with_capacity(rules.len());
     rules.retain(|r| {
-        let key = Rule { comment: String::new(), ..r.clone() };
+        let key = Rule {
+            comment: String::new(),
+            ..r.clone()
+        };
         if seen.contains(&key) {
             false
         } else {
@@ -296,8 +341,20 @@ fn dedup(rules: &mut Vec<Rule>) {
     });
 }
 
-fn rule(hook: Hook, family: Option<Family>, matches: Vec<Match>, verdict: Verdict, comment: &str) -> Rule {
-    Rule { hook, family, matches, verdict, comment: sanitize(comment) }
+fn rule(
+    hook: Hook,
+    family: Option<Family>,
+    matches: Vec<Match>,
+    verdict: Verdict,
+    comment: &str,
+) -> Rule {
+    Rule {
+        hook,
+        family,
+        matches,
+        verdict,
+        comment: sanitize(comment),
+    }
 }
 
 /// Where FTP clients come from and go to: one IP version, optionally a source prefix and a local address.
@@ -322,20 +379,33 @@ impl Scope {
 }
 
 fn scopes(server: &ServerPlan, sources: &[Cidr], notes: &mut Vec<String>) -> Vec<Scope> {
-    let everywhere = server.listeners.iter().all(|l| l.address.is_none()) && server.families().len() == 2;
+    let everywhere =
+        server.listeners.iter().all(|l| l.address.is_none()) && server.families().len() == 2;
     if sources.is_empty() {
         if everywhere {
-            return vec![Scope { family: None, source: None, address: None }];
+            return vec![Scope {
+                family: None,
+                source: None,
+                address: None,
+            }];
         }
         return server
             .listeners
             .iter()
-            .map(|l| Scope { family: Some(l.family), source: None, address: l.address })
+            .map(|l| Scope {
+                family: Some(l.family),
+                source: None,
+                address: l.address,
+            })
             .collect();
     }
     let mut out = Vec::new();
     for l in &server.listeners {
-        let mine: Vec<Cidr> = sources.iter().copied().filter(|c| c.family() == l.family).collect();
+        let mine: Vec<Cidr> = sources
+            .iter()
+            .copied()
+            .filter(|c| c.family() == l.family)
+            .collect();
         if mine.is_empty() {
             notes.push(format!(
                 "{}: no --source is an {} prefix, so FTP over {} stays closed",
@@ -344,7 +414,11 @@ fn scopes(server: &ServerPlan, sources: &[Cidr], notes: &mut Vec<String>) -> Vec
                 l.family.label()
             ));
         }
-        out.extend(mine.into_iter().map(|c| Scope { family: Some(l.family), source: Some(c), address: l.address }));
+        out.extend(mine.into_iter().map(|c| Scope {
+            family: Some(l.family),
+            source: Some(c),
+            address: l.address,
+        }));
     }
     out
 }
@@ -357,7 +431,13 @@ fn short_label(label: &str) -> &str {
 /// Keeps a comment quotable in nft, iptables-restore and shell: other bytes become `_`; at most 120.
 pub fn sanitize(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || " ._-=/:,()+".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " ._-=/:,()+".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(120)
         .collect()
 }

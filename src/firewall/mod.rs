@@ -22,6 +22,13 @@ pub fn plan(
     allow: Vec<Allow>,
     sources: Vec<Cidr>,
 ) -> Result<FirewallPlan, PlanError> {
-    let servers = configs.iter().map(|(label, c)| plan_server(label, c)).collect::<Result<Vec<_>, _>>()?;
-    Ok(FirewallPlan { servers, allow, sources })
+    let servers = configs
+        .iter()
+        .map(|(label, c)| plan_server(label, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(FirewallPlan {
+        servers,
+        allow,
+        sources,
+    })
 }

@@ -44,12 +44,17 @@ pub struct PortRange {
 impl PortRange {
     /// One port.
     pub fn single(port: u16) -> PortRange {
-        PortRange { first: port, last: port }
+        PortRange {
+            first: port,
+            last: port,
+        }
     }
 
     /// How many ports the range holds.
     pub fn count(self) -> u32 {
-        u32::from(self.last).saturating_sub(u32::from(self.first)).saturating_add(1)
+        u32::from(self.last)
+            .saturating_sub(u32::from(self.first))
+            .saturating_add(1)
     }
 
     /// Whether the range holds one port.
@@ -59,7 +64,11 @@ impl PortRange {
 
     /// `21` or `50000-50100`.
     pub fn dashed(self) -> String {
-        if self.is_single() { self.first.to_string() } else { format!("{}-{}", self.first, self.last) }
+        if self.is_single() {
+            self.first.to_string()
+        } else {
+            format!("{}-{}", self.first, self.last)
+        }
     }
 }
 
@@ -102,7 +111,9 @@ impl Cidr {
         let addr: IpAddr = addr.parse().ok()?;
         let max: u8 = if addr.is_ipv4() { 32 } else { 128 };
         let len = match len {
-            Some(l) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) => l.parse::<u8>().ok()?,
+            Some(l) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) => {
+                l.parse::<u8>().ok()?
+            }
             Some(_) => return None,
             None => max,
         };
@@ -124,7 +135,11 @@ impl Cidr {
 
     /// The prefix's IP version.
     pub fn family(self) -> Family {
-        if self.addr.is_ipv4() { Family::Ipv4 } else { Family::Ipv6 }
+        if self.addr.is_ipv4() {
+            Family::Ipv4
+        } else {
+            Family::Ipv6
+        }
     }
 
     /// Whether the prefix is a single host.
@@ -135,7 +150,11 @@ impl Cidr {
 
 impl std::fmt::Display for Cidr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.is_host() { write!(f, "{}", self.addr) } else { write!(f, "{}/{}", self.addr, self.len) }
+        if self.is_host() {
+            write!(f, "{}", self.addr)
+        } else {
+            write!(f, "{}/{}", self.addr, self.len)
+        }
     }
 }
 
@@ -304,10 +323,16 @@ impl Allow {
             s.parse::<u16>().ok().filter(|p| *p > 0)
         };
         let range = match ports.split_once('-') {
-            Some((a, b)) => PortRange { first: port(a)?, last: port(b)? },
+            Some((a, b)) => PortRange {
+                first: port(a)?,
+                last: port(b)?,
+            },
             None => PortRange::single(port(ports)?),
         };
-        (range.first <= range.last).then_some(Allow { ports: range, proto })
+        (range.first <= range.last).then_some(Allow {
+            ports: range,
+            proto,
+        })
     }
 }
 
@@ -380,7 +405,9 @@ pub enum PlanError {
     )]
     #[diagnostic(
         code(vsconf::firewall::bad_listen_address),
-        help("write the address as digits (listen_address=198.51.100.1, listen_address6=2001:db8::1)")
+        help(
+            "write the address as digits (listen_address=198.51.100.1, listen_address6=2001:db8::1)"
+        )
     )]
     BadListenAddress {
         /// The config file.
@@ -406,7 +433,10 @@ pub fn passive_range(min: u32, max: u32) -> (PortRange, bool, bool) {
     if max_ok {
         hi = max;
     }
-    let range = PortRange { first: u16::try_from(lo).unwrap_or(u16::MAX), last: u16::try_from(hi).unwrap_or(u16::MAX) };
+    let range = PortRange {
+        first: u16::try_from(lo).unwrap_or(u16::MAX),
+        last: u16::try_from(hi).unwrap_or(u16::MAX),
+    };
     (range, min_ok, max_ok)
 }
 
@@ -416,16 +446,28 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
     let listen = config.bool(Tunable::Listen);
     let listen_ipv6 = config.bool(Tunable::ListenIpv6);
     let (mode, listeners) = match (listen, listen_ipv6) {
-        (true, true) => return Err(PlanError::BothListeners { label: label.to_owned() }),
+        (true, true) => {
+            return Err(PlanError::BothListeners {
+                label: label.to_owned(),
+            });
+        }
         (true, false) => {
             let address = match config.string(Tunable::ListenAddress) {
                 None => None,
                 Some(v) => match inet_aton(v) {
-                    Some(a) => Some(Ipv4Addr::from(a)).filter(|a| !a.is_unspecified()).map(IpAddr::V4),
+                    Some(a) => Some(Ipv4Addr::from(a))
+                        .filter(|a| !a.is_unspecified())
+                        .map(IpAddr::V4),
                     None => return Err(bad_address(label, "listen_address", v)),
                 },
             };
-            (ListenMode::StandaloneIpv4, vec![Listener { family: Family::Ipv4, address }])
+            (
+                ListenMode::StandaloneIpv4,
+                vec![Listener {
+                    family: Family::Ipv4,
+                    address,
+                }],
+            )
         }
         (false, true) => {
             let listeners = match config.string(Tunable::ListenAddress6) {
@@ -436,8 +478,14 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
                     // An IPv4-mapped address binds the IPv6 socket to one IPv4 address: only IPv4
                     // clients can reach it.
                     Some(a) => match a.to_ipv4_mapped() {
-                        Some(v4) => vec![Listener { family: Family::Ipv4, address: Some(IpAddr::V4(v4)) }],
-                        None => vec![Listener { family: Family::Ipv6, address: Some(IpAddr::V6(a)) }],
+                        Some(v4) => vec![Listener {
+                            family: Family::Ipv4,
+                            address: Some(IpAddr::V4(v4)),
+                        }],
+                        None => vec![Listener {
+                            family: Family::Ipv6,
+                            address: Some(IpAddr::V6(a)),
+                        }],
                     },
                 },
             };
@@ -453,8 +501,14 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
             (
                 ListenMode::Inetd,
                 vec![
-                    Listener { family: Family::Ipv4, address: None },
-                    Listener { family: Family::Ipv6, address: None },
+                    Listener {
+                        family: Family::Ipv4,
+                        address: None,
+                    },
+                    Listener {
+                        family: Family::Ipv6,
+                        address: None,
+                    },
                 ],
             )
         }
@@ -466,11 +520,16 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
     if raw_port > 0xFFFF {
         notes.push(Note {
             setting: Some("listen_port"),
-            text: format!("listen_port={raw_port} wraps to {control_port} (vsftpd keeps the low 16 bits)"),
+            text: format!(
+                "listen_port={raw_port} wraps to {control_port} (vsftpd keeps the low 16 bits)"
+            ),
         });
     }
 
-    let tls = match (config.bool(Tunable::SslEnable), config.bool(Tunable::ImplicitSsl)) {
+    let tls = match (
+        config.bool(Tunable::SslEnable),
+        config.bool(Tunable::ImplicitSsl),
+    ) {
         (false, _) => Tls::Off,
         (true, false) => Tls::Explicit,
         (true, true) => Tls::Implicit,
@@ -486,7 +545,9 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         if config.is_set(Tunable::PasvMinPort) && !min_counted {
             notes.push(Note {
                 setting: Some("pasv_min_port"),
-                text: format!("pasv_min_port={min} is ignored by vsftpd (it counts only from 1025 to 65535)"),
+                text: format!(
+                    "pasv_min_port={min} is ignored by vsftpd (it counts only from 1025 to 65535)"
+                ),
             });
         }
         if config.is_set(Tunable::PasvMaxPort) && !max_counted {
@@ -501,9 +562,17 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         // A range that still spans everything vsftpd could draw from is not pinned, however it was set.
         let whole = range.last == 65535 && (range.first == 1024 || range.first == 5001);
         let pinned = (min_honoured || max_honoured) && !whole;
-        let opening = if pinned { PassiveOpening::Range } else { PassiveOpening::Helper };
+        let opening = if pinned {
+            PassiveOpening::Range
+        } else {
+            PassiveOpening::Helper
+        };
         if !pinned && tls != Tls::Off {
-            return Err(PlanError::TlsUnpinnedRange { label: label.to_owned(), first: range.first, last: range.last });
+            return Err(PlanError::TlsUnpinnedRange {
+                label: label.to_owned(),
+                first: range.first,
+                last: range.last,
+            });
         }
         if pinned && range.count() > 10_000 {
             notes.push(Note {
@@ -515,7 +584,12 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
                 ),
             });
         }
-        Some(Passive { range, min_honoured, max_honoured, opening })
+        Some(Passive {
+            range,
+            min_honoured,
+            max_honoured,
+            opening,
+        })
     } else {
         None
     };
@@ -523,10 +597,21 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
     let active = if config.bool(Tunable::PortEnable) {
         // data-channel.md §3: with connect_from_port_20=YES the source is ftp_data_port cast to 16 bits
         // (70000 → 4464), and 0 means a kernel-chosen port; run_as_launching_user=YES forces it off (src).
-        let from_fixed = config.bool(Tunable::ConnectFromPort20) && !config.bool(Tunable::RunAsLaunchingUser);
+        let from_fixed =
+            config.bool(Tunable::ConnectFromPort20) && !config.bool(Tunable::RunAsLaunchingUser);
         let port = (config.uint(Tunable::FtpDataPort) & 0xFFFF) as u16;
-        let source = if from_fixed && port != 0 { ActiveSource::Port(port) } else { ActiveSource::Ephemeral };
-        Some(Active { source, client_ports: PortRange { first: 1024, last: 65535 } })
+        let source = if from_fixed && port != 0 {
+            ActiveSource::Port(port)
+        } else {
+            ActiveSource::Ephemeral
+        };
+        Some(Active {
+            source,
+            client_ports: PortRange {
+                first: 1024,
+                last: 65535,
+            },
+        })
     } else {
         None
     };
@@ -546,7 +631,9 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         });
     }
 
-    let pasv_address = config.string(Tunable::PasvAddress).map(|v| String::from_utf8_lossy(v).into_owned());
+    let pasv_address = config
+        .string(Tunable::PasvAddress)
+        .map(|v| String::from_utf8_lossy(v).into_owned());
 
     Ok(ServerPlan {
         label: label.to_owned(),
@@ -568,7 +655,16 @@ fn dual_stack(notes: &mut Vec<Note>) -> Vec<Listener> {
         text: "listen_ipv6=YES without an address takes IPv4 clients too (Linux, net.ipv6.bindv6only=0), so both IPv4 and IPv6 are opened"
             .to_owned(),
     });
-    vec![Listener { family: Family::Ipv4, address: None }, Listener { family: Family::Ipv6, address: None }]
+    vec![
+        Listener {
+            family: Family::Ipv4,
+            address: None,
+        },
+        Listener {
+            family: Family::Ipv6,
+            address: None,
+        },
+    ]
 }
 
 fn bad_address(label: &str, setting: &'static str, value: &[u8]) -> PlanError {
@@ -580,7 +676,6 @@ fn bad_address(label: &str, setting: &'static str, value: &[u8]) -> PlanError {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::dialect::Dialect;
@@ -588,7 +683,10 @@ mod tests {
 
     fn plan(text: &str) -> Result<ServerPlan, PlanError> {
         let cst = parse(text.as_bytes()).cst;
-        plan_server("t.conf", &EffectiveConfig::read(&cst, Dialect::Upstream305, None))
+        plan_server(
+            "t.conf",
+            &EffectiveConfig::read(&cst, Dialect::Upstream305, None),
+        )
     }
 
     fn range(first: u16, last: u16) -> PortRange {
@@ -617,14 +715,25 @@ mod tests {
             (0, 65534, (1024, 65534)),
         ];
         for &(min, max, (lo, hi)) in rows {
-            assert_eq!(passive_range(min, max).0, range(lo, hi), "min={min} max={max}");
+            assert_eq!(
+                passive_range(min, max).0,
+                range(lo, hi),
+                "min={min} max={max}"
+            );
         }
     }
 
     #[test]
     fn unset_range_under_tls_is_an_error_naming_the_ports() {
         let e = plan("listen=YES\nssl_enable=YES\n").unwrap_err();
-        assert_eq!(e, PlanError::TlsUnpinnedRange { label: "t.conf".into(), first: 5001, last: 65535 });
+        assert_eq!(
+            e,
+            PlanError::TlsUnpinnedRange {
+                label: "t.conf".into(),
+                first: 5001,
+                last: 65535
+            }
+        );
         assert!(e.to_string().contains("5001-65535 would have to be opened"));
     }
 
@@ -652,21 +761,37 @@ mod tests {
 
     #[test]
     fn listen_ipv6_without_address_is_dual_stack() {
-        let p = plan("listen=NO\nlisten_ipv6=YES\npasv_min_port=50000\npasv_max_port=50010\n").unwrap();
+        let p =
+            plan("listen=NO\nlisten_ipv6=YES\npasv_min_port=50000\npasv_max_port=50010\n").unwrap();
         assert_eq!(p.families(), vec![Family::Ipv4, Family::Ipv6]);
         let p = plan("listen=NO\nlisten_ipv6=YES\nlisten_address6=2001:db8::1\n").unwrap();
-        assert_eq!(p.listeners, vec![Listener { family: Family::Ipv6, address: Some("2001:db8::1".parse().unwrap()) }]);
+        assert_eq!(
+            p.listeners,
+            vec![Listener {
+                family: Family::Ipv6,
+                address: Some("2001:db8::1".parse().unwrap())
+            }]
+        );
         let p = plan("listen=NO\nlisten_ipv6=YES\nlisten_address6=::ffff:198.51.100.1\n").unwrap();
         assert_eq!(
             p.listeners,
-            vec![Listener { family: Family::Ipv4, address: Some("198.51.100.1".parse().unwrap()) }]
+            vec![Listener {
+                family: Family::Ipv4,
+                address: Some("198.51.100.1".parse().unwrap())
+            }]
         );
     }
 
     #[test]
     fn both_listeners_and_bad_addresses_are_refused_like_vsftpd() {
-        assert!(matches!(plan("listen=YES\nlisten_ipv6=YES\n"), Err(PlanError::BothListeners { .. })));
-        assert!(matches!(plan("listen=YES\nlisten_address=localhost\n"), Err(PlanError::BadListenAddress { .. })));
+        assert!(matches!(
+            plan("listen=YES\nlisten_ipv6=YES\n"),
+            Err(PlanError::BothListeners { .. })
+        ));
+        assert!(matches!(
+            plan("listen=YES\nlisten_address=localhost\n"),
+            Err(PlanError::BadListenAddress { .. })
+        ));
         // inet_aton accepts the short form.
         let p = plan("listen=YES\nlisten_address=127.1\n").unwrap();
         assert_eq!(p.listeners[0].address, Some("127.0.0.1".parse().unwrap()));
@@ -676,26 +801,66 @@ mod tests {
     fn active_source_port_follows_connect_from_port_20() {
         let src = |t: &str| plan(t).unwrap().active.unwrap().source;
         assert_eq!(src("listen=YES\n"), ActiveSource::Ephemeral);
-        assert_eq!(src("listen=YES\nconnect_from_port_20=YES\n"), ActiveSource::Port(20));
-        assert_eq!(src("listen=YES\nconnect_from_port_20=YES\nftp_data_port=70000\n"), ActiveSource::Port(4464));
-        assert_eq!(src("listen=YES\nconnect_from_port_20=YES\nftp_data_port=0\n"), ActiveSource::Ephemeral);
-        assert!(plan("listen=YES\nport_enable=NO\n").unwrap().active.is_none());
+        assert_eq!(
+            src("listen=YES\nconnect_from_port_20=YES\n"),
+            ActiveSource::Port(20)
+        );
+        assert_eq!(
+            src("listen=YES\nconnect_from_port_20=YES\nftp_data_port=70000\n"),
+            ActiveSource::Port(4464)
+        );
+        assert_eq!(
+            src("listen=YES\nconnect_from_port_20=YES\nftp_data_port=0\n"),
+            ActiveSource::Ephemeral
+        );
+        assert!(
+            plan("listen=YES\nport_enable=NO\n")
+                .unwrap()
+                .active
+                .is_none()
+        );
     }
 
     #[test]
     fn listen_port_wraps_to_16_bits() {
-        assert_eq!(plan("listen=YES\nlisten_port=65557\n").unwrap().control_port, 21);
+        assert_eq!(
+            plan("listen=YES\nlisten_port=65557\n")
+                .unwrap()
+                .control_port,
+            21
+        );
     }
 
     #[test]
     fn cidr_and_allow_parse_strictly() {
-        assert_eq!(Cidr::parse("198.51.100.7/24").unwrap().to_string(), "198.51.100.0/24");
-        assert_eq!(Cidr::parse("2001:db8::1/64").unwrap().to_string(), "2001:db8::/64");
-        assert_eq!(Cidr::parse("198.51.100.7").unwrap().to_string(), "198.51.100.7");
+        assert_eq!(
+            Cidr::parse("198.51.100.7/24").unwrap().to_string(),
+            "198.51.100.0/24"
+        );
+        assert_eq!(
+            Cidr::parse("2001:db8::1/64").unwrap().to_string(),
+            "2001:db8::/64"
+        );
+        assert_eq!(
+            Cidr::parse("198.51.100.7").unwrap().to_string(),
+            "198.51.100.7"
+        );
         assert!(Cidr::parse("198.51.100.7/33").is_none());
         assert!(Cidr::parse("host/24").is_none());
-        assert_eq!(Allow::parse("22/tcp"), Some(Allow { ports: PortRange::single(22), proto: Proto::Tcp }));
-        assert_eq!(Allow::parse("60000-61000/udp"), Some(Allow { ports: range(60000, 61000), proto: Proto::Udp }));
+        assert_eq!(
+            Allow::parse("22/tcp"),
+            Some(Allow {
+                ports: PortRange::single(22),
+                proto: Proto::Tcp
+            })
+        );
+        assert_eq!(
+            Allow::parse("60000-61000/udp"),
+            Some(Allow {
+                ports: range(60000, 61000),
+                proto: Proto::Udp
+            })
+        );
         assert!(Allow::parse("22/icmp").is_none());
         assert!(Allow::parse("0/tcp").is_none());
         assert!(Allow::parse("9-8/tcp").is_none());

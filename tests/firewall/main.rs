@@ -2,7 +2,6 @@
 //! (`examples/firewall/*.conf`), validation of the generated rules by the real tools (`nft -c`,
 //! `nft -j -c`, `iptables-restore --test`, `ip6tables-restore --test`) in a private network namespace,
 //! and the command's exit codes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
 mod cli;
 mod golden;
@@ -26,14 +25,24 @@ pub struct Case {
 
 impl Case {
     fn single(config: &'static str) -> Case {
-        Case { name: config.to_owned(), configs: vec![config], allow: vec![], sources: vec![], into: None }
+        Case {
+            name: config.to_owned(),
+            configs: vec![config],
+            allow: vec![],
+            sources: vec![],
+            into: None,
+        }
     }
 }
 
 /// Every example config alone, the two-process dual stack, and the option and shape variants.
 pub fn cases() -> Vec<Case> {
     let mut out: Vec<Case> = example_names().into_iter().map(Case::single).collect();
-    out.push(Case { name: "dual-two-processes".into(), configs: vec!["dual-ipv4", "dual-ipv6"], ..Case::single("") });
+    out.push(Case {
+        name: "dual-two-processes".into(),
+        configs: vec!["dual-ipv4", "dual-ipv6"],
+        ..Case::single("")
+    });
     out.push(Case {
         name: "dual-stack-allow-source".into(),
         configs: vec!["dual-stack"],
@@ -72,11 +81,15 @@ pub fn cases() -> Vec<Case> {
 
 /// The example configs' names, sorted.
 pub fn example_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/firewall"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter_map(|n| n.strip_suffix(".conf").map(|s| &*Box::leak(s.to_owned().into_boxed_str())))
-        .collect();
+    let mut names: Vec<&'static str> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/firewall"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter_map(|n| {
+                n.strip_suffix(".conf")
+                    .map(|s| &*Box::leak(s.to_owned().into_boxed_str()))
+            })
+            .collect();
     names.sort();
     names
 }
@@ -91,8 +104,14 @@ fn read_configs(case: &Case) -> Vec<(String, EffectiveConfig)> {
     case.configs
         .iter()
         .map(|n| {
-            let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + &example_path(n)).unwrap();
-            (example_path(n), EffectiveConfig::read(&parse(&bytes).cst, Dialect::Upstream305, None))
+            let bytes = std::fs::read(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + &example_path(n),
+            )
+            .unwrap();
+            (
+                example_path(n),
+                EffectiveConfig::read(&parse(&bytes).cst, Dialect::Upstream305, None),
+            )
         })
         .collect()
 }
@@ -100,24 +119,39 @@ fn read_configs(case: &Case) -> Vec<(String, EffectiveConfig)> {
 /// Generates a case in a format: the output text, or the error as the user reads it.
 pub fn generate(case: &Case, format: Format) -> Result<String, String> {
     let configs = read_configs(case);
-    let refs: Vec<(String, &EffectiveConfig)> = configs.iter().map(|(p, c)| (p.clone(), c)).collect();
-    let allow = case.allow.iter().map(|a| Allow::parse(a).unwrap()).collect();
-    let sources = case.sources.iter().map(|s| Cidr::parse(s).unwrap()).collect();
+    let refs: Vec<(String, &EffectiveConfig)> =
+        configs.iter().map(|(p, c)| (p.clone(), c)).collect();
+    let allow = case
+        .allow
+        .iter()
+        .map(|a| Allow::parse(a).unwrap())
+        .collect();
+    let sources = case
+        .sources
+        .iter()
+        .map(|s| Cidr::parse(s).unwrap())
+        .collect();
     let plan = firewall::plan(&refs, allow, sources).map_err(|e| error_text(&e))?;
     let shape = match case.into {
         None => Shape::Standalone,
-        Some((f, t, c)) => {
-            Shape::Into(Target { family: TableFamily::parse(f).unwrap(), table: t.into(), chain: c.into() })
-        }
+        Some((f, t, c)) => Shape::Into(Target {
+            family: TableFamily::parse(f).unwrap(),
+            table: t.into(),
+            chain: c.into(),
+        }),
     };
-    let header = Header { sources: configs.iter().map(|(p, _)| p.clone()).collect(), dialect: "upstream-3.0.5" };
+    let header = Header {
+        sources: configs.iter().map(|(p, _)| p.clone()).collect(),
+        dialect: "upstream-3.0.5",
+    };
     firewall::emit(format, &plan, &shape, &header).map_err(|e| error_text(&e))
 }
 
 /// The explanation for a case (standalone), or its error.
 pub fn explanation(case: &Case) -> Result<String, String> {
     let configs = read_configs(case);
-    let refs: Vec<(String, &EffectiveConfig)> = configs.iter().map(|(p, c)| (p.clone(), c)).collect();
+    let refs: Vec<(String, &EffectiveConfig)> =
+        configs.iter().map(|(p, c)| (p.clone(), c)).collect();
     let plan = firewall::plan(&refs, vec![], vec![]).map_err(|e| error_text(&e))?;
     Ok(firewall::explain(&plan, &Shape::Standalone))
 }

@@ -20,9 +20,17 @@ fn in_netns(script: &str, input: &str) -> (bool, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -37,8 +45,15 @@ fn real_tools_accept_every_generated_ruleset() {
     let mut checked = 0;
     let mut failures = Vec::new();
     for case in cases() {
-        for format in [Format::Nft, Format::NftJson, Format::Iptables, Format::Ip6tables] {
-            let Ok(text) = generate(&case, format) else { continue };
+        for format in [
+            Format::Nft,
+            Format::NftJson,
+            Format::Iptables,
+            Format::Ip6tables,
+        ] {
+            let Ok(text) = generate(&case, format) else {
+                continue;
+            };
             let into = case.into.is_some();
             let script = match (format, into) {
                 (Format::Nft, false) => "nft -c -f -".to_owned(),
@@ -72,9 +87,13 @@ fn real_tools_reject_a_broken_ruleset() {
     if !(require("nft", "nftables", true) && require("unshare", "util-linux", true)) {
         return;
     }
-    let text = generate(&crate::Case::single("plain-passive"), Format::Nft).unwrap().replace("dport 21", "dprot 21");
+    let text = generate(&crate::Case::single("plain-passive"), Format::Nft)
+        .unwrap()
+        .replace("dport 21", "dprot 21");
     assert!(!in_netns("nft -c -f -", &text).0);
-    let text = generate(&crate::Case::single("plain-passive"), Format::Iptables).unwrap().replace("--dport", "--dprot");
+    let text = generate(&crate::Case::single("plain-passive"), Format::Iptables)
+        .unwrap()
+        .replace("--dport", "--dprot");
     assert!(!in_netns("iptables-restore --test", &text).0);
 }
 
@@ -85,15 +104,36 @@ fn reloading_the_standalone_nft_ruleset_replaces_it_instead_of_doubling_it() {
     }
     let dir = crate::support::scratch("firewall-reload");
     let file = dir.join("rules.nft");
-    std::fs::write(&file, generate(&crate::Case::single("passive-no-range"), Format::Nft).unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        generate(&crate::Case::single("passive-no-range"), Format::Nft).unwrap(),
+    )
+    .unwrap();
     let f = file.display();
     let out = Command::new("unshare")
-        .args(["-n", "sh", "-c", &format!("nft -f {f} && nft -f {f} && nft list table inet vsconf")])
+        .args([
+            "-n",
+            "sh",
+            "-c",
+            &format!("nft -f {f} && nft -f {f} && nft list table inet vsconf"),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listing = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(listing.matches("ct helper ftp-21 {").count(), 1, "{listing}");
-    assert_eq!(listing.matches("tcp dport 21 accept").count(), 1, "{listing}");
+    assert_eq!(
+        listing.matches("ct helper ftp-21 {").count(),
+        1,
+        "{listing}"
+    );
+    assert_eq!(
+        listing.matches("tcp dport 21 accept").count(),
+        1,
+        "{listing}"
+    );
     assert_eq!(listing.matches("policy drop").count(), 1, "{listing}");
 }

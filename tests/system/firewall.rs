@@ -63,7 +63,15 @@ impl Lab {
             &lab.client,
         ]));
         for (ns, ip) in [(&lab.server, SERVER_IP), (&lab.client, CLIENT_IP)] {
-            run(Command::new("ip").args(["-n", ns, "addr", "add", &format!("{ip}/24"), "dev", "eth0"]));
+            run(Command::new("ip").args([
+                "-n",
+                ns,
+                "addr",
+                "add",
+                &format!("{ip}/24"),
+                "dev",
+                "eth0",
+            ]));
             run(Command::new("ip").args(["-n", ns, "link", "set", "eth0", "up"]));
         }
         // Anonymous FTP: a root-owned, non-writable anon_root with one file; vsftpd's secure_chroot_dir.
@@ -74,7 +82,9 @@ impl Lab {
         set_mode(&anon.join("hello.txt"), 0o644);
         std::fs::create_dir_all("/var/run/vsftpd/empty").unwrap();
         run(Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=test", "-days", "1"])
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=test", "-days", "1",
+            ])
             .arg("-keyout")
             .arg(lab.dir.join("key.pem"))
             .arg("-out")
@@ -184,7 +194,10 @@ impl Lab {
             .map(|p| {
                 let url = format!("http://{SERVER_IP}:{p}/");
                 let child = self
-                    .in_ns(&self.client, &["curl", "-s", "-o", "/dev/null", "--max-time", "5", &url])
+                    .in_ns(
+                        &self.client,
+                        &["curl", "-s", "-o", "/dev/null", "--max-time", "5", &url],
+                    )
                     .stdout(Stdio::null())
                     .stderr(Stdio::null())
                     .spawn()
@@ -192,16 +205,32 @@ impl Lab {
                 (*p, child)
             })
             .collect();
-        children.into_iter().map(|(p, mut c)| (p, c.wait().unwrap().code().unwrap_or(-1))).collect()
+        children
+            .into_iter()
+            .map(|(p, mut c)| (p, c.wait().unwrap().code().unwrap_or(-1)))
+            .collect()
     }
 
     /// Loads rules with `vsconf firewall … --apply` in the server namespace; returns its stdout.
     fn apply(&self, configs: &[&Path], format: &str) -> String {
-        let mut cmd =
-            self.in_ns(&self.server, &[env!("CARGO_BIN_EXE_vsconf"), "firewall", "-q", "--format", format, "--apply"]);
+        let mut cmd = self.in_ns(
+            &self.server,
+            &[
+                env!("CARGO_BIN_EXE_vsconf"),
+                "firewall",
+                "-q",
+                "--format",
+                format,
+                "--apply",
+            ],
+        );
         cmd.args(configs);
         let out = cmd.output().unwrap();
-        assert!(out.status.success(), "--apply failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "--apply failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -227,7 +256,11 @@ impl Drop for Lab {
 
 fn run(cmd: &mut Command) {
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -253,8 +286,13 @@ fn plain_and_tls_behind(format: &str, tag: &str) {
     }
     let mut lab = Lab::new(tag);
     let plain = lab.config("plain.conf", "pasv_min_port=50000\npasv_max_port=50009\n");
-    let tls =
-        lab.config("tls.conf", &format!("listen_port=2121\npasv_min_port=51000\npasv_max_port=51009\n{}", lab.tls()));
+    let tls = lab.config(
+        "tls.conf",
+        &format!(
+            "listen_port=2121\npasv_min_port=51000\npasv_max_port=51009\n{}",
+            lab.tls()
+        ),
+    );
     lab.start_vsftpd(&plain);
     lab.start_vsftpd(&tls);
     let closed = [49999, 50010, 50999, 51010, 8080];
@@ -271,7 +309,10 @@ fn plain_and_tls_behind(format: &str, tag: &str) {
     }
 
     let changes = lab.apply(&[&plain, &tls], format);
-    assert!(changes.contains("+"), "--apply printed no change:\n{changes}");
+    assert!(
+        changes.contains("+"),
+        "--apply printed no change:\n{changes}"
+    );
 
     let list = format!("ftp://{SERVER_IP}/");
     let file = format!("ftp://{SERVER_IP}/hello.txt");
@@ -280,7 +321,12 @@ fn plain_and_tls_behind(format: &str, tag: &str) {
     let tls_args = ["--ssl-reqd", "-k"];
 
     let out = lab.curl(&["--max-time", "10", "--list-only", &list]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello.txt\n", "passive listing\n{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello.txt\n",
+        "passive listing\n{}",
+        text(&out)
+    );
     let out = lab.curl(&["--max-time", "10", &file]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -288,11 +334,34 @@ fn plain_and_tls_behind(format: &str, tag: &str) {
         "passive download\n{}",
         text(&out)
     );
-    let out = lab.curl(&["--max-time", "10", "--list-only", "--ftp-port", CLIENT_IP, &list]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello.txt\n", "active listing\n{}", text(&out));
+    let out = lab.curl(&[
+        "--max-time",
+        "10",
+        "--list-only",
+        "--ftp-port",
+        CLIENT_IP,
+        &list,
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello.txt\n",
+        "active listing\n{}",
+        text(&out)
+    );
 
-    let out = lab.curl(&[&tls_args[..], &["--max-time", "10", "--list-only", &tls_list]].concat());
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello.txt\n", "TLS passive listing\n{}", text(&out));
+    let out = lab.curl(
+        &[
+            &tls_args[..],
+            &["--max-time", "10", "--list-only", &tls_list],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello.txt\n",
+        "TLS passive listing\n{}",
+        text(&out)
+    );
     let out = lab.curl(&[&tls_args[..], &["--max-time", "10", &tls_file]].concat());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -304,12 +373,28 @@ fn plain_and_tls_behind(format: &str, tag: &str) {
     // connection stays clear because curl 7.88.1 hangs on an encrypted active data connection even
     // without any firewall (observed: "Connection accepted from server", then a timeout), hence
     // --ftp-ssl-control here and force_anon_data_ssl=NO in the config.
-    let out =
-        lab.curl(&["-k", "--ftp-ssl-control", "--max-time", "10", "--list-only", "--ftp-port", CLIENT_IP, &tls_list]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello.txt\n", "TLS active listing\n{}", text(&out));
+    let out = lab.curl(&[
+        "-k",
+        "--ftp-ssl-control",
+        "--max-time",
+        "10",
+        "--list-only",
+        "--ftp-port",
+        CLIENT_IP,
+        &tls_list,
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello.txt\n",
+        "TLS active listing\n{}",
+        text(&out)
+    );
 
     for (port, code) in lab.probe(&closed) {
-        assert_eq!(code, CURL_TIMEOUT, "port {port} must be closed behind the {format} ruleset");
+        assert_eq!(
+            code, CURL_TIMEOUT,
+            "port {port} must be closed behind the {format} ruleset"
+        );
     }
 }
 
@@ -347,12 +432,20 @@ fn only_port_21_reproduces_the_hanging_listing_and_vsconf_rules_fix_it() {
     let out = lab.curl(&["--max-time", "5", "-v", "--list-only", &list]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(CURL_TIMEOUT), "{}", text(&out));
-    assert!(err.contains("230 Login successful"), "login must succeed before the listing hangs:\n{err}");
+    assert!(
+        err.contains("230 Login successful"),
+        "login must succeed before the listing hangs:\n{err}"
+    );
     // Replace the outage ruleset with vsconf's.
     lab.nft("delete table inet outage\n");
     lab.apply(&[&conf], "nft");
     let out = lab.curl(&["--max-time", "10", "--list-only", &list]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello.txt\n", "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello.txt\n",
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -368,10 +461,17 @@ fn helper_rules_carry_plaintext_without_a_range_but_the_helper_cannot_carry_tls(
     lab.start_vsftpd(&tls);
     lab.wait_ready(21, false);
     lab.wait_ready(2121, true);
-    let out = vsconf().args(["firewall", "-q"]).arg(&plain).output().unwrap();
+    let out = vsconf()
+        .args(["firewall", "-q"])
+        .arg(&plain)
+        .output()
+        .unwrap();
     let rules = String::from_utf8(out.stdout).unwrap();
     assert!(rules.contains("ct helper set \"ftp-21\""), "{rules}");
-    assert!(!rules.contains("5001"), "the unpinned range must not be opened:\n{rules}");
+    assert!(
+        !rules.contains("5001"),
+        "the unpinned range must not be opened:\n{rules}"
+    );
     lab.apply(&[&plain], "nft");
     let list = format!("ftp://{SERVER_IP}/");
     for _ in 0..3 {
@@ -391,15 +491,26 @@ fn helper_rules_carry_plaintext_without_a_range_but_the_helper_cannot_carry_tls(
          \t\tct state established,related accept\n\t\ttcp dport 2121 ct helper set \"ftp-2121\"\n\
          \t\ttcp dport 2121 accept\n\t}\n}\n",
     );
-    let out =
-        lab.curl(&["--max-time", "5", "-v", "--ssl-reqd", "-k", "--list-only", &format!("ftp://{SERVER_IP}:2121/")]);
+    let out = lab.curl(&[
+        "--max-time",
+        "5",
+        "-v",
+        "--ssl-reqd",
+        "-k",
+        "--list-only",
+        &format!("ftp://{SERVER_IP}:2121/"),
+    ]);
     assert_eq!(
         out.status.code(),
         Some(CURL_TIMEOUT),
         "TLS passive listing through the helper must hang\n{}",
         text(&out)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("230 Login successful"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("230 Login successful"),
+        "{}",
+        text(&out)
+    );
     let refused = vsconf().args(["firewall"]).arg(&tls).output().unwrap();
     assert_eq!(refused.status.code(), Some(1));
 }

@@ -29,7 +29,10 @@ pub fn emit(plan: &FirewallPlan, header: &Header) -> Result<String, EmitError> {
             // firewalld's stock `ftp` helper (helpers/ftp.xml) is bound to port 21; another control port
             // would need a custom helper definition, which a service file cannot carry.
             if s.control_port != 21 {
-                return Err(EmitError::HelperOffPort21 { format: "firewalld", port: s.control_port });
+                return Err(EmitError::HelperOffPort21 {
+                    format: "firewalld",
+                    port: s.control_port,
+                });
             }
             helper = true;
         }
@@ -38,11 +41,20 @@ pub fn emit(plan: &FirewallPlan, header: &Header) -> Result<String, EmitError> {
     for line in header.lines() {
         let _ = writeln!(out, "<!-- {} -->", xml(&line).replace("--", "- -"));
     }
-    let _ = writeln!(out, "<!-- Install: cp FILE /etc/firewalld/services/{SERVICE}.xml && firewall-cmd --reload -->");
-    let _ =
-        writeln!(out, "<!--          firewall-cmd --permanent --add-service={SERVICE} && firewall-cmd --reload -->");
+    let _ = writeln!(
+        out,
+        "<!-- Install: cp FILE /etc/firewalld/services/{SERVICE}.xml && firewall-cmd --reload -->"
+    );
+    let _ = writeln!(
+        out,
+        "<!--          firewall-cmd --permanent --add-service={SERVICE} && firewall-cmd --reload -->"
+    );
     out.push_str("<service>\n  <short>vsftpd (vsconf)</short>\n");
-    let _ = writeln!(out, "  <description>{}</description>", xml(&describe(&ports, helper)));
+    let _ = writeln!(
+        out,
+        "  <description>{}</description>",
+        xml(&describe(&ports, helper))
+    );
     for p in &ports {
         let _ = writeln!(out, "  <port protocol=\"tcp\" port=\"{p}\"/>");
     }
@@ -87,5 +99,8 @@ fn destination(plan: &FirewallPlan) -> Option<String> {
 }
 
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

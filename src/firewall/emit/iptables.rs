@@ -25,15 +25,34 @@ pub fn emit(set: &Ruleset, family: Family, header: &Header) -> String {
     for line in header.lines() {
         let _ = writeln!(out, "# {line}");
     }
-    let helper: Vec<&Rule> = set.rules.iter().filter(mine).filter(|r| r.verdict == Verdict::FtpHelper).collect();
+    let helper: Vec<&Rule> = set
+        .rules
+        .iter()
+        .filter(mine)
+        .filter(|r| r.verdict == Verdict::FtpHelper)
+        .collect();
     match &set.shape {
         Shape::Standalone => {
-            let _ =
-                writeln!(out, "# Standalone ruleset: `{}-restore < FILE` replaces the tables below.", command(family));
-            raw_table(&helper, family, ":PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n", &mut out);
-            out.push_str("*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+            let _ = writeln!(
+                out,
+                "# Standalone ruleset: `{}-restore < FILE` replaces the tables below.",
+                command(family)
+            );
+            raw_table(
+                &helper,
+                family,
+                ":PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n",
+                &mut out,
+            );
+            out.push_str(
+                "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n",
+            );
             for (hook, chain) in [(Hook::Input, "INPUT"), (Hook::Output, "OUTPUT")] {
-                for r in set.rules_in(hook).filter(mine).filter(|r| r.verdict != Verdict::FtpHelper) {
+                for r in set
+                    .rules_in(hook)
+                    .filter(mine)
+                    .filter(|r| r.verdict != Verdict::FtpHelper)
+                {
                     for args in rule_args(r, family) {
                         let _ = writeln!(out, "-A {chain} {args}");
                     }
@@ -50,8 +69,16 @@ pub fn emit(set: &Ruleset, family: Family, header: &Header) -> String {
                     let _ = writeln!(out, "{cmd} -t raw -A PREROUTING {args}");
                 }
             }
-            let table = if target.table == "filter" { String::new() } else { format!("-t {} ", target.table) };
-            for r in set.rules_in(Hook::Input).filter(mine).filter(|r| r.verdict != Verdict::FtpHelper) {
+            let table = if target.table == "filter" {
+                String::new()
+            } else {
+                format!("-t {} ", target.table)
+            };
+            for r in set
+                .rules_in(Hook::Input)
+                .filter(mine)
+                .filter(|r| r.verdict != Verdict::FtpHelper)
+            {
                 for args in rule_args(r, family) {
                     let _ = writeln!(out, "{cmd} {table}-A {} {args}", target.chain);
                 }
@@ -72,13 +99,24 @@ pub fn emit(set: &Ruleset, family: Family, header: &Header) -> String {
 
 /// The `--noflush` restore input equivalent to the `--into` command lines (used by `--apply`).
 pub fn restore_into(set: &Ruleset, family: Family) -> Option<String> {
-    let Shape::Into(target) = &set.shape else { return None };
+    let Shape::Into(target) = &set.shape else {
+        return None;
+    };
     let mine = |r: &&Rule| r.family.is_none_or(|f| f == family);
     let mut out = String::new();
-    let helper: Vec<&Rule> = set.rules.iter().filter(mine).filter(|r| r.verdict == Verdict::FtpHelper).collect();
+    let helper: Vec<&Rule> = set
+        .rules
+        .iter()
+        .filter(mine)
+        .filter(|r| r.verdict == Verdict::FtpHelper)
+        .collect();
     raw_table(&helper, family, "", &mut out);
     let _ = writeln!(out, "*{}", target.table);
-    for r in set.rules_in(Hook::Input).filter(mine).filter(|r| r.verdict != Verdict::FtpHelper) {
+    for r in set
+        .rules_in(Hook::Input)
+        .filter(mine)
+        .filter(|r| r.verdict != Verdict::FtpHelper)
+    {
         for args in rule_args(r, family) {
             let _ = writeln!(out, "-A {} {args}", target.chain);
         }
@@ -103,7 +141,11 @@ fn raw_table(helper: &[&Rule], family: Family, declarations: &str, out: &mut Str
 }
 
 fn ports(r: PortRange) -> String {
-    if r.is_single() { r.first.to_string() } else { format!("{}:{}", r.first, r.last) }
+    if r.is_single() {
+        r.first.to_string()
+    } else {
+        format!("{}:{}", r.first, r.last)
+    }
 }
 
 /// ip6tables' names for the nft ICMPv6 type names the rules use.
@@ -127,7 +169,11 @@ fn rule_args(r: &Rule, family: Family) -> Vec<String> {
             Match::Loopback => head.push("-i lo".to_owned()),
             Match::CtState(states) => head.push(format!(
                 "-m conntrack --ctstate {}",
-                states.iter().map(|s| s.name().to_ascii_uppercase()).collect::<Vec<_>>().join(",")
+                states
+                    .iter()
+                    .map(|s| s.name().to_ascii_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(",")
             )),
             Match::Saddr(c) => head.push(format!("-s {}/{}", c.addr, c.len)),
             Match::Daddr(a) => head.push(format!("-d {a}")),
@@ -137,7 +183,11 @@ fn rule_args(r: &Rule, family: Family) -> Vec<String> {
                     head.push(format!("-p {0} -m {0}", p.name()));
                     proto_done = true;
                 }
-                let dir = if matches!(m, Match::Sport(..)) { "--sport" } else { "--dport" };
+                let dir = if matches!(m, Match::Sport(..)) {
+                    "--sport"
+                } else {
+                    "--dport"
+                };
                 head.push(format!("{dir} {}", ports(*r)));
             }
         }

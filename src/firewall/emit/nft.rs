@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use super::Header;
-use crate::firewall::lower::{Hook, Match, Rule, Ruleset, Shape, TableFamily, Verdict, helper_name};
+use crate::firewall::lower::{
+    Hook, Match, Rule, Ruleset, Shape, TableFamily, Verdict, helper_name,
+};
 use crate::firewall::plan::{Family, PortRange};
 
 /// The table a standalone ruleset owns.
@@ -31,7 +33,10 @@ pub fn emit(set: &Ruleset, header: &Header) -> String {
                     helper_name(*port)
                 );
             }
-            for r in set.rules_in(Hook::Input).filter(|r| target.family.admits(r.family)) {
+            for r in set
+                .rules_in(Hook::Input)
+                .filter(|r| target.family.admits(r.family))
+            {
                 let _ = writeln!(
                     out,
                     "add rule {} {} {} {}",
@@ -59,9 +64,19 @@ fn standalone(set: &Ruleset, out: &mut String) {
     let _ = writeln!(out, "delete table inet {TABLE}\n");
     let _ = writeln!(out, "table inet {TABLE} {{");
     for port in &set.helper_ports {
-        let _ = writeln!(out, "\t# The kernel's FTP conntrack helper reads PASV/EPSV replies on port {port}");
-        let _ = writeln!(out, "\t# and lets the announced data connection in as related.");
-        let _ = writeln!(out, "\tct helper {} {{\n\t\ttype \"ftp\" protocol tcp\n\t}}\n", helper_name(*port));
+        let _ = writeln!(
+            out,
+            "\t# The kernel's FTP conntrack helper reads PASV/EPSV replies on port {port}"
+        );
+        let _ = writeln!(
+            out,
+            "\t# and lets the announced data connection in as related."
+        );
+        let _ = writeln!(
+            out,
+            "\tct helper {} {{\n\t\ttype \"ftp\" protocol tcp\n\t}}\n",
+            helper_name(*port)
+        );
     }
     out.push_str("\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n");
     for r in set.rules_in(Hook::Input) {
@@ -71,7 +86,9 @@ fn standalone(set: &Ruleset, out: &mut String) {
     let output: Vec<&Rule> = set.rules_in(Hook::Output).collect();
     if !output.is_empty() {
         out.push_str("\n\t# The policy already accepts; the rule says what active mode needs if you tighten it.\n");
-        out.push_str("\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n");
+        out.push_str(
+            "\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n",
+        );
         for r in output {
             let _ = writeln!(out, "\t\t{}", rule_text(r, TableFamily::Inet));
         }
@@ -96,10 +113,24 @@ pub fn rule_text(r: &Rule, table: TableFamily) -> String {
         parts.push(match m {
             Match::Loopback => "iif \"lo\"".to_owned(),
             Match::CtState(states) => {
-                format!("ct state {}", states.iter().map(|s| s.name()).collect::<Vec<_>>().join(","))
+                format!(
+                    "ct state {}",
+                    states
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
             }
             Match::Saddr(c) => format!("{} saddr {c}", ip_word(c.family())),
-            Match::Daddr(a) => format!("{} daddr {a}", ip_word(if a.is_ipv4() { Family::Ipv4 } else { Family::Ipv6 })),
+            Match::Daddr(a) => format!(
+                "{} daddr {a}",
+                ip_word(if a.is_ipv4() {
+                    Family::Ipv4
+                } else {
+                    Family::Ipv6
+                })
+            ),
             Match::Icmpv6Types(t) => format!("icmpv6 type {{ {} }}", t.join(", ")),
             Match::Sport(p, r) => format!("{} sport {}", p.name(), ports(*r)),
             Match::Dport(p, r) => format!("{} dport {}", p.name(), ports(*r)),
@@ -108,7 +139,10 @@ pub fn rule_text(r: &Rule, table: TableFamily) -> String {
     parts.push(match r.verdict {
         Verdict::Accept => "accept".to_owned(),
         Verdict::Drop => "drop".to_owned(),
-        Verdict::FtpHelper => format!("ct helper set \"{}\"", helper_name(r.helper_port().unwrap_or(21))),
+        Verdict::FtpHelper => format!(
+            "ct helper set \"{}\"",
+            helper_name(r.helper_port().unwrap_or(21))
+        ),
     });
     format!("{} comment \"{}\"", parts.join(" "), r.comment)
 }

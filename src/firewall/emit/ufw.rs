@@ -44,8 +44,19 @@ pub fn emit(plan: &FirewallPlan, header: &Header) -> Result<String, EmitError> {
     let _ = writeln!(
         out,
         "description={}",
-        sanitize(&format!("FTP control and passive data ports: TCP {}", ports.join(", ")))
+        sanitize(&format!(
+            "FTP control and passive data ports: TCP {}",
+            ports.join(", ")
+        ))
     );
-    let _ = writeln!(out, "ports={}", ports.iter().map(|p| format!("{p}/tcp")).collect::<Vec<_>>().join("|"));
+    let _ = writeln!(
+        out,
+        "ports={}",
+        ports
+            .iter()
+            .map(|p| format!("{p}/tcp"))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
     Ok(out)
 }

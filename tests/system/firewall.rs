@@ -14,6 +14,12 @@ use crate::support::{require, scratch, vsconf};
 
 const SERVER_IP: &str = "198.51.100.1";
 const CLIENT_IP: &str = "198.51.100.2";
+/// IPv6 documentation prefix (RFC 3849), only ever inside the test's own namespaces.
+const SERVER_IP6: &str = "2001:db8::1";
+const CLIENT_IP6: &str = "2001:db8::2";
+/// The server as a URL host, per IP version.
+const V4: &str = SERVER_IP;
+const V6: &str = "[2001:db8::1]";
 /// curl exit code for "operation timed out": what a dropped SYN looks like from the client.
 const CURL_TIMEOUT: i32 = 28;
 
@@ -62,16 +68,15 @@ impl Lab {
             "netns",
             &lab.client,
         ]));
-        for (ns, ip) in [(&lab.server, SERVER_IP), (&lab.client, CLIENT_IP)] {
-            run(Command::new("ip").args([
-                "-n",
-                ns,
-                "addr",
-                "add",
-                &format!("{ip}/24"),
-                "dev",
-                "eth0",
-            ]));
+        for (ns, ip, ip6) in [
+            (&lab.server, SERVER_IP, SERVER_IP6),
+            (&lab.client, CLIENT_IP, CLIENT_IP6),
+        ] {
+            let v4 = format!("{ip}/24");
+            run(Command::new("ip").args(["-n", ns, "addr", "add", &v4, "dev", "eth0"]));
+            // nodad: the address is usable at once instead of after duplicate address detection.
+            let v6 = format!("{ip6}/64");
+            run(Command::new("ip").args(["-n", ns, "addr", "add", &v6, "dev", "eth0", "nodad"]));
             run(Command::new("ip").args(["-n", ns, "link", "set", "eth0", "up"]));
         }
         // Anonymous FTP: a root-owned, non-writable anon_root with one file; vsftpd's secure_chroot_dir.
@@ -167,7 +172,12 @@ impl Lab {
 
     /// Waits until the FTP server on `port` answers a listing (no firewall yet).
     fn wait_ready(&self, port: u16, tls: bool) {
-        let url = format!("ftp://{SERVER_IP}:{port}/");
+        self.wait_ready_at(V4, port, tls);
+    }
+
+    /// Waits until the FTP server answers a listing at `host` (a URL host).
+    fn wait_ready_at(&self, host: &str, port: u16, tls: bool) {
+        let url = format!("ftp://{host}:{port}/");
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let mut args = vec!["--max-time", "3", url.as_str()];
@@ -189,10 +199,15 @@ impl Lab {
 
     /// curl exit codes for a TCP connection to each port, probed in parallel with --max-time 5.
     fn probe(&self, ports: &[u16]) -> Vec<(u16, i32)> {
+        self.probe_at(V4, ports)
+    }
+
+    /// Like `probe`, at `host` (a URL host).
+    fn probe_at(&self, host: &str, ports: &[u16]) -> Vec<(u16, i32)> {
         let children: Vec<(u16, Child)> = ports
             .iter()
             .map(|p| {
-                let url = format!("http://{SERVER_IP}:{p}/");
+                let url = format!("http://{host}:{p}/");
                 let child = self
                     .in_ns(
                         &self.client,
@@ -244,6 +259,18 @@ impl Lab {
 
 impl Drop for Lab {
     fn drop(&mut self) {
+        // Every process in the namespaces (vsftpd, its session processes, the decoys, `timeout`), by
+        // pid: killing only `timeout` would orphan the vsftpd it started.
+        for ns in [&self.server, &self.client] {
+            let pids = Command::new("ip")
+                .args(["netns", "pids", ns])
+                .output()
+                .map(|o| o.stdout)
+                .unwrap_or_default();
+            for pid in String::from_utf8_lossy(&pids).split_whitespace() {
+                let _ = Command::new("kill").args(["-KILL", pid]).status();
+            }
+        }
         for c in &mut self.children {
             let _ = c.kill();
             let _ = c.wait();
@@ -513,4 +540,93 @@ fn helper_rules_carry_plaintext_without_a_range_but_the_helper_cannot_carry_tls(
     );
     let refused = vsconf().args(["firewall"]).arg(&tls).output().unwrap();
     assert_eq!(refused.status.code(), Some(1));
+}
+
+/// A dual-stack server (`listen_ipv6=YES`, Linux takes IPv4 on the same socket) answering on both
+/// 198.51.100.1 and 2001:db8::1.
+fn dual_stack_lab(tag: &str) -> (Lab, PathBuf, PathBuf) {
+    let mut lab = Lab::new(tag);
+    let range = "pasv_min_port=50000\npasv_max_port=50009\n";
+    let dual = lab.config("dual.conf", &format!("listen=NO\nlisten_ipv6=YES\n{range}"));
+    // The same server as an IPv4-only config would describe it.
+    let v4_only = lab.config("v4.conf", range);
+    lab.start_vsftpd(&dual);
+    lab.start_decoys(&[50010, 8080]);
+    lab.wait_ready_at(V4, 21, false);
+    lab.wait_ready_at(V6, 21, false);
+    for host in [V4, V6] {
+        for (port, code) in lab.probe_at(host, &[50010, 8080]) {
+            assert!(
+                code != CURL_TIMEOUT && code != 7,
+                "decoy {host}:{port} unreachable without firewall: {code}"
+            );
+        }
+    }
+    (lab, dual, v4_only)
+}
+
+fn listing_at(lab: &Lab, host: &str) -> Output {
+    lab.curl(&["--max-time", "5", "--list-only", &format!("ftp://{host}/")])
+}
+
+#[test]
+fn dual_stack_needs_ipv6_rules_too_and_nft_gives_both() {
+    if !tools_present() {
+        return;
+    }
+    let (lab, dual, v4_only) = dual_stack_lab("dual-nft");
+    // Rules derived as if the server were IPv4-only: IPv4 works, IPv6 clients are locked out.
+    lab.apply(&[&v4_only], "nft");
+    assert_eq!(
+        String::from_utf8_lossy(&listing_at(&lab, V4).stdout),
+        "hello.txt\n"
+    );
+    let out = listing_at(&lab, V6);
+    assert_eq!(
+        out.status.code(),
+        Some(CURL_TIMEOUT),
+        "IPv6 must be closed by IPv4-only rules\n{}",
+        text(&out)
+    );
+    // The dual-stack config's rules carry both.
+    lab.apply(&[&dual], "nft");
+    for host in [V4, V6] {
+        let out = listing_at(&lab, host);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "hello.txt\n",
+            "{host}\n{}",
+            text(&out)
+        );
+        for (port, code) in lab.probe_at(host, &[50010, 8080]) {
+            assert_eq!(code, CURL_TIMEOUT, "{host}:{port} must be closed");
+        }
+    }
+}
+
+#[test]
+fn dual_stack_with_iptables_needs_the_ip6tables_half() {
+    if !(tools_present() && require("ip6tables-restore", "iptables", true)) {
+        return;
+    }
+    let (lab, dual, _) = dual_stack_lab("dual-ipt");
+    lab.apply(&[&dual], "iptables");
+    assert_eq!(
+        String::from_utf8_lossy(&listing_at(&lab, V4).stdout),
+        "hello.txt\n"
+    );
+    for (port, code) in lab.probe_at(V4, &[50010, 8080]) {
+        assert_eq!(code, CURL_TIMEOUT, "IPv4 port {port} must be closed");
+    }
+    lab.apply(&[&dual], "ip6tables");
+    let out = listing_at(&lab, V6);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello.txt\n",
+        "{}",
+        text(&out)
+    );
+    for (port, code) in lab.probe_at(V6, &[50010, 8080]) {
+        assert_eq!(code, CURL_TIMEOUT, "IPv6 port {port} must be closed");
+    }
 }

@@ -630,3 +630,42 @@ fn dual_stack_with_iptables_needs_the_ip6tables_half() {
         assert_eq!(code, CURL_TIMEOUT, "IPv6 port {port} must be closed");
     }
 }
+
+#[test]
+fn helper_rules_in_nft_json_and_iptables_carry_plaintext_without_a_range() {
+    if !tools_present() {
+        return;
+    }
+    let mut lab = Lab::new("helper2");
+    let plain = lab.config("plain.conf", "");
+    lab.start_vsftpd(&plain);
+    lab.wait_ready(21, false);
+    let list = format!("ftp://{SERVER_IP}/");
+    for (format, undo) in [
+        ("nft-json", "nft delete table inet vsconf"),
+        (
+            "iptables",
+            "iptables -P INPUT ACCEPT && iptables -F && iptables -t raw -F",
+        ),
+    ] {
+        // The rules open no data port (see the test above), so each listing's data connection can only
+        // come in as related, i.e. through the helper.
+        let out = lab.curl(&["--max-time", "10", "--list-only", &list]);
+        assert!(
+            out.status.success(),
+            "{format}: no firewall yet\n{}",
+            text(&out)
+        );
+        lab.apply(&[&plain], format);
+        for _ in 0..3 {
+            let out = lab.curl(&["--max-time", "10", "--list-only", &list]);
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                "hello.txt\n",
+                "{format}\n{}",
+                text(&out)
+            );
+        }
+        run(&mut lab.in_ns(&lab.server, &["sh", "-c", undo]));
+    }
+}

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod firewall;
 mod host;
 pub mod input;
 mod lint;
@@ -29,6 +30,8 @@ enum Command {
     Show(show::Args),
     /// Print the lossless syntax tree of a config (for debugging and bug reports).
     Syntax(syntax::Args),
+    /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
+    Firewall(firewall::Args),
 }
 
 /// Runs a parsed command line.
@@ -38,6 +41,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Syntax(args) => syntax::run(&args),
+        Command::Firewall(args) => firewall::run(&args),
     }
 }
 

@@ -7,6 +7,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod dialect;
+pub mod edit;
 pub mod model;
 pub mod startup;
 pub mod diagnostic;

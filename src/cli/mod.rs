@@ -6,6 +6,12 @@ use clap::{Parser, Subcommand};
 
 pub mod input;
 mod show;
+mod set;
+mod unset;
+mod fix;
+mod diff;
+mod new;
+pub mod preview;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -19,12 +25,27 @@ pub struct Cli {
 enum Command {
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Give settings a value: type-checked, previewed as a diff, written with --write.
+    Set(set::Args),
+    /// Remove settings so vsftpd's defaults apply: previewed, written with --write.
+    Unset(unset::Args),
+    /// Apply the rules' mechanical fixes: previewed, written with --write.
+    Fix(fix::Args),
+    /// Compare two configs by their effective values and what the change means.
+    Diff(diff::Args),
+    /// Write a sane, commented config for a common setup.
+    New(new::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Show(args) => show::run(&args),
+        Command::Set(args) => set::run(&args),
+        Command::Unset(args) => unset::run(&args),
+        Command::Fix(args) => fix::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::New(args) => new::run(&args),
     }
 }
 

@@ -107,9 +107,8 @@ fn select<'a>(candidates: &[&'a Diagnostic]) -> Vec<&'a Diagnostic> {
         let Some((start, end)) = d.fix.as_ref().and_then(extent) else {
             continue;
         };
-        let clashes = taken.iter().any(|(s, e)| {
-            start < *e && *s < end || start == *s || (start == end && (start == *e || start == *s))
-        });
+        // Overlapping edits, or two edits at one offset (whose order would be arbitrary), wait.
+        let clashes = taken.iter().any(|(s, e)| (start < *e && *s < end) || start == *s);
         if !clashes {
             taken.push((start, end));
             picked.push(d);

@@ -770,13 +770,6 @@ pub fn render(diff: &SemanticDiff) -> String {
     out
 }
 
-/// The JSON document.
-pub fn to_json(diff: &SemanticDiff) -> String {
-    let mut s = serde_json::to_string_pretty(diff).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

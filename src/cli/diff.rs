@@ -56,24 +56,42 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
     let base = super::settings_dialect(&args.dialect, &args.old);
-    let (old_dialect, new_dialect) = (args.old_dialect.unwrap_or(base), args.new_dialect.unwrap_or(base));
+    let (old_dialect, new_dialect) = (
+        args.old_dialect.unwrap_or(base),
+        args.new_dialect.unwrap_or(base),
+    );
     let (old_cst, new_cst) = (parse(&old.bytes).cst, parse(&new.bytes).cst);
     let old_config = EffectiveConfig::read(&old_cst, old_dialect, Some(old.file_len));
     let new_config = EffectiveConfig::read(&new_cst, new_dialect, Some(new.file_len));
-    let (old_prediction, new_prediction) = (predict(&old_config, old_cst.text()), predict(&new_config, new_cst.text()));
-    let diff = compare(
-        &Side { path: &old.path, cst: &old_cst, config: &old_config, prediction: &old_prediction },
-        &Side { path: &new.path, cst: &new_cst, config: &new_config, prediction: &new_prediction },
+    let (old_prediction, new_prediction) = (
+        predict(&old_config, old_cst.text()),
+        predict(&new_config, new_cst.text()),
     );
-    let text = args
-        .text
-        .then(|| unified(&old.bytes, &new.bytes, &old.path, &new.path, args.color.resolve()))
-        .unwrap_or_default();
+    let diff = compare(
+        &Side {
+            path: &old.path,
+            cst: &old_cst,
+            config: &old_config,
+            prediction: &old_prediction,
+        },
+        &Side {
+            path: &new.path,
+            cst: &new_cst,
+            config: &new_config,
+            prediction: &new_prediction,
+        },
+    );
+    let text = if args.text {
+        unified(&old.bytes, &new.bytes, &old.path, &new.path, args.color.resolve())
+    } else {
+        String::new()
+    };
     let out = match args.format {
         Format::Human if args.text => format!("{}\n{}", render(&diff), text),
         Format::Human => render(&diff),
         Format::Json => {
-            let mut value = serde_json::to_value(&diff).map_err(|e| miette::miette!("cannot encode the diff: {e}"))?;
+            let mut value = serde_json::to_value(&diff)
+                .map_err(|e| miette::miette!("cannot encode the diff: {e}"))?;
             if let (Some(map), true) = (value.as_object_mut(), args.text) {
                 map.insert("text_diff".to_owned(), serde_json::Value::from(text));
             }
@@ -83,5 +101,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
     };
     super::write_stdout(out.as_bytes())?;
-    Ok(if diff.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if diff.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

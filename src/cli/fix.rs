@@ -29,7 +29,13 @@ pub struct Args {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load_whole(&args.file)?;
     let dialect = super::settings_dialect(&args.dialect, &args.file);
-    let options = FixOptions { lint: LintOptions { dialect, ..LintOptions::default() }, unsafe_fixes: args.unsafe_fixes };
+    let options = FixOptions {
+        lint: LintOptions {
+            dialect,
+            ..LintOptions::default()
+        },
+        unsafe_fixes: args.unsafe_fixes,
+    };
     let outcome = fix(&loaded.bytes, &options);
     let mut notes = Vec::new();
     for a in &outcome.applied {
@@ -37,17 +43,26 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             Applicability::Safe => "",
             Applicability::Unsafe => " (unsafe)",
         };
-        notes.push(format!("line {}: {}{kind} [{} {}]", a.line, a.title, a.code, a.name));
+        notes.push(format!(
+            "line {}: {}{kind} [{} {}]",
+            a.line, a.title, a.code, a.name
+        ));
     }
     for s in &outcome.skipped {
         let why = match s.reason {
             SkipReason::NeedsUnsafe => "needs --unsafe",
             SkipReason::WorsensStartup => "not applied: vsftpd would then refuse to start",
         };
-        notes.push(format!("line {}: {} [{} {}]: {why}", s.line, s.title, s.code, s.name));
+        notes.push(format!(
+            "line {}: {} [{} {}]: {why}",
+            s.line, s.title, s.code, s.name
+        ));
     }
     if !outcome.converged {
-        notes.push(format!("stopped after {} rounds with fixes still pending: run vsconf fix again", outcome.rounds));
+        notes.push(format!(
+            "stopped after {} rounds with fixes still pending: run vsconf fix again",
+            outcome.rounds
+        ));
     }
     let proposal = Proposal {
         path: &args.file,

@@ -36,8 +36,14 @@ impl std::str::FromStr for PortRangeArg {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (a, b) = s.split_once('-').ok_or_else(|| format!("expected MIN-MAX, got `{s}`"))?;
-        let port = |t: &str| t.trim().parse::<u16>().map_err(|_| format!("`{t}` is not a port (1-65535)"));
+        let (a, b) = s
+            .split_once('-')
+            .ok_or_else(|| format!("expected MIN-MAX, got `{s}`"))?;
+        let port = |t: &str| {
+            t.trim()
+                .parse::<u16>()
+                .map_err(|_| format!("`{t}` is not a port (1-65535)"))
+        };
         Ok(PortRangeArg(port(a)?, port(b)?))
     }
 }
@@ -76,7 +82,10 @@ pub struct Args {
 
 /// Runs `vsconf new`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
-    let dialect = super::settings_dialect(&args.dialect, args.file.as_deref().unwrap_or(std::path::Path::new(".")));
+    let dialect = super::settings_dialect(
+        &args.dialect,
+        args.file.as_deref().unwrap_or(std::path::Path::new(".")),
+    );
     let options = ProfileOptions {
         dialect,
         listen_port: args.listen_port,
@@ -100,9 +109,20 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     };
     let (before, new_file) = match load_whole(file) {
         Ok(loaded) => (loaded.bytes, false),
-        Err(InputError::Unreadable { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => (Vec::new(), true),
+        Err(InputError::Unreadable { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            (Vec::new(), true)
+        }
         Err(e) => return Err(e.into()),
     };
-    let proposal = Proposal { path: file, before: &before, after: &text, new_file, dialect, notes: &[] };
+    let proposal = Proposal {
+        path: file,
+        before: &before,
+        after: &text,
+        new_file,
+        dialect,
+        notes: &[],
+    };
     finish(&proposal, &args.write)
 }

@@ -60,7 +60,11 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => Color::Always,
             ColorChoice::Never => Color::Never,
-            ColorChoice::Auto if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => Color::Always,
+            ColorChoice::Auto
+                if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+            {
+                Color::Always
+            }
             ColorChoice::Auto => Color::Never,
         }
     }
@@ -73,7 +77,9 @@ pub enum PreviewError {
     #[error("not written: with this change vsftpd {after} (now it {before})")]
     #[diagnostic(
         code(vsconf::edit::would_refuse),
-        help("correct the change, or pass --force to write it anyway; `vsconf lint FILE` explains the findings")
+        help(
+            "correct the change, or pass --force to write it anyway; `vsconf lint FILE` explains the findings"
+        )
     )]
     WouldRefuse {
         /// The prediction before.
@@ -83,7 +89,10 @@ pub enum PreviewError {
     },
     /// `-` (standard input) cannot be written back.
     #[error("cannot write to standard input")]
-    #[diagnostic(code(vsconf::edit::stdin), help("give the config file's path to use --write, --check or --backup"))]
+    #[diagnostic(
+        code(vsconf::edit::stdin),
+        help("give the config file's path to use --write, --check or --backup")
+    )]
     Stdin,
     /// The write itself failed.
     #[error(transparent)]
@@ -126,10 +135,23 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
         say(&format!("{shown}: nothing to change"));
         return Ok(ExitCode::SUCCESS);
     }
-    let old_label = if proposal.new_file { "/dev/null".to_owned() } else { format!("{shown} (current)") };
-    let diff = unified(proposal.before, proposal.after, &old_label, &format!("{shown} (proposed)"), args.color.resolve());
+    let old_label = if proposal.new_file {
+        "/dev/null".to_owned()
+    } else {
+        format!("{shown} (current)")
+    };
+    let diff = unified(
+        proposal.before,
+        proposal.after,
+        &old_label,
+        &format!("{shown} (proposed)"),
+        args.color.resolve(),
+    );
     super::write_stdout(diff.as_bytes())?;
-    let options = LintOptions { dialect: proposal.dialect, ..LintOptions::default() };
+    let options = LintOptions {
+        dialect: proposal.dialect,
+        ..LintOptions::default()
+    };
     let checked = review(proposal.before, proposal.after, &options);
     report(&shown, &checked);
     let refused = checked.breaks_startup() && !args.force;
@@ -139,7 +161,9 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
     }
     if !args.write {
         if refused {
-            say("--write would refuse this change: vsftpd would no longer start (--force overrides)");
+            say(
+                "--write would refuse this change: vsftpd would no longer start (--force overrides)",
+            );
         } else {
             say("preview only: nothing written (add --write to apply)");
         }
@@ -153,7 +177,11 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
         .into());
     }
     let backup = (args.backup && !proposal.new_file).then(|| backup_path(proposal.path));
-    let options = WriteOptions { backup: backup.clone(), new_file_mode: Some(0o600), fault: None };
+    let options = WriteOptions {
+        backup: backup.clone(),
+        new_file_mode: Some(0o600),
+        fault: None,
+    };
     write_atomic(proposal.path, proposal.after, &options).map_err(PreviewError::from)?;
     match backup {
         Some(b) => say(&format!("wrote {shown} (old file kept as {})", b.display())),
@@ -164,9 +192,18 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
 
 fn report(shown: &str, checked: &Review) {
     for (d, line) in checked.new_findings.iter().zip(&checked.new_finding_lines) {
-        say(&format!("{shown}:{line}: {}[{} {}]: {}", d.severity.as_str(), d.code, d.name, d.message));
+        say(&format!(
+            "{shown}:{line}: {}[{} {}]: {}",
+            d.severity.as_str(),
+            d.code,
+            d.name,
+            d.message
+        ));
     }
-    let (before, after) = (describe_prediction(&checked.before), describe_prediction(&checked.after));
+    let (before, after) = (
+        describe_prediction(&checked.before),
+        describe_prediction(&checked.after),
+    );
     if before != after || !checked.after.verdict.starts() {
         say(&format!("vsftpd before: {before}"));
         say(&format!("vsftpd after:  {after}"));

@@ -29,11 +29,23 @@ pub struct Args {
 /// Runs `vsconf set`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let requests: Vec<Request> = args.assignments.iter().cloned().map(Request::Set).collect();
-    edit(&args.file, &requests, args.dedupe, &args.dialect, &args.write)
+    edit(
+        &args.file,
+        &requests,
+        args.dedupe,
+        &args.dialect,
+        &args.write,
+    )
 }
 
 /// Applies requests to a file and goes through the preview flow (shared with `unset`).
-pub fn edit(file: &std::path::Path, requests: &[Request], dedupe: bool, dialect: &DialectArg, write: &WriteArgs) -> miette::Result<ExitCode> {
+pub fn edit(
+    file: &std::path::Path,
+    requests: &[Request],
+    dedupe: bool,
+    dialect: &DialectArg,
+    write: &WriteArgs,
+) -> miette::Result<ExitCode> {
     let loaded = load_whole(file)?;
     let dialect = super::settings_dialect(dialect, file);
     let edited = apply(&loaded.bytes, requests, SetOptions { dialect, dedupe })?;

@@ -108,7 +108,9 @@ fn select<'a>(candidates: &[&'a Diagnostic]) -> Vec<&'a Diagnostic> {
             continue;
         };
         // Overlapping edits, or two edits at one offset (whose order would be arbitrary), wait.
-        let clashes = taken.iter().any(|(s, e)| (start < *e && *s < end) || start == *s);
+        let clashes = taken
+            .iter()
+            .any(|(s, e)| (start < *e && *s < end) || start == *s);
         if !clashes {
             taken.push((start, end));
             picked.push(d);
@@ -268,6 +270,7 @@ fn final_skips(text: &[u8], options: &FixOptions, rejected: &[Diagnostic]) -> Ve
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 mod tests {
     use super::*;
     use crate::dialect::Dialect;

@@ -8,8 +8,9 @@
 //!
 //! JSON (`"version": 1`): `{version, old: {path, dialect, startup}, new: {…}, changes: [{name, type,
 //! old, new, old_origin, new_origin, cause}], consequences: [{area, effect, message}], firewall: {before,
-//! after, opened, closed}}`. Values are the manual's spelling (`YES`, `022`, `(none)`); an origin is
-//! `default`, `line N` or `unknown` (the dialect does not have the setting).
+//! after, opened, closed}}`. Values are strings in the manual's spelling (`YES`, `022`, `(none)` for an
+//! unset string), `null` when the dialect does not have the setting; an origin is `{"kind": "default"}`,
+//! `{"kind": "line", "line": N}` or `{"kind": "unknown"}` (the dialect does not have the setting).
 
 use serde::Serialize;
 
@@ -32,7 +33,7 @@ pub struct Side<'a> {
 
 /// Where a value comes from, for output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "kind", content = "line")]
 pub enum Source {
     /// The compiled-in default.
     Default,
@@ -279,6 +280,7 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>) -> SemanticDiff {
     let mut consequences = Vec::new();
     startup_consequences(old.prediction, new.prediction, &mut consequences);
     port_consequences(&firewall, &mut consequences);
+    advertised_address(old.config, new.config, &mut consequences);
     login_consequences(old.config, new.config, &mut consequences);
     tls_consequences(old.config, new.config, &mut consequences);
     SemanticDiff {
@@ -498,6 +500,29 @@ fn port_consequences(fw: &FirewallChange, out: &mut Vec<Consequence>) {
             area: Area::Ports,
             effect: Effect::Disabled,
             message: format!("firewall may close inbound tcp {}", list(&fw.closed)),
+        });
+    }
+}
+
+/// What the 227 reply advertises (data-channel.md §2): `pasv_address` only on an IPv4 listener.
+fn advertised(config: &EffectiveConfig) -> String {
+    match config.string(Tunable::PasvAddress) {
+        Some(a) if !config.bool(Tunable::ListenIpv6) => crate::syntax::escape_bytes(a),
+        Some(_) => {
+            "the control connection's address (pasv_address is ignored with listen_ipv6=YES)"
+                .to_owned()
+        }
+        None => "the control connection's address".to_owned(),
+    }
+}
+
+fn advertised_address(old: &EffectiveConfig, new: &EffectiveConfig, out: &mut Vec<Consequence>) {
+    let (a, b) = (advertised(old), advertised(new));
+    if a != b && new.bool(Tunable::PasvEnable) {
+        out.push(Consequence {
+            area: Area::Ports,
+            effect: Effect::Changed,
+            message: format!("PASV replies advertise {a} → {b}"),
         });
     }
 }
@@ -740,12 +765,14 @@ pub fn render(diff: &SemanticDiff) -> String {
                 Area::Writes => "writes",
                 Area::Tls => "tls",
             };
-            let effect = match c.effect {
-                Effect::Enabled => "enabled",
-                Effect::Disabled => "disabled",
-                Effect::Strengthened => "stronger",
-                Effect::Weakened => "weaker",
-                Effect::Changed => "changed",
+            let effect = match (c.area, c.effect) {
+                (_, Effect::Enabled) => "enabled",
+                (_, Effect::Disabled) => "disabled",
+                (Area::Ports, Effect::Strengthened) => "narrower",
+                (Area::Ports, Effect::Weakened) => "wider",
+                (_, Effect::Strengthened) => "stronger",
+                (_, Effect::Weakened) => "weaker",
+                (_, Effect::Changed) => "changed",
             };
             out.push_str(&format!("  {area:7}  {effect:8}  {}\n", c.message));
         }
@@ -771,6 +798,7 @@ pub fn render(diff: &SemanticDiff) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 mod tests {
     use super::*;
     use crate::startup::predict;

@@ -3,3 +3,4 @@
 //! test prints `SKIPPED: <why>` and returns.
 
 mod support;
+mod edit;

@@ -1,0 +1,206 @@
+//! The edit commands against the real world: the real vsftpd starts with every `new` profile and with
+//! the article snippet after `vsconf fix`; writes that fail on a real read-only mount or a real full
+//! file system leave the original byte-identical; `--write` keeps a file's owner.
+//!
+//! vsftpd runs isolated (`unshare --net --pid`) under `timeout -s KILL 2`: status 137 means it was still
+//! running when killed, i.e. it started.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{require, scratch, vsconf};
+
+const VSFTPD: &str = "/usr/sbin/vsftpd";
+
+/// Runs vsftpd on `config`; returns its exit status and what it wrote to fd 0.
+fn run_vsftpd(config: &Path) -> (i32, String) {
+    std::fs::create_dir_all("/var/run/vsftpd/empty").expect("secure_chroot_dir");
+    let out = config.with_extension("out");
+    std::fs::write(&out, b"").expect("output file");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(r#"timeout -s KILL 2 unshare --net --pid --fork --kill-child "$0" "$1" 0<>"$2" >>"$2" 2>&1"#)
+        .arg(VSFTPD)
+        .arg(config)
+        .arg(&out)
+        .status()
+        .expect("run vsftpd");
+    (
+        status.code().unwrap_or(-1),
+        std::fs::read_to_string(&out).unwrap_or_default(),
+    )
+}
+
+fn vsconf_ok(args: &[&str]) {
+    let o = vsconf().args(args).output().expect("run vsconf");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "vsconf {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run openssl");
+    assert!(status.success(), "openssl req failed");
+    (cert, key)
+}
+
+#[test]
+fn new_profiles_start_the_real_vsftpd() {
+    if !require(VSFTPD, "vsftpd", true)
+        || !require("unshare", "util-linux", true)
+        || !require("openssl", "openssl", false)
+    {
+        return;
+    }
+    let dir = scratch("edit_new_profiles");
+    let (cert, key) = self_signed(&dir);
+    let mut runs = Vec::new();
+    for profile in ["anonymous-download", "local-tls"] {
+        for nat in [false, true] {
+            let path = dir.join(format!("{profile}{}.conf", if nat { "-nat" } else { "" }));
+            let p = path.to_str().expect("utf-8 path");
+            let mut args = vec![
+                "new",
+                "--profile",
+                profile,
+                p,
+                "--write",
+                "--dialect=debian-3.0.3",
+            ];
+            args.extend([
+                "--tls-cert",
+                cert.to_str().expect("utf-8"),
+                "--tls-key",
+                key.to_str().expect("utf-8"),
+            ]);
+            if nat {
+                args.extend(["--pasv-address", "203.0.113.10"]);
+            }
+            vsconf_ok(&args);
+            runs.push(std::thread::spawn(move || {
+                (path.clone(), run_vsftpd(&path))
+            }));
+        }
+    }
+    for run in runs {
+        let (path, (status, out)) = run.join().expect("thread");
+        assert_eq!(status, 137, "{} did not start: {out:?}", path.display());
+    }
+}
+
+#[test]
+fn fix_turns_the_article_snippet_into_a_config_the_real_vsftpd_starts() {
+    if !require(VSFTPD, "vsftpd", true) || !require("unshare", "util-linux", true) {
+        return;
+    }
+    let dir = scratch("edit_article");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/edit/fixtures/article.conf");
+    let path = dir.join("article.conf");
+    std::fs::copy(&fixture, &path).expect("copy fixture");
+    let (status, out) = run_vsftpd(&path);
+    assert_eq!(
+        (status, out.as_str()),
+        (
+            2,
+            "500 OOPS: unrecognised variable in config file: Port_enable\r\n"
+        )
+    );
+    vsconf_ok(&[
+        "fix",
+        path.to_str().expect("utf-8"),
+        "--write",
+        "--dialect=debian-3.0.3",
+    ]);
+    let (status, out) = run_vsftpd(&path);
+    assert_eq!(status, 137, "fixed article did not start: {out:?}");
+}
+
+/// Runs `script` in a private mount namespace with `$D` the directory and `$V` vsconf; returns stdout.
+fn in_mount_namespace(dir: &Path, script: &str) -> String {
+    let o = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", script])
+        .env("D", dir)
+        .env("V", env!("CARGO_BIN_EXE_vsconf"))
+        .output()
+        .expect("unshare");
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+#[test]
+fn writes_that_fail_for_real_leave_the_original_identical() {
+    if !require("unshare", "util-linux", true) || !require("mount", "mount", true) {
+        return;
+    }
+    let dir = scratch("edit_failed_writes");
+    // A read-only bind mount: creating the temporary file fails with EROFS.
+    let out = in_mount_namespace(
+        &dir,
+        r#"printf 'listen=YES\nlocal_enable=YES\n' > "$D/vsftpd.conf" && cp "$D/vsftpd.conf" "$D/orig" &&
+           mount --bind "$D" "$D" && mount -o remount,bind,ro "$D" &&
+           "$V" set "$D/vsftpd.conf" write_enable=YES --write --dialect=debian-3.0.3 >/dev/null 2>"$D.err"; echo "rc=$?";
+           cmp "$D/vsftpd.conf" "$D/orig" && echo identical; ls -A "$D" | tr '\n' ' '; grep -o 'vsconf::edit::[a-z_]*' "$D.err""#,
+    );
+    assert_eq!(
+        out,
+        "rc=2\nidentical\norig vsftpd.conf vsconf::edit::temp_file\n"
+    );
+    // A full tmpfs: writing the temporary file fails with ENOSPC.
+    let out = in_mount_namespace(
+        &dir,
+        r#"mount -t tmpfs -o size=64k tmpfs "$D" && printf 'listen=YES\nlocal_enable=YES\n' > "$D/vsftpd.conf" &&
+           cp "$D/vsftpd.conf" "$D/orig" && { dd if=/dev/zero of="$D/fill" bs=4k 2>/dev/null; true; } &&
+           "$V" set "$D/vsftpd.conf" write_enable=YES --write --dialect=debian-3.0.3 >/dev/null 2>"$D.err"; echo "rc=$?";
+           cmp "$D/vsftpd.conf" "$D/orig" && echo identical; ls -A "$D" | tr '\n' ' '; grep -o 'vsconf::edit::[a-z_]*' "$D.err""#,
+    );
+    assert_eq!(
+        out,
+        "rc=2\nidentical\nfill orig vsftpd.conf vsconf::edit::write\n"
+    );
+}
+
+#[test]
+fn write_keeps_the_owner_of_the_file() {
+    if !require("id", "coreutils", true) {
+        return;
+    }
+    let dir = scratch("edit_owner");
+    let path = dir.join("vsftpd.conf");
+    std::fs::write(&path, b"listen=YES\nlocal_enable=YES\n").expect("write");
+    std::os::unix::fs::chown(&path, Some(65534), Some(65534)).expect("chown");
+    vsconf_ok(&[
+        "set",
+        path.to_str().expect("utf-8"),
+        "write_enable=YES",
+        "--write",
+        "--dialect=debian-3.0.3",
+    ]);
+    let meta = std::fs::metadata(&path).expect("metadata");
+    assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        b"listen=YES\nlocal_enable=YES\nwrite_enable=YES\n"
+    );
+}

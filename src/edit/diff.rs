@@ -10,6 +10,8 @@ use std::fmt::Write;
 
 use similar::{Algorithm, DiffTag, capture_diff_slices, group_diff_ops};
 
+use crate::syntax::escape_bytes;
+
 /// Lines of context around each change.
 pub const CONTEXT_LINES: usize = 3;
 
@@ -124,34 +126,30 @@ fn push_line(out: &mut String, sign: char, line: &[u8], color: Option<&str>) {
     }
 }
 
-/// A line's bytes for people: tabs and printable text as they are, other control bytes, a byte order
-/// mark and non-UTF-8 bytes escaped.
+/// A line's bytes for people: tabs, backslashes, quotes and printable text as they are; other control
+/// bytes, a byte order mark and non-UTF-8 bytes escaped as `syntax::escape_bytes` does.
 pub fn visible(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\r' => out.push_str("\\r"),
-                '\0' => out.push_str("\\0"),
-                '\t' => out.push('\t'),
-                c if c.is_control() || c == '\u{FEFF}' => {
-                    let mut buf = [0u8; 4];
-                    for b in c.encode_utf8(&mut buf).bytes() {
-                        let _ = write!(out, "\\x{b:02x}");
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            let _ = write!(out, "\\x{b:02x}");
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        // ASCII bytes never occur inside a multi-byte UTF-8 sequence, so cutting here is safe.
+        if matches!(b, b'\\' | b'"' | b'\t') {
+            out.push_str(&escape_bytes(bytes.get(start..i).unwrap_or_default()));
+            out.push(char::from(*b));
+            start = i + 1;
         }
     }
+    out.push_str(&escape_bytes(bytes.get(start..).unwrap_or_default()));
     out
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 mod tests {
     use super::*;
 
@@ -178,6 +176,14 @@ mod tests {
         assert_eq!(
             diff,
             "--- old\n+++ new\n@@ -1,2 +1,2 @@\n-listen=YES\\r\n-x\n\\ No newline at end of file\n+listen=YES\n+x\n"
+        );
+    }
+
+    #[test]
+    fn visible_keeps_quotes_tabs_and_backslashes() {
+        assert_eq!(
+            visible(b"\tftpd_banner=\"a\\b\"\r\0\xff\xef\xbb\xbf"),
+            "\tftpd_banner=\"a\\b\"\\r\\0\\xff\\xef\\xbb\\xbf"
         );
     }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, apply_edits};
 use crate::rules::{LintOptions, lint};
 use crate::startup::Prediction;
-use crate::syntax::{LineIndex, parse};
+use crate::syntax::{Cst, LineIndex, Span, parse};
 
 use super::severity_rank;
 
@@ -155,8 +155,19 @@ fn key(d: &Diagnostic, text: &[u8]) -> (String, String, Vec<u8>) {
     )
 }
 
-/// Applies fixes until the file stops changing.
+/// Applies the fixes of the lint engine's diagnostics until the file stops changing.
 pub fn fix(text: &[u8], options: &FixOptions) -> FixOutcome {
+    fix_with(text, options, &|cst: &Cst| {
+        lint(cst, None, &options.lint, None).diagnostics
+    })
+}
+
+/// [`fix`] with another source of diagnostics (tests use it to exercise fixes no rule emits yet).
+pub fn fix_with(
+    text: &[u8],
+    options: &FixOptions,
+    diagnose: &dyn Fn(&Cst) -> Vec<Diagnostic>,
+) -> FixOutcome {
     let mut current = text.to_vec();
     let mut applied = Vec::new();
     let mut rejected: Vec<(String, String, Vec<u8>)> = Vec::new();
@@ -164,11 +175,9 @@ pub fn fix(text: &[u8], options: &FixOptions) -> FixOutcome {
     let mut rounds = 0;
     let mut converged = false;
     while rounds < MAX_ROUNDS {
-        let cst = parse(&current).cst;
-        let result = lint(&cst, None, &options.lint, None);
-        let rank = severity_rank(&result.prediction);
-        let candidates: Vec<&Diagnostic> = result
-            .diagnostics
+        let diagnostics = diagnose(&parse(&current).cst);
+        let rank = severity_rank(&predict(&current, &options.lint));
+        let candidates: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| {
                 d.fix
@@ -230,7 +239,7 @@ pub fn fix(text: &[u8], options: &FixOptions) -> FixOutcome {
             }
         }
     }
-    let skipped = final_skips(&current, options, &rejected_report);
+    let skipped = final_skips(&current, options, diagnose, &rejected_report);
     FixOutcome {
         text: current,
         applied,
@@ -240,12 +249,15 @@ pub fn fix(text: &[u8], options: &FixOptions) -> FixOutcome {
     }
 }
 
-fn final_skips(text: &[u8], options: &FixOptions, rejected: &[Diagnostic]) -> Vec<SkippedFix> {
-    let cst = parse(text).cst;
-    let result = lint(&cst, None, &options.lint, None);
+fn final_skips(
+    text: &[u8],
+    options: &FixOptions,
+    diagnose: &dyn Fn(&Cst) -> Vec<Diagnostic>,
+    rejected: &[Diagnostic],
+) -> Vec<SkippedFix> {
     let index = LineIndex::new(text);
     let mut skipped = Vec::new();
-    for d in &result.diagnostics {
+    for d in &diagnose(&parse(text).cst) {
         let Some(f) = &d.fix else { continue };
         let line = index.line_column(d.span.start).line.0;
         let reason = if !allowed(f, options) {
@@ -270,7 +282,12 @@ fn final_skips(text: &[u8], options: &FixOptions, rejected: &[Diagnostic]) -> Ve
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 mod tests {
     use super::*;
     use crate::dialect::Dialect;
@@ -310,6 +327,89 @@ mod tests {
         assert_eq!(out.text, b"listen=YES\n");
         assert_eq!(out.rounds, 0);
         assert!(out.converged && out.applied.is_empty());
+    }
+
+    /// A stand-in rule: on every line `#add-ipv6`, an unsafe fix replacing it with `listen_ipv6=YES` (which
+    /// stops a `listen=YES` config), and on every line `Listen=…`, two competing safe renames.
+    fn fake(cst: &Cst) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for line in cst.lines() {
+            let text = cst.slice(line.content);
+            if text == b"#add-ipv6" {
+                let fix = Fix::new(
+                    "enable IPv6",
+                    Applicability::Unsafe,
+                    vec![crate::diagnostic::Edit::replace(
+                        line.content,
+                        "listen_ipv6=YES",
+                    )],
+                );
+                out.push(
+                    Diagnostic::new(
+                        "VSC999",
+                        "fake",
+                        crate::diagnostic::Severity::Warning,
+                        line.content,
+                        "fake",
+                    )
+                    .fix(fix),
+                );
+            }
+            if text.starts_with(b"Listen=") {
+                let name = Span::new(line.content.start, line.content.start + 6);
+                for to in ["listen", "LISTEN"] {
+                    let fix = Fix::new(
+                        format!("rename to {to}"),
+                        Applicability::Safe,
+                        vec![crate::diagnostic::Edit::replace(name, to)],
+                    );
+                    out.push(
+                        Diagnostic::new(
+                            "VSC998",
+                            "fake",
+                            crate::diagnostic::Severity::Error,
+                            name,
+                            "fake",
+                        )
+                        .fix(fix),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn unsafe_fixes_wait_for_the_flag() {
+        let text = b"listen=YES\nlocal_enable=YES\n#add-ipv6\n";
+        let out = fix_with(text, &options(), &fake);
+        assert_eq!(out.text, text);
+        assert_eq!(out.skipped.len(), 1);
+        assert_eq!(out.skipped[0].reason, SkipReason::NeedsUnsafe);
+    }
+
+    #[test]
+    fn a_fix_that_would_stop_vsftpd_is_rejected() {
+        let text = b"listen=YES\nlocal_enable=YES\n#add-ipv6\n";
+        let mut o = options();
+        o.unsafe_fixes = true;
+        let out = fix_with(text, &o, &fake);
+        assert_eq!(
+            out.text, text,
+            "the config starts; with listen_ipv6=YES it would not"
+        );
+        assert!(out.applied.is_empty());
+        assert_eq!(out.skipped.len(), 1);
+        assert_eq!(out.skipped[0].reason, SkipReason::WorsensStartup);
+        assert!(out.converged);
+    }
+
+    #[test]
+    fn overlapping_fixes_apply_one_at_a_time() {
+        let out = fix_with(b"Listen=YES\nlocal_enable=YES\n", &options(), &fake);
+        assert_eq!(out.text, b"listen=YES\nlocal_enable=YES\n");
+        assert_eq!(out.applied.len(), 1);
+        assert_eq!(out.applied[0].title, "rename to listen");
     }
 
     #[test]

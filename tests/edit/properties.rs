@@ -7,7 +7,8 @@ use proptest::prelude::*;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 use vsconf::dialect::{Dialect, Kind, TUNABLES, Tunable, TunableSpec};
 use vsconf::edit::diff::split_lines;
-use vsconf::edit::fix::{FixOptions, fix};
+use vsconf::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use vsconf::edit::fix::{FixOptions, fix, fix_with};
 use vsconf::edit::set::{Assignment, Request, SetOptions, apply};
 use vsconf::edit::severity_rank;
 use vsconf::edit::write::{Fault, WriteOptions, write_atomic};
@@ -207,6 +208,34 @@ proptest! {
         if before.verdict.starts() {
             prop_assert!(after.verdict.starts());
         }
+    }
+
+    /// Whatever the rules propose, even fixes that rewrite lines at random, `fix` never makes the
+    /// prediction worse and reaches a fixed point.
+    #[test]
+    fn fix_guard_holds_for_arbitrary_fixes(
+        (dialect, text, replacements) in dialect().prop_flat_map(|d| {
+            (Just(d), messy_config(d), prop::collection::vec(messy_line(d), 1..6))
+        })
+    ) {
+        let chaos = move |cst: &vsconf::syntax::Cst| -> Vec<Diagnostic> {
+            cst.lines()
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| !l.content.is_empty())
+                .filter_map(|(i, l)| {
+                    let to = replacements.get(i % replacements.len())?;
+                    (cst.slice(l.content) != to.as_bytes()).then(|| {
+                        let fix = Fix::new(format!("replace line with {to}"), Applicability::Unsafe, vec![Edit::replace(l.content, to.clone())]);
+                        Diagnostic::new("VSC999", "chaos", Severity::Warning, l.content, "chaos").fix(fix)
+                    })
+                })
+                .collect()
+        };
+        let options = FixOptions { unsafe_fixes: true, ..fix_options(dialect) };
+        let fixed = fix_with(&text, &options, &chaos);
+        let (before, after) = (prediction(&text, dialect), prediction(&fixed.text, dialect));
+        prop_assert!(severity_rank(&after) <= severity_rank(&before), "{:?} → {:?}", before.verdict, after.verdict);
     }
 
     #[test]

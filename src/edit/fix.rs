@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, apply_edits};
 use crate::rules::{LintOptions, lint};
 use crate::startup::Prediction;
-use crate::syntax::{Cst, LineIndex, Span, parse};
+use crate::syntax::{Cst, LineIndex, parse};
 
 use super::severity_rank;
 
@@ -356,7 +356,7 @@ mod tests {
                 );
             }
             if text.starts_with(b"Listen=") {
-                let name = Span::new(line.content.start, line.content.start + 6);
+                let name = crate::syntax::Span::new(line.content.start, line.content.start + 6);
                 for to in ["listen", "LISTEN"] {
                     let fix = Fix::new(
                         format!("rename to {to}"),

@@ -82,7 +82,13 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         },
     );
     let text = if args.text {
-        unified(&old.bytes, &new.bytes, &old.path, &new.path, args.color.resolve())
+        unified(
+            &old.bytes,
+            &new.bytes,
+            &old.path,
+            &new.path,
+            args.color.resolve(),
+        )
     } else {
         String::new()
     };

@@ -4,10 +4,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
+use vsconf::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use vsconf::dialect::{Dialect, Kind, TUNABLES, Tunable, TunableSpec};
 use vsconf::edit::diff::split_lines;
-use vsconf::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use vsconf::edit::fix::{FixOptions, fix, fix_with};
 use vsconf::edit::set::{Assignment, Request, SetOptions, apply};
 use vsconf::edit::severity_rank;
@@ -149,7 +150,12 @@ fn fix_options(dialect: Dialect) -> FixOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 160, ..ProptestConfig::default() })]
+    // Failures are kept next to this file (tests/edit/properties.proptest-regressions), committed.
+    #![proptest_config(ProptestConfig {
+        cases: 160,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn set_gives_the_value_and_changes_no_other_line(

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use vsconf::diagnostic::Applicability;
 use vsconf::edit::fix::{FixOptions, SkipReason, fix};
-use vsconf::rules::LintOptions;
 
 use super::input::{DialectArg, load_whole};
 use super::preview::{Proposal, WriteArgs, finish};
@@ -28,12 +27,8 @@ pub struct Args {
 /// Runs `vsconf fix`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load_whole(&args.file)?;
-    let dialect = super::settings_dialect(&args.dialect, &args.file);
     let options = FixOptions {
-        lint: LintOptions {
-            dialect,
-            ..LintOptions::default()
-        },
+        lint: args.write.lint_options(&args.dialect)?,
         unsafe_fixes: args.unsafe_fixes,
     };
     let outcome = fix(&loaded.bytes, &options);
@@ -69,7 +64,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         before: &loaded.bytes,
         after: &outcome.text,
         new_file: false,
-        dialect,
+        lint: &options.lint,
         notes: &notes,
     };
     finish(&proposal, &args.write)

@@ -82,12 +82,9 @@ pub struct Args {
 
 /// Runs `vsconf new`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
-    let dialect = super::settings_dialect(
-        &args.dialect,
-        args.file.as_deref().unwrap_or(std::path::Path::new(".")),
-    );
+    let lint = args.write.lint_options(&args.dialect)?;
     let options = ProfileOptions {
-        dialect,
+        dialect: lint.dialect,
         listen_port: args.listen_port,
         pasv_range: (args.pasv_range.0, args.pasv_range.1),
         pasv_address: args.pasv_address.clone(),
@@ -121,7 +118,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         before: &before,
         after: &text,
         new_file,
-        dialect,
+        lint: &lint,
         notes: &[],
     };
     finish(&proposal, &args.write)

@@ -9,7 +9,6 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use vsconf::dialect::Dialect;
 use vsconf::edit::diff::{Color, unified};
 use vsconf::edit::write::{WriteOptions, backup_path, write_atomic};
 use vsconf::edit::{Review, describe_prediction, review};
@@ -33,9 +32,24 @@ pub struct WriteArgs {
     /// Colour the diff.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub settings: super::SettingsArg,
 }
 
 impl WriteArgs {
+    /// The lint options for checking the change: `--dialect`, else `vsconf.toml`'s; its rule selection
+    /// and severities.
+    pub fn lint_options(&self, dialect: &super::input::DialectArg) -> miette::Result<LintOptions> {
+        let settings = self.settings.load()?;
+        Ok(LintOptions {
+            dialect: dialect.dialect.or(settings.dialect).unwrap_or_default(),
+            disabled: settings.ignore,
+            categories: settings.categories,
+            severities: settings.severity,
+            no_suppressions: false,
+        })
+    }
+
     /// Whether any flag that needs a file was given.
     pub fn wants_file(&self) -> bool {
         self.write || self.check || self.backup
@@ -110,8 +124,8 @@ pub struct Proposal<'a> {
     pub after: &'a [u8],
     /// Whether the file does not exist yet.
     pub new_file: bool,
-    /// The dialect to check with.
-    pub dialect: Dialect,
+    /// How to check it.
+    pub lint: &'a LintOptions,
     /// Notes for people (what was done, duplicates, skipped fixes).
     pub notes: &'a [String],
 }
@@ -148,11 +162,7 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
         args.color.resolve(),
     );
     super::write_stdout(diff.as_bytes())?;
-    let options = LintOptions {
-        dialect: proposal.dialect,
-        ..LintOptions::default()
-    };
-    let checked = review(proposal.before, proposal.after, &options);
+    let checked = review(proposal.before, proposal.after, proposal.lint);
     report(&shown, &checked);
     let refused = checked.breaks_startup() && !args.force;
     if args.check {

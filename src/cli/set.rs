@@ -47,14 +47,21 @@ pub fn edit(
     write: &WriteArgs,
 ) -> miette::Result<ExitCode> {
     let loaded = load_whole(file)?;
-    let dialect = super::settings_dialect(dialect, file);
-    let edited = apply(&loaded.bytes, requests, SetOptions { dialect, dedupe })?;
+    let lint = write.lint_options(dialect)?;
+    let edited = apply(
+        &loaded.bytes,
+        requests,
+        SetOptions {
+            dialect: lint.dialect,
+            dedupe,
+        },
+    )?;
     let proposal = Proposal {
         path: file,
         before: &loaded.bytes,
         after: &edited.text,
         new_file: false,
-        dialect,
+        lint: &lint,
         notes: &edited.notes,
     };
     finish(&proposal, write)

@@ -188,6 +188,15 @@ mod tests {
     }
 
     #[test]
+    fn colour_marks_headers_hunks_and_changed_lines() {
+        let diff = unified(b"a\n", b"b\n", "old", "new", Color::Always);
+        assert_eq!(
+            diff,
+            "\x1b[1m--- old\x1b[0m\n\x1b[1m+++ new\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-a\x1b[0m\n\x1b[32m+b\x1b[0m\n"
+        );
+    }
+
+    #[test]
     fn insertion_into_empty_file() {
         assert_eq!(
             unified(b"", b"a\n", "old", "new", Color::Never),

@@ -259,3 +259,31 @@ fn write_into_a_missing_directory_fails_cleanly() {
         stderr(&o)
     );
 }
+
+#[test]
+fn edits_honour_vsconf_toml() {
+    let dir = scratch("settings");
+    let settings = file(
+        &dir,
+        "vsconf.toml",
+        b"dialect = \"debian-3.0.3\"\n[rules]\nignore = [\"VSC001\"]\n",
+    );
+    let path = file(
+        &dir,
+        "vsftpd.conf",
+        b"listen=YES\nlocal_enable=YES\nListen=YES\n",
+    );
+    let (p, s) = (path.to_str().unwrap(), settings.to_str().unwrap());
+    let o = vsconf(&["fix", p, "--config", s]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nothing to change"),
+        "VSC001 is off: {}",
+        stderr(&o)
+    );
+    // The dialect comes from the settings: utf8_filesystem exists only in debian-3.0.3.
+    let o = vsconf(&["set", p, "utf8_filesystem=YES", "--config", s]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = vsconf(&["set", p, "utf8_filesystem=YES", "--no-config"]);
+    assert_eq!(code(&o), 2);
+}

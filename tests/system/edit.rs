@@ -6,6 +6,7 @@
 //! running when killed, i.e. it started.
 
 use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -203,4 +204,84 @@ fn write_keeps_the_owner_of_the_file() {
         std::fs::read(&path).expect("read"),
         b"listen=YES\nlocal_enable=YES\nwrite_enable=YES\n"
     );
+}
+
+/// Runs `vsconf set … --write` under strace with a fault injected into `syscalls`; returns the exit
+/// status, whether the config is unchanged, and the directory's entries.
+fn write_under_fault(dir: &Path, syscalls: &str, action: &str) -> (i32, bool, Vec<String>) {
+    let original = b"listen=YES\nlocal_enable=YES\n";
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("dir");
+    let path = dir.join("vsftpd.conf");
+    std::fs::write(&path, original).expect("write");
+    let status = Command::new("strace")
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            &format!("inject={syscalls}:{action}:when=1"),
+        ])
+        .arg(env!("CARGO_BIN_EXE_vsconf"))
+        .args([
+            "set",
+            path.to_str().expect("utf-8"),
+            "write_enable=YES",
+            "--write",
+            "--dialect=debian-3.0.3",
+        ])
+        .output()
+        .expect("strace");
+    let mut entries: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    let unchanged = std::fs::read(&path).expect("read") == original;
+    // strace re-raises the tracee's fatal signal on itself: a kill shows as 128 + 9.
+    let code = status
+        .status
+        .code()
+        .or(status.status.signal().map(|s| 128 + s))
+        .unwrap_or(-1);
+    (code, unchanged, entries)
+}
+
+#[test]
+fn killed_or_failing_syscalls_during_write_leave_the_original_identical() {
+    if !require("strace", "strace", true) {
+        return;
+    }
+    let dir = scratch("edit_strace");
+    // Killed (SIGKILL, as by the OOM killer or kill -9) after the temporary file is written, before
+    // and at the rename: the original stays, a stray temporary file is all that is left.
+    for syscalls in ["fchmod", "fsync", "rename,renameat,renameat2"] {
+        let (status, unchanged, entries) =
+            write_under_fault(&dir.join("kill"), syscalls, "signal=SIGKILL");
+        assert_eq!(status, 137, "{syscalls}");
+        assert!(unchanged, "{syscalls}");
+        assert_eq!(entries.len(), 2, "{syscalls}: {entries:?}");
+        assert!(
+            entries[0].starts_with(".vsftpd.conf.vsconf-") && entries[0].ends_with(".tmp"),
+            "{entries:?}"
+        );
+    }
+    // A failing syscall: vsconf reports it (exit 2) and removes its temporary file.
+    // (A failing write(2) is the full-tmpfs case above: strace cannot single out the temporary file's
+    // write, the first write is the diff on standard output.)
+    for (syscalls, error) in [
+        ("fsync", "EIO"),
+        ("fchmod", "EPERM"),
+        ("rename,renameat,renameat2", "EXDEV"),
+    ] {
+        let (status, unchanged, entries) =
+            write_under_fault(&dir.join("fail"), syscalls, &format!("error={error}"));
+        assert!(unchanged, "{syscalls} {error}");
+        assert_eq!(
+            entries,
+            vec!["vsftpd.conf".to_owned()],
+            "{syscalls} {error}"
+        );
+        assert_eq!(status, 2, "{syscalls} {error}");
+    }
 }

@@ -15,7 +15,7 @@ use vsconf::edit::severity_rank;
 use vsconf::edit::write::{Fault, WriteOptions, write_atomic};
 use vsconf::model::value::{parse_bool, parse_uint, read_string};
 use vsconf::model::{EffectiveConfig, Value};
-use vsconf::rules::LintOptions;
+use vsconf::rules::{LintOptions, lint};
 use vsconf::startup::{Prediction, predict};
 use vsconf::syntax::parse;
 
@@ -56,6 +56,32 @@ fn valid_value(spec: &'static TunableSpec) -> BoxedStrategy<String> {
 
 fn assignment(dialect: Dialect) -> impl Strategy<Value = (&'static TunableSpec, String)> {
     spec_in(dialect).prop_flat_map(|spec| (Just(spec), valid_value(spec)))
+}
+
+/// A config and an assignment whose name, half of the time, the config already sets (maybe several
+/// times, maybe indented).
+fn config_and_assignment()
+-> impl Strategy<Value = (Dialect, Vec<u8>, (&'static TunableSpec, String))> {
+    dialect().prop_flat_map(|d| {
+        config(d).prop_flat_map(move |text| {
+            let present: Vec<&'static TunableSpec> = String::from_utf8_lossy(&text)
+                .lines()
+                .filter_map(|l| {
+                    l.trim_start()
+                        .split_once('=')
+                        .and_then(|(n, _)| d.lookup(n.as_bytes()))
+                })
+                .collect();
+            let existing = if present.is_empty() {
+                assignment(d).boxed()
+            } else {
+                prop::sample::select(present)
+                    .prop_flat_map(|spec| (Just(spec), valid_value(spec)))
+                    .boxed()
+            };
+            (Just(d), Just(text), prop_oneof![assignment(d), existing])
+        })
+    })
 }
 
 /// One line of a plausible config: a valid setting (maybe indented), a comment, a commented-out example,
@@ -158,13 +184,11 @@ proptest! {
     })]
 
     #[test]
-    fn set_gives_the_value_and_changes_no_other_line(
-        (dialect, text, (spec, value)) in dialect().prop_flat_map(|d| (Just(d), config(d), assignment(d)))
-    ) {
+    fn set_gives_the_value_and_changes_no_other_line((dialect, text, (spec, value)) in config_and_assignment()) {
         let request = Request::Set(Assignment { name: spec.name.to_owned(), value: value.clone() });
         let edited = apply(&text, &[request], SetOptions { dialect, dedupe: false }).unwrap();
-        let model = EffectiveConfig::read(&parse(&edited.text).cst, dialect, None);
-        prop_assert_eq!(&model.get(spec.tunable).unwrap().value, &expected_value(spec, &value, dialect));
+        let linted = lint(&parse(&edited.text).cst, None, &LintOptions { dialect, ..LintOptions::default() }, None);
+        prop_assert_eq!(&linted.config.get(spec.tunable).unwrap().value, &expected_value(spec, &value, dialect));
 
         // Line by line, at most one line goes and one comes (a changed value, or an insertion), plus a
         // newline added to a last line that lacked one.
@@ -172,22 +196,34 @@ proptest! {
         let old_trimmed: Vec<&[u8]> = old.iter().map(|l| l.strip_suffix(b"\n").unwrap_or(l)).collect();
         let new_trimmed: Vec<&[u8]> = new.iter().map(|l| l.strip_suffix(b"\n").unwrap_or(l)).collect();
         let ops = capture_diff_slices(Algorithm::Myers, &old_trimmed, &new_trimmed);
-        let (mut removed, mut added) = (0, 0);
+        let (mut removed, mut added) = (Vec::new(), Vec::new());
         for op in ops {
             let (tag, o, n) = op.as_tag_tuple();
             if tag != DiffTag::Equal {
-                removed += o.len();
-                added += n.len();
+                removed.extend_from_slice(&old_trimmed[o]);
+                added.extend_from_slice(&new_trimmed[n]);
             }
         }
-        prop_assert!(removed <= 1 && added <= 1, "removed {} added {}", removed, added);
-        prop_assert!(new.len() <= old.len() + 1);
+        let setting = format!("{}={value}", spec.name);
+        match (removed.as_slice(), added.as_slice()) {
+            // Already that value.
+            ([], []) => {}
+            // A new line, exactly `name=value`.
+            ([], [line]) => prop_assert_eq!(*line, setting.as_bytes()),
+            // The value of an existing line: same indentation and name, new value.
+            ([old_line], [new_line]) => {
+                let indent = old_line.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                prop_assert_eq!(&new_line[..indent], &old_line[..indent]);
+                prop_assert_eq!(&new_line[indent..], setting.as_bytes());
+                let prefix = [spec.name.as_bytes(), b"="].concat();
+                prop_assert!(old_line[indent..].starts_with(&prefix));
+            }
+            _ => prop_assert!(false, "removed {:?} added {:?}", removed, added),
+        }
     }
 
     #[test]
-    fn set_with_dedupe_leaves_one_occurrence(
-        (dialect, text, (spec, value)) in dialect().prop_flat_map(|d| (Just(d), config(d), assignment(d)))
-    ) {
+    fn set_with_dedupe_leaves_one_occurrence((dialect, text, (spec, value)) in config_and_assignment()) {
         let request = Request::Set(Assignment { name: spec.name.to_owned(), value });
         let edited = apply(&text, &[request], SetOptions { dialect, dedupe: true }).unwrap();
         let model = EffectiveConfig::read(&parse(&edited.text).cst, dialect, None);

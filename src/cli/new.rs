@@ -17,6 +17,8 @@ pub enum ProfileArg {
     AnonymousDownload,
     /// Local users chrooted to their homes, TLS required for logins and data.
     LocalTls,
+    /// Both, behind NAT: anonymous downloads and local TLS users; needs --pasv-address.
+    BehindNat,
 }
 
 impl From<ProfileArg> for Profile {
@@ -24,6 +26,7 @@ impl From<ProfileArg> for Profile {
         match p {
             ProfileArg::AnonymousDownload => Profile::AnonymousDownload,
             ProfileArg::LocalTls => Profile::LocalTls,
+            ProfileArg::BehindNat => Profile::BehindNat,
         }
     }
 }

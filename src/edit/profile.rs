@@ -18,17 +18,24 @@ pub enum Profile {
     AnonymousDownload,
     /// Local users only, chrooted to their homes, TLS required for logins and data.
     LocalTls,
+    /// Both: anonymous read-only downloads and local TLS users, behind NAT (`pasv_address` required).
+    BehindNat,
 }
 
 impl Profile {
     /// Every profile.
-    pub const ALL: [Profile; 2] = [Profile::AnonymousDownload, Profile::LocalTls];
+    pub const ALL: [Profile; 3] = [
+        Profile::AnonymousDownload,
+        Profile::LocalTls,
+        Profile::BehindNat,
+    ];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Profile::AnonymousDownload => "anonymous-download",
             Profile::LocalTls => "local-tls",
+            Profile::BehindNat => "behind-nat",
         }
     }
 }
@@ -75,6 +82,15 @@ pub enum ProfileError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Value(#[from] SetError),
+    /// `behind-nat` without the public address.
+    #[error("the behind-nat profile needs the public address clients reach the server at")]
+    #[diagnostic(
+        code(vsconf::edit::pasv_address),
+        help(
+            "give --pasv-address with the NAT's public IPv4 address, e.g. --pasv-address 203.0.113.10"
+        )
+    )]
+    NeedsPasvAddress,
     /// The passive range is not one vsftpd honours.
     #[error("passive range {min}-{max} is not one vsftpd uses as given")]
     #[diagnostic(
@@ -150,6 +166,9 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
     if min <= 1024 || max < min {
         return Err(ProfileError::PasvRange { min, max });
     }
+    if profile == Profile::BehindNat && options.pasv_address.is_none() {
+        return Err(ProfileError::NeedsPasvAddress);
+    }
     let mut w = Writer {
         dialect: options.dialect,
         out: String::new(),
@@ -160,6 +179,7 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
         profile.name(),
         options.dialect
     ));
+    w.blank();
     w.comment(
         "Standalone, IPv4 only: with listen_ipv6=YES vsftpd ignores pasv_address in PASV replies.",
     );
@@ -167,49 +187,54 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
     w.set(Tunable::ListenIpv6, "NO")?;
     w.set(Tunable::ListenPort, &options.listen_port.to_string())?;
     w.blank();
-    match profile {
-        Profile::AnonymousDownload => {
-            w.comment("Anonymous, read-only downloads. The root must exist, be owned by root and not be\nwritable by the ftp user.");
-            w.set(Tunable::AnonymousEnable, "YES")?;
-            w.set(Tunable::NoAnonPassword, "YES")?;
-            w.set(Tunable::AnonRoot, &options.anon_root)?;
-            w.set(Tunable::LocalEnable, "NO")?;
-            w.set(Tunable::WriteEnable, "NO")?;
-            w.set(Tunable::AnonUploadEnable, "NO")?;
-            w.set(Tunable::AnonMkdirWriteEnable, "NO")?;
-            w.set(Tunable::AnonOtherWriteEnable, "NO")?;
-            w.set(Tunable::AnonWorldReadableOnly, "YES")?;
-            w.set(Tunable::HideIds, "YES")?;
-        }
-        Profile::LocalTls => {
-            w.comment("Local users, locked into their home directory (which must not be writable by them:\nput uploads in a subdirectory).");
-            w.set(Tunable::AnonymousEnable, "NO")?;
-            w.set(Tunable::LocalEnable, "YES")?;
-            w.set(Tunable::WriteEnable, "YES")?;
-            w.set(Tunable::LocalUmask, "022")?;
-            w.set(Tunable::ChrootLocalUser, "YES")?;
-            w.blank();
-            w.comment("TLS for logins and data. vsftpd loads the certificate at startup and refuses to start\nwhen it cannot.");
-            let (cert, key) = default_cert(options.dialect);
-            w.set(Tunable::SslEnable, "YES")?;
-            w.set(
-                Tunable::RsaCertFile,
-                options.tls_cert.as_deref().unwrap_or(cert),
-            )?;
-            w.set(
-                Tunable::RsaPrivateKeyFile,
-                options.tls_key.as_deref().unwrap_or(key),
-            )?;
-            w.set(Tunable::ForceLocalLoginsSsl, "YES")?;
-            w.set(Tunable::ForceLocalDataSsl, "YES")?;
-            w.set(Tunable::AllowAnonSsl, "NO")?;
-            w.set(Tunable::SslSslv2, "NO")?;
-            w.set(Tunable::SslSslv3, "NO")?;
-            w.set(Tunable::SslTlsv1, "NO")?;
-            w.set_if_known(Tunable::SslTlsv11, "NO")?;
-            w.set_if_known(Tunable::SslTlsv12, "YES")?;
-            w.set_if_known(Tunable::SslTlsv13, "YES")?;
-        }
+    let anonymous = matches!(profile, Profile::AnonymousDownload | Profile::BehindNat);
+    let local = matches!(profile, Profile::LocalTls | Profile::BehindNat);
+    if anonymous {
+        w.comment("Anonymous, read-only downloads. The root must exist, be owned by root and not be\nwritable by the ftp user.");
+        w.set(Tunable::AnonymousEnable, "YES")?;
+        w.set(Tunable::NoAnonPassword, "YES")?;
+        w.set(Tunable::AnonRoot, &options.anon_root)?;
+        w.set(Tunable::AnonUploadEnable, "NO")?;
+        w.set(Tunable::AnonMkdirWriteEnable, "NO")?;
+        w.set(Tunable::AnonOtherWriteEnable, "NO")?;
+        w.set(Tunable::AnonWorldReadableOnly, "YES")?;
+        w.set(Tunable::HideIds, "YES")?;
+    } else {
+        w.comment("No anonymous logins.");
+        w.set(Tunable::AnonymousEnable, "NO")?;
+    }
+    w.blank();
+    if local {
+        w.comment("Local users, locked into their home directory (which must not be writable by them:\nput uploads in a subdirectory).");
+        w.set(Tunable::LocalEnable, "YES")?;
+        w.set(Tunable::WriteEnable, "YES")?;
+        w.set(Tunable::LocalUmask, "022")?;
+        w.set(Tunable::ChrootLocalUser, "YES")?;
+        w.blank();
+        w.comment("TLS for local users' logins and data. vsftpd loads the certificate at startup and\nrefuses to start when it cannot.");
+        let (cert, key) = default_cert(options.dialect);
+        w.set(Tunable::SslEnable, "YES")?;
+        w.set(
+            Tunable::RsaCertFile,
+            options.tls_cert.as_deref().unwrap_or(cert),
+        )?;
+        w.set(
+            Tunable::RsaPrivateKeyFile,
+            options.tls_key.as_deref().unwrap_or(key),
+        )?;
+        w.set(Tunable::ForceLocalLoginsSsl, "YES")?;
+        w.set(Tunable::ForceLocalDataSsl, "YES")?;
+        w.set(Tunable::AllowAnonSsl, "NO")?;
+        w.set(Tunable::SslSslv2, "NO")?;
+        w.set(Tunable::SslSslv3, "NO")?;
+        w.set(Tunable::SslTlsv1, "NO")?;
+        w.set_if_known(Tunable::SslTlsv11, "NO")?;
+        w.set_if_known(Tunable::SslTlsv12, "YES")?;
+        w.set_if_known(Tunable::SslTlsv13, "YES")?;
+    } else {
+        w.comment("No local logins, no writes.");
+        w.set(Tunable::LocalEnable, "NO")?;
+        w.set(Tunable::WriteEnable, "NO")?;
     }
     w.blank();
     w.comment(&format!(

@@ -115,6 +115,7 @@ fn profiles_match_their_snapshots() {
         (Profile::LocalTls, Dialect::Debian303, false),
         (Profile::AnonymousDownload, Dialect::Rhel305, true),
         (Profile::LocalTls, Dialect::Upstream305, true),
+        (Profile::BehindNat, Dialect::Debian303, true),
     ] {
         let text = String::from_utf8(generate(profile, &options(dialect, nat)).unwrap()).unwrap();
         let name = format!(
@@ -132,6 +133,11 @@ fn every_profile_lints_clean_and_starts_in_every_dialect() {
     for profile in Profile::ALL {
         for dialect in Dialect::ALL {
             for nat in [false, true] {
+                if profile == Profile::BehindNat && !nat {
+                    let refused = generate(profile, &options(dialect, nat));
+                    assert!(matches!(refused, Err(vsconf::edit::profile::ProfileError::NeedsPasvAddress)));
+                    continue;
+                }
                 let text = generate(profile, &options(dialect, nat)).unwrap();
                 let result = lint(
                     &parse(&text).cst,

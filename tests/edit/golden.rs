@@ -41,6 +41,28 @@ fn fix_preview_of_the_article_snippet() {
         "--dialect=debian-3.0.3",
     ]);
     assert_eq!(code(&o), 0);
+    // Exactly the six mistyped names change, nothing else.
+    let out = stdout(&o);
+    let removed: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+        .collect();
+    let added: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .collect();
+    assert_eq!(removed.len(), 6);
+    let lowered: Vec<String> = removed
+        .iter()
+        .map(|l| {
+            let (name, value) = l[1..].split_once('=').unwrap();
+            format!(
+                "+{}={value}",
+                name.to_ascii_lowercase().replace("date", "data")
+            )
+        })
+        .collect();
+    assert_eq!(added, lowered);
     insta::assert_snapshot!("fix_article_stdout", redact(&stdout(&o)));
     insta::assert_snapshot!("fix_article_stderr", redact(&stderr(&o)));
 }
@@ -135,7 +157,10 @@ fn every_profile_lints_clean_and_starts_in_every_dialect() {
             for nat in [false, true] {
                 if profile == Profile::BehindNat && !nat {
                     let refused = generate(profile, &options(dialect, nat));
-                    assert!(matches!(refused, Err(vsconf::edit::profile::ProfileError::NeedsPasvAddress)));
+                    assert!(matches!(
+                        refused,
+                        Err(vsconf::edit::profile::ProfileError::NeedsPasvAddress)
+                    ));
                     continue;
                 }
                 let text = generate(profile, &options(dialect, nat)).unwrap();

@@ -4,9 +4,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod diff;
+mod firewall;
+mod fix;
+mod host;
 pub mod input;
 mod serve;
+mod lint;
+mod new;
+pub mod preview;
+mod rules;
+mod set;
 mod show;
+mod syntax;
+mod unset;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -18,17 +29,44 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Lint vsftpd configs: predict whether vsftpd starts and report every problem.
+    Lint(lint::Args),
+    /// List the rules, or print one rule's documentation.
+    Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
     /// Run the embedded FTP server as the config says (a stand-in for vsftpd in tests).
     Serve(serve::Args),
+    /// Give settings a value: type-checked, previewed as a diff, written with --write.
+    Set(set::Args),
+    /// Remove settings so vsftpd's defaults apply: previewed, written with --write.
+    Unset(unset::Args),
+    /// Apply the rules' mechanical fixes: previewed, written with --write.
+    Fix(fix::Args),
+    /// Compare two configs by their effective values and what the change means.
+    Diff(diff::Args),
+    /// Write a sane, commented config for a common setup.
+    New(new::Args),
+    /// Print the lossless syntax tree of a config (for debugging and bug reports).
+    Syntax(syntax::Args),
+    /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
+    Firewall(firewall::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Set(args) => set::run(&args),
+        Command::Unset(args) => unset::run(&args),
+        Command::Fix(args) => fix::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Syntax(args) => syntax::run(&args),
+        Command::Firewall(args) => firewall::run(&args),
     }
 }
 
@@ -51,7 +89,9 @@ impl SettingsArg {
         }
         let path = match &self.config {
             Some(p) => Some(p.clone()),
-            None => std::env::current_dir().ok().and_then(|d| vsconf::settings::discover(&d)),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| vsconf::settings::discover(&d)),
         };
         match path {
             Some(p) => Ok(vsconf::settings::load(&p)?),
@@ -62,8 +102,17 @@ impl SettingsArg {
 
 /// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml,
 /// else upstream-3.0.5.
-pub fn settings_dialect(arg: &input::DialectArg, _file: &std::path::Path) -> vsconf::dialect::Dialect {
-    arg.dialect.unwrap_or_else(|| SettingsArg::default().load().ok().and_then(|s| s.dialect).unwrap_or_default())
+pub fn settings_dialect(
+    arg: &input::DialectArg,
+    _file: &std::path::Path,
+) -> vsconf::dialect::Dialect {
+    arg.dialect.unwrap_or_else(|| {
+        SettingsArg::default()
+            .load()
+            .ok()
+            .and_then(|s| s.dialect)
+            .unwrap_or_default()
+    })
 }
 
 /// Writes to standard output; a closed pipe (`vsconf … | head`) ends quietly.

@@ -11,8 +11,10 @@ pub mod oops;
 
 use serde::Serialize;
 
-use crate::dialect::{TcpWrappersSupport, Tunable};
-use crate::model::value::{inet_aton, inet_pton6};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::dialect::{Dialect, TcpWrappersSupport, Tunable};
+use crate::model::value::{Ipv6Reading, inet_aton, parse_ipv6};
 use crate::model::{EffectiveConfig, Origin, Outcome, Reading};
 use crate::syntax::Span;
 
@@ -103,8 +105,18 @@ pub struct Oops {
 }
 
 impl Oops {
-    fn new(message: impl Into<Vec<u8>>, check: Check, span: Option<Span>, tunable: Option<Tunable>) -> Oops {
-        Oops { message: message.into(), check, span, tunable: tunable.map(Tunable::name) }
+    fn new(
+        message: impl Into<Vec<u8>>,
+        check: Check,
+        span: Option<Span>,
+        tunable: Option<Tunable>,
+    ) -> Oops {
+        Oops {
+            message: message.into(),
+            check,
+            span,
+            tunable: tunable.map(Tunable::name),
+        }
     }
 
     /// `500 OOPS: <message>`.
@@ -145,30 +157,24 @@ pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
             Ok(oops) => Verdict::Refuses(oops),
             Err(crash) => Verdict::Crashes(crash),
         };
-        return Prediction { verdict, session: None };
+        return Prediction {
+            verdict,
+            session: None,
+        };
     }
     let listen = config.bool(Tunable::Listen);
     let listen_ipv6 = config.bool(Tunable::ListenIpv6);
     if listen && listen_ipv6 {
-        let span = config.origin(Tunable::ListenIpv6).line().or(config.origin(Tunable::Listen).line());
-        return refuses(Oops::new(oops::TWO_LISTENERS, Check::TwoListeners, span, Some(Tunable::ListenIpv6)));
-    }
-    if listen {
-        if let Some(addr) = config.string(Tunable::ListenAddress) {
-            if inet_aton(addr).is_none() {
-                let span = config.origin(Tunable::ListenAddress).line();
-                let oops = Oops::new(oops::bad_listen_address(addr), Check::BadListenAddress, span, Some(Tunable::ListenAddress));
-                return refuses(oops);
-            }
-        }
-    } else if listen_ipv6 {
-        if let Some(addr) = config.string(Tunable::ListenAddress6) {
-            if inet_pton6(addr).is_none() {
-                let span = config.origin(Tunable::ListenAddress6).line();
-                let oops = Oops::new(oops::bad_listen_address6(addr), Check::BadListenAddress6, span, Some(Tunable::ListenAddress6));
-                return refuses(oops);
-            }
-        }
+        let span = config
+            .origin(Tunable::ListenIpv6)
+            .line()
+            .or(config.origin(Tunable::Listen).line());
+        return refuses(Oops::new(
+            oops::TWO_LISTENERS,
+            Check::TwoListeners,
+            span,
+            Some(Tunable::ListenIpv6),
+        ));
     }
     if !listen && !listen_ipv6 {
         // inetd mode: the session checks run at startup, and the first of them that does not depend on
@@ -176,38 +182,161 @@ pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
         if let Some(oops) = tcp_wrappers_check(config) {
             return refuses(oops);
         }
-        let span = config.origin(Tunable::Listen).line().or(config.origin(Tunable::ListenIpv6).line());
-        return refuses(Oops::new(oops::NOT_STANDALONE, Check::InetdMode, span, Some(Tunable::Listen)));
+        let span = config
+            .origin(Tunable::Listen)
+            .line()
+            .or(config.origin(Tunable::ListenIpv6).line());
+        return refuses(Oops::new(
+            oops::NOT_STANDALONE,
+            Check::InetdMode,
+            span,
+            Some(Tunable::Listen),
+        ));
     }
-    let mode = if listen { ListenMode::StandaloneIpv4 } else { ListenMode::StandaloneIpv6 };
-    Prediction { verdict: Verdict::Starts { mode }, session: session_check(config) }
+    let mode = if listen {
+        ListenMode::StandaloneIpv4
+    } else {
+        ListenMode::StandaloneIpv6
+    };
+    if let Err(oops) = bind_address(config, mode) {
+        return refuses(oops);
+    }
+    Prediction {
+        verdict: Verdict::Starts { mode },
+        session: session_check(config),
+    }
+}
+
+/// The address a standalone listener binds, as the file decides it (whether the bind then works is a
+/// host matter: `could not bind listening IPv4 socket`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindAddress {
+    /// No address set: 0.0.0.0 or ::.
+    Any,
+    /// `listen_address`, as C `inet_aton` read it.
+    V4(Ipv4Addr),
+    /// `listen_address6`, as vsftpd's own parser read it.
+    V6 {
+        /// The address, unparsed bytes taken as zero.
+        addr: Ipv6Addr,
+        /// Whether all 16 bytes come from the text; when not, vsftpd binds to an address completed
+        /// from uninitialised memory (usually zeros, but not always: the bind may fail).
+        complete: bool,
+        /// The interface name after `%` (debian-3.0.3 only), given to `if_nametoindex`; an unknown
+        /// name gives scope 0 and no error.
+        scope: Option<Vec<u8>>,
+    },
+}
+
+/// The listen address of a standalone vsftpd in `mode`, or vsftpd's refusal when the file's address
+/// does not parse. Only the active listener's address is read (`listen_address6` is ignored with
+/// `listen=YES`, and the other way round).
+pub fn bind_address(config: &EffectiveConfig, mode: ListenMode) -> Result<BindAddress, Oops> {
+    match mode {
+        ListenMode::StandaloneIpv4 => {
+            let Some(text) = config.string(Tunable::ListenAddress) else {
+                return Ok(BindAddress::Any);
+            };
+            inet_aton(text)
+                .map(|a| BindAddress::V4(Ipv4Addr::from(a)))
+                .ok_or_else(|| {
+                    let span = config.origin(Tunable::ListenAddress).line();
+                    Oops::new(
+                        oops::bad_listen_address(text),
+                        Check::BadListenAddress,
+                        span,
+                        Some(Tunable::ListenAddress),
+                    )
+                })
+        }
+        ListenMode::StandaloneIpv6 => {
+            let Some(text) = config.string(Tunable::ListenAddress6) else {
+                return Ok(BindAddress::Any);
+            };
+            // debian-3.0.3 binary (strace of bind): `::1%lo` binds ::1 with sin6_scope_id 1, `::1%x`
+            // and `::1%` bind ::1 with scope 0, `::1%a%b` gives scope 0 (the name is `a%b`), and
+            // `%` alone binds a short (empty) address. Debian splits at the first `%`; the upstream
+            // source passes the whole text to the parser, so there `::1%lo` is a bad address.
+            let (address, scope) = match text.iter().position(|b| *b == b'%') {
+                Some(i) if config.dialect() == Dialect::Debian303 => (
+                    text.get(..i).unwrap_or_default(),
+                    Some(text.get(i + 1..).unwrap_or_default().to_vec()),
+                ),
+                _ => (text, None),
+            };
+            parse_ipv6(address)
+                .map(|r: Ipv6Reading| BindAddress::V6 {
+                    addr: r.addr(),
+                    complete: r.is_complete(),
+                    scope,
+                })
+                .ok_or_else(|| {
+                    let span = config.origin(Tunable::ListenAddress6).line();
+                    let oops = oops::bad_listen_address6(text);
+                    Oops::new(
+                        oops,
+                        Check::BadListenAddress6,
+                        span,
+                        Some(Tunable::ListenAddress6),
+                    )
+                })
+        }
+    }
 }
 
 fn refuses(oops: Oops) -> Prediction {
-    Prediction { verdict: Verdict::Refuses(oops), session: None }
+    Prediction {
+        verdict: Verdict::Refuses(oops),
+        session: None,
+    }
 }
 
 fn parse_failure(reading: &Reading, text: &[u8]) -> Result<Oops, Crash> {
     let name = reading.name.slice(text);
     let span = Some(reading.line);
     match &reading.outcome {
-        Outcome::Unrecognised => Ok(Oops::new(oops::unrecognised(name), Check::UnrecognisedVariable, span, None)),
-        Outcome::MissingValue => Ok(Oops::new(oops::missing_value(name), Check::MissingValue, span, None)),
-        Outcome::BadBool(t) => Ok(Oops::new(oops::bad_bool(name), Check::BadBoolValue, span, Some(*t))),
-        Outcome::Crash(t) => Err(Crash { signal: "SIGSEGV", span: reading.line, tunable: t.name() }),
-        Outcome::Applied { .. } => Err(Crash { signal: "none", span: reading.line, tunable: "" }),
+        Outcome::Unrecognised => Ok(Oops::new(
+            oops::unrecognised(name),
+            Check::UnrecognisedVariable,
+            span,
+            None,
+        )),
+        Outcome::MissingValue => Ok(Oops::new(
+            oops::missing_value(name),
+            Check::MissingValue,
+            span,
+            None,
+        )),
+        Outcome::BadBool(t) => Ok(Oops::new(
+            oops::bad_bool(name),
+            Check::BadBoolValue,
+            span,
+            Some(*t),
+        )),
+        Outcome::Crash(t) => Err(Crash {
+            signal: "SIGSEGV",
+            span: reading.line,
+            tunable: t.name(),
+        }),
+        Outcome::Applied { .. } => Err(Crash {
+            signal: "none",
+            span: reading.line,
+            tunable: "",
+        }),
     }
 }
 
 fn tcp_wrappers_check(config: &EffectiveConfig) -> Option<Oops> {
-    (config.bool(Tunable::TcpWrappers) && config.dialect().tcp_wrappers() == TcpWrappersSupport::Missing).then(|| {
-        Oops::new(
-            oops::NO_TCP_WRAPPERS,
-            Check::TcpWrappersUnsupported,
-            config.origin(Tunable::TcpWrappers).line(),
-            Some(Tunable::TcpWrappers),
-        )
-    })
+    (config.bool(Tunable::TcpWrappers)
+        && config.dialect().tcp_wrappers() == TcpWrappersSupport::Missing)
+        .then(|| {
+            Oops::new(
+                oops::NO_TCP_WRAPPERS,
+                Check::TcpWrappersUnsupported,
+                config.origin(Tunable::TcpWrappers).line(),
+                Some(Tunable::TcpWrappers),
+            )
+        })
 }
 
 /// The checks a standalone vsftpd makes in each session, after a client connects, in vsftpd's order.
@@ -220,19 +349,39 @@ pub fn session_check(config: &EffectiveConfig) -> Option<Oops> {
     let one_process = config.bool(Tunable::OneProcessModel);
     if one_process && local {
         let span = line(Tunable::OneProcessModel);
-        return Some(Oops::new(oops::ONE_PROCESS_LOCAL, Check::OneProcessModelLocal, span, Some(Tunable::OneProcessModel)));
+        return Some(Oops::new(
+            oops::ONE_PROCESS_LOCAL,
+            Check::OneProcessModelLocal,
+            span,
+            Some(Tunable::OneProcessModel),
+        ));
     }
     if !local && !config.bool(Tunable::AnonymousEnable) {
         let span = line(Tunable::AnonymousEnable).or(line(Tunable::LocalEnable));
-        return Some(Oops::new(oops::NO_LOGINS, Check::NoLogins, span, Some(Tunable::AnonymousEnable)));
+        return Some(Oops::new(
+            oops::NO_LOGINS,
+            Check::NoLogins,
+            span,
+            Some(Tunable::AnonymousEnable),
+        ));
     }
     let http = config.bool(Tunable::HttpEnable);
     if !config.bool(Tunable::FtpEnable) && !http {
-        return Some(Oops::new(oops::NO_PROTOCOLS, Check::NoProtocols, line(Tunable::FtpEnable), Some(Tunable::FtpEnable)));
+        return Some(Oops::new(
+            oops::NO_PROTOCOLS,
+            Check::NoProtocols,
+            line(Tunable::FtpEnable),
+            Some(Tunable::FtpEnable),
+        ));
     }
     if http && !one_process {
         let span = line(Tunable::HttpEnable);
-        return Some(Oops::new(oops::HTTP_NEEDS_ONE_PROCESS, Check::HttpNeedsOneProcess, span, Some(Tunable::HttpEnable)));
+        return Some(Oops::new(
+            oops::HTTP_NEEDS_ONE_PROCESS,
+            Check::HttpNeedsOneProcess,
+            span,
+            Some(Tunable::HttpEnable),
+        ));
     }
     None
 }
@@ -264,31 +413,131 @@ mod tests {
     #[test]
     fn first_bad_line_wins() {
         assert_eq!(
-            oops(b"listen=YES\nPort_enable=YES\nlisten=maybe\n", Dialect::Debian303),
+            oops(
+                b"listen=YES\nPort_enable=YES\nlisten=maybe\n",
+                Dialect::Debian303
+            ),
             "500 OOPS: unrecognised variable in config file: Port_enable"
         );
     }
 
     #[test]
     fn empty_file_is_inetd_mode_on_debian_only() {
-        assert_eq!(oops(b"", Dialect::Debian303), "500 OOPS: vsftpd: not configured for standalone, must be started from inetd");
+        assert_eq!(
+            oops(b"", Dialect::Debian303),
+            "500 OOPS: vsftpd: not configured for standalone, must be started from inetd"
+        );
         assert!(predict_text(b"", Dialect::Upstream305).verdict.starts());
     }
 
     #[test]
     fn whitespace_only_string_crashes_debian() {
-        assert!(matches!(predict_text(b"ftpd_banner=  \n", Dialect::Debian303).verdict, Verdict::Crashes(_)));
-        assert!(predict_text(b"ftpd_banner=  \n", Dialect::Rhel305).verdict.starts());
+        assert!(matches!(
+            predict_text(b"ftpd_banner=  \n", Dialect::Debian303).verdict,
+            Verdict::Crashes(_)
+        ));
+        assert!(
+            predict_text(b"ftpd_banner=  \n", Dialect::Rhel305)
+                .verdict
+                .starts()
+        );
     }
 
     #[test]
     fn listener_checks_follow_the_active_listener() {
-        assert_eq!(oops(b"listen=YES\nlisten_ipv6=YES\n", Dialect::Debian303), "500 OOPS: run two copies of vsftpd for IPv4 and IPv6");
-        assert_eq!(oops(b"listen=YES\nlisten_address=::1\n", Dialect::Debian303), "500 OOPS: bad listen_address: ::1");
-        assert!(predict_text(b"listen=YES\nlisten_address6=zz\n", Dialect::Debian303).verdict.starts());
         assert_eq!(
-            oops(b"listen_ipv6=YES\nlisten_address6=zz\nlisten_address=zz\n", Dialect::Debian303),
+            oops(b"listen=YES\nlisten_ipv6=YES\n", Dialect::Debian303),
+            "500 OOPS: run two copies of vsftpd for IPv4 and IPv6"
+        );
+        assert_eq!(
+            oops(b"listen=YES\nlisten_address=::1\n", Dialect::Debian303),
+            "500 OOPS: bad listen_address: ::1"
+        );
+        assert!(
+            predict_text(b"listen=YES\nlisten_address6=zz\n", Dialect::Debian303)
+                .verdict
+                .starts()
+        );
+        assert_eq!(
+            oops(
+                b"listen_ipv6=YES\nlisten_address6=zz\nlisten_address=zz\n",
+                Dialect::Debian303
+            ),
             "500 OOPS: bad listen_address6: zz"
+        );
+    }
+
+    #[test]
+    fn listen_address6_follows_vsftpds_parser_not_inet_pton() {
+        // debian-3.0.3 binary: each of these starts (or fails only at bind), none is a bad address.
+        for addr in [
+            "00000::1",
+            "::1.2.3.04",
+            "1:2:3:4:5:6:7:",
+            "127.0.0.1",
+            "::1%lo",
+            "::1%",
+            "%",
+        ] {
+            let text = format!("listen_ipv6=YES\nlisten_address6={addr}\n");
+            assert!(
+                predict_text(text.as_bytes(), Dialect::Debian303)
+                    .verdict
+                    .starts(),
+                "{addr}"
+            );
+        }
+        // debian-3.0.3 binary: `500 OOPS: bad listen_address6: ::1x` (and the same for `::12345`).
+        assert_eq!(
+            oops(
+                b"listen_ipv6=YES\nlisten_address6=::1x\n",
+                Dialect::Debian303
+            ),
+            "500 OOPS: bad listen_address6: ::1x"
+        );
+        assert_eq!(
+            oops(
+                b"listen_ipv6=YES\nlisten_address6=::12345\n",
+                Dialect::Debian303
+            ),
+            "500 OOPS: bad listen_address6: ::12345"
+        );
+        // Upstream has no scope syntax (source: standalone.c hands the whole value to the parser).
+        assert_eq!(
+            oops(
+                b"listen=NO\nlisten_ipv6=YES\nlisten_address6=::1%lo\n",
+                Dialect::Upstream305
+            ),
+            "500 OOPS: bad listen_address6: ::1%lo"
+        );
+    }
+
+    #[test]
+    fn short_ipv6_addresses_are_flagged_incomplete() {
+        // debian-3.0.3 binary: `listen_address6=::` bound :: in one run and failed with `could not bind
+        // listening IPv6 socket` in another (a cut line in a 100 kB file): the parser leaves the
+        // address bytes unwritten, and vsftpd binds whatever memory holds.
+        let cst = parse(b"listen_ipv6=YES\nlisten_address6=::\n").cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let bound = bind_address(&config, ListenMode::StandaloneIpv6);
+        assert_eq!(
+            bound,
+            Ok(BindAddress::V6 {
+                addr: Ipv6Addr::UNSPECIFIED,
+                complete: false,
+                scope: None
+            })
+        );
+        let cst = parse(b"listen_ipv6=YES\nlisten_address6=::1%lo\n").cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let bound = bind_address(&config, ListenMode::StandaloneIpv6);
+        assert_eq!(
+            bound,
+            Ok(BindAddress::V6 {
+                addr: Ipv6Addr::LOCALHOST,
+                complete: true,
+                scope: Some(b"lo".to_vec())
+            })
         );
     }
 
@@ -301,9 +550,15 @@ mod tests {
 
     #[test]
     fn tcp_wrappers_depend_on_the_build() {
-        let p = predict_text(b"listen=YES\ntcp_wrappers=YES\nlocal_enable=YES\n", Dialect::Debian303);
+        let p = predict_text(
+            b"listen=YES\ntcp_wrappers=YES\nlocal_enable=YES\n",
+            Dialect::Debian303,
+        );
         assert_eq!(p.session, None);
         let p = predict_text(b"listen=YES\ntcp_wrappers=YES\n", Dialect::Upstream305);
-        assert_eq!(p.session.map(|o| o.check), Some(Check::TcpWrappersUnsupported));
+        assert_eq!(
+            p.session.map(|o| o.check),
+            Some(Check::TcpWrappersUnsupported)
+        );
     }
 }

@@ -14,9 +14,9 @@
 
 pub mod diagnostic;
 pub mod dialect;
-pub mod ftp;
 pub mod edit;
 pub mod firewall;
+pub mod ftp;
 pub mod model;
 pub mod render;
 pub mod rules;

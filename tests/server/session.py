@@ -16,6 +16,8 @@ Steps (a JSON list):
   ["tlsdata_noreuse"]              data connections use TLS without resuming the control session
   ["sleep", SECONDS]               wait, then read whatever arrives (a reply, or the connection closing)
   ["close"]                        close the connection
+  ["second"]                       open a second connection and record its first reply (kept open)
+  ["raw", "TEXT"]                  send TEXT as is (no CRLF added), read one reply
 
 Observations: every reply as its list of lines (without CRLF); passive ports and active ports are
 replaced by "P" in the text and reported separately under "ports" so that callers can check the range.
@@ -42,12 +44,23 @@ def main():
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     state = {"tlsdata": False, "reuse": True}
-    try:
-        sock = socket.create_connection((host, port), timeout=TIMEOUT)
-    except OSError as e:
-        out["replies"].append(["<connect failed: %s>" % e.__class__.__name__])
-        print(json.dumps(out))
-        return
+    import time
+    deadline = time.time() + TIMEOUT
+    while True:
+        try:
+            sock = socket.create_connection((host, port), timeout=TIMEOUT)
+            break
+        except ConnectionRefusedError:
+            if time.time() > deadline:
+                out["replies"].append(["<connect failed: ConnectionRefusedError>"])
+                print(json.dumps(out))
+                return
+            time.sleep(0.05)
+        except OSError as e:
+            out["replies"].append(["<connect failed: %s>" % e.__class__.__name__])
+            print(json.dumps(out))
+            return
+    extra = []
     conn = {"sock": sock, "buf": b""}
 
     def readline():
@@ -204,6 +217,16 @@ def main():
                 conn["sock"].settimeout(TIMEOUT)
             elif kind == "close":
                 conn["sock"].close()
+            elif kind == "raw":
+                conn["sock"].sendall(step[1].encode("utf-8"))
+                record(reply())
+            elif kind == "second":
+                other = socket.create_connection((host, port), timeout=TIMEOUT)
+                extra.append(other)
+                saved = dict(conn)
+                conn["sock"], conn["buf"] = other, b""
+                record(reply())
+                conn.update(saved)
     except (OSError, ssl.SSLError) as e:
         out["replies"].append(["<error: %s>" % e.__class__.__name__])
     print(json.dumps(out))

@@ -169,6 +169,14 @@ impl Session {
         self.fatal(texts::oops(text)).await
     }
 
+    /// An OOPS raised by vsftpd's unprivileged session process: its privileged parent then fails to
+    /// read the next request and adds its own line (debian-3.0.3 binary: `PASV` with
+    /// `pasv_address=bogus` gives `500 OOPS: invalid pasv_address` and `500 OOPS: priv_sock_get_cmd`).
+    async fn oops_in_child(&mut self, text: &str) -> io::Result<Flow> {
+        self.send(&texts::oops(text)).await?;
+        self.fatal(texts::oops("priv_sock_get_cmd")).await
+    }
+
     async fn serve(&mut self) -> io::Result<()> {
         let b = self.shared.behaviour.clone();
         if b.ssl.as_ref().is_some_and(|s| s.implicit)
@@ -323,7 +331,9 @@ impl Session {
 
     async fn pass(&mut self, password: Vec<u8>) -> io::Result<Flow> {
         let b = self.shared.behaviour.clone();
-        let Some(user) = self.pending_user.take() else {
+        // An empty USER is answered 331 but remembered as no user at all (debian-3.0.3 binary:
+        // "USER" then "PASS x" gives 503).
+        let Some(user) = self.pending_user.take().filter(|u| !u.is_empty()) else {
             return self.say(texts::LOGIN_WITH_USER_FIRST).await;
         };
         if is_anonymous_name(&user) && b.anonymous_enable {
@@ -333,7 +343,7 @@ impl Session {
                 std::fs::metadata(&b.root).is_ok_and(|m| m.permissions().mode() & 0o002 != 0);
             if writable {
                 return self
-                    .oops("vsftpd: refusing to run with writable root inside chroot()")
+                    .oops_in_child("vsftpd: refusing to run with writable root inside chroot()")
                     .await;
             }
             tokio::time::sleep(b.delay_successful_login).await;
@@ -828,7 +838,7 @@ impl Session {
         } else {
             match (self.local.ip(), &b.pasv_address) {
                 (IpAddr::V4(_), PasvAddress::Invalid) => {
-                    return self.oops("invalid pasv_address").await;
+                    return self.oops_in_child("invalid pasv_address").await;
                 }
                 (IpAddr::V4(_), PasvAddress::Fixed(ip)) => Some(*ip),
                 (IpAddr::V4(ip), PasvAddress::ControlLocal) => Some(ip),
@@ -965,8 +975,10 @@ impl Session {
                 }
             }
             DataSetup::Active(target) => {
-                if target.port() < 1024 && !self.active_target_ok(target.ip(), target.port()) {
-                    let _ = self.oops("Illegal port request").await?;
+                // Only port_promiscuous=YES lets a port below 1024 through PORT/EPRT; the transfer
+                // then ends the session (debian-3.0.3 binary, data-channel.md §3).
+                if target.port() < 1024 {
+                    let _ = self.oops_in_child("Illegal port request").await?;
                     return Ok(Err(Flow::Close));
                 }
                 let source = SocketAddr::new(self.local.ip(), b.active_source_port.unwrap_or(0));
@@ -1229,8 +1241,9 @@ fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(1)
 }
 
-/// The greeting from `banner_file`: each line `220-…`, the last `220 …` (debian-3.0.3 binary: a file
-/// ending in a newline gives a final `220 ` line).
+/// The greeting from `banner_file`: each line `220-…`, then a final empty `220 ` line, whether or not the
+/// file ends in a newline (debian-3.0.3 binary: "line one\nline two" and "line one\nline two\n" both
+/// give `220-line one`, `220-line two`, `220 `).
 fn read_banner(path: &std::path::Path) -> Option<Reply> {
     use std::io::Read;
     let mut bytes = Vec::new();
@@ -1240,18 +1253,11 @@ fn read_banner(path: &std::path::Path) -> Option<Reply> {
         .read_to_end(&mut bytes)
         .ok()?;
     let text = String::from_utf8_lossy(&bytes);
-    let parts: Vec<&str> = text.split('\n').collect();
-    let count = parts.len();
-    let lines = parts
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            if i + 1 == count {
-                format!("220 {l}")
-            } else {
-                format!("220-{l}")
-            }
-        })
-        .collect();
+    let mut parts: Vec<&str> = text.split('\n').collect();
+    if parts.last().is_some_and(|l| l.is_empty()) {
+        parts.pop();
+    }
+    let mut lines: Vec<String> = parts.iter().map(|l| format!("220-{l}")).collect();
+    lines.push("220 ".to_owned());
     Some(Reply { code: 220, lines })
 }

@@ -23,8 +23,16 @@ pub fn in_ci() -> bool {
 /// with the install command.
 pub fn require(tool: &str, package: &str, root: bool) -> bool {
     let found = Path::new(tool).is_absolute() && Path::new(tool).exists()
-        || Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
-    let is_root = !root || Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        || Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {tool}"))
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let is_root = !root
+        || Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     let why = if !found {
         Some(format!("{tool} not found: apt-get install -y {package}"))
     } else if !is_root {
@@ -46,7 +54,11 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A unique short name for namespaces and directories.
 pub fn unique(prefix: &str) -> String {
-    format!("{prefix}{}-{}", std::process::id() % 100_000, COUNTER.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{prefix}{}-{}",
+        std::process::id() % 100_000,
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// A directory removed on drop.
@@ -58,7 +70,8 @@ impl TempDir {
         let dir = PathBuf::from("/tmp").join(unique(&format!("vscsrv-{name}-")));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
         TempDir(dir)
     }
 
@@ -75,7 +88,8 @@ impl Drop for TempDir {
 
 fn set_mtime(path: &Path, unix: u64) {
     let f = std::fs::File::options().write(true).open(path).unwrap();
-    f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(unix)).unwrap();
+    f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(unix))
+        .unwrap();
 }
 
 /// The served tree: `root/` (0755) with `file.txt` ("hello\n"), `old.txt` (2020-03-07), `.hidden`,
@@ -100,21 +114,58 @@ impl Fixture {
         std::fs::write(root.join("old.txt"), "").unwrap();
         std::fs::write(root.join(".hidden"), "h").unwrap();
         std::fs::write(root.join("secret.txt"), "s").unwrap();
-        std::fs::set_permissions(root.join("secret.txt"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(
+            root.join("secret.txt"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
         std::fs::write(root.join("sub/new.txt"), "new\n").unwrap();
-        for f in ["file.txt", "old.txt", ".hidden", "secret.txt", "sub/new.txt"] {
-            std::fs::set_permissions(root.join(f), std::fs::Permissions::from_mode(if f == "secret.txt" { 0o600 } else { 0o644 }))
-                .unwrap();
+        for f in [
+            "file.txt",
+            "old.txt",
+            ".hidden",
+            "secret.txt",
+            "sub/new.txt",
+        ] {
+            std::fs::set_permissions(
+                root.join(f),
+                std::fs::Permissions::from_mode(if f == "secret.txt" { 0o600 } else { 0o644 }),
+            )
+            .unwrap();
         }
         set_mtime(&root.join("old.txt"), 1_583_575_200);
         set_mtime(&root.join("file.txt"), 1_700_000_000);
         set_mtime(&root.join("sub/new.txt"), 1_700_000_000);
         let _ = std::os::unix::fs::symlink("file.txt", root.join("link"));
+        // Directory and link times fixed too, so that two fixtures list identically.
+        let _ = Command::new("touch")
+            .args(["-h", "-d", "@1700000000"])
+            .arg(root.join("link"))
+            .arg(root.join("sub"))
+            .arg(root.join("up"))
+            .arg(&root)
+            .status();
         std::fs::write(dir.path().join("users"), "# test users\nbob:secret\n").unwrap();
         std::fs::write(dir.path().join("banner-nl.txt"), "line one\nline two\n").unwrap();
         std::fs::write(dir.path().join("banner.txt"), "line one\nline two").unwrap();
+        std::fs::write(
+            dir.path().join("banner-blank.txt"),
+            "first\n\n  indented\r\nlast",
+        )
+        .unwrap();
         let _ = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=localhost", "-keyout"])
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+            ])
             .arg(dir.path().join("key.pem"))
             .arg("-out")
             .arg(dir.path().join("cert.pem"))
@@ -136,7 +187,11 @@ impl Fixture {
     pub fn config(&self, name: &str, text: &str) -> PathBuf {
         use std::os::unix::fs::PermissionsExt;
         let path = self.dir.path().join(name);
-        std::fs::write(&path, text.replace("@DIR@", &self.dir.path().display().to_string())).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("@DIR@", &self.dir.path().display().to_string()),
+        )
+        .unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         path
     }
@@ -160,7 +215,26 @@ pub struct Served {
 
 /// Starts `vsconf serve CONF --root ROOT --users USERS [extra…]` (optionally inside a namespace) and waits
 /// for its `listening on` line (at most 10 s).
-pub fn serve(fixture: &Fixture, config: &Path, netns: Option<&str>, extra: &[&str]) -> Result<Served, String> {
+pub fn serve(
+    fixture: &Fixture,
+    config: &Path,
+    netns: Option<&str>,
+    extra: &[&str],
+) -> Result<Served, String> {
+    let root = fixture.root();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--root".as_ref(), root.as_os_str()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    serve_args(fixture, config, netns, &args)
+}
+
+/// Starts `vsconf serve CONF --users USERS [args…]`: the served directory comes from the config's
+/// `anon_root` unless `args` give `--root`.
+pub fn serve_args(
+    fixture: &Fixture,
+    config: &Path,
+    netns: Option<&str>,
+    extra: &[&std::ffi::OsStr],
+) -> Result<Served, String> {
     let bin = env!("CARGO_BIN_EXE_vsconf");
     let mut cmd = match netns {
         Some(ns) => {
@@ -170,8 +244,7 @@ pub fn serve(fixture: &Fixture, config: &Path, netns: Option<&str>, extra: &[&st
         }
         None => Command::new(bin),
     };
-    cmd.args(["serve", "--dialect", "debian-3.0.3", "--root"])
-        .arg(fixture.root())
+    cmd.args(["serve", "--dialect", "debian-3.0.3"])
         .arg("--users")
         .arg(fixture.path("users"))
         .arg(config)
@@ -199,7 +272,10 @@ pub fn serve(fixture: &Fixture, config: &Path, netns: Option<&str>, extra: &[&st
         let _ = tx.send(Err(all));
     });
     match rx.recv_timeout(Duration::from_secs(10)) {
-        Ok(Ok(addr)) => Ok(Served { child, addr: addr.parse().map_err(|e| format!("{addr}: {e}"))? }),
+        Ok(Ok(addr)) => Ok(Served {
+            child,
+            addr: addr.parse().map_err(|e| format!("{addr}: {e}"))?,
+        }),
         Ok(Err(stderr)) => Err(stderr),
         Err(_) => Err("no `listening on` line within 10 s".to_owned()),
     }
@@ -211,10 +287,16 @@ pub struct Netns(pub String);
 impl Netns {
     pub fn new(prefix: &str) -> Netns {
         let name = unique(prefix);
-        let ok = Command::new("ip").args(["netns", "add", &name]).status().is_ok_and(|s| s.success());
+        let ok = Command::new("ip")
+            .args(["netns", "add", &name])
+            .status()
+            .is_ok_and(|s| s.success());
         assert!(ok, "ip netns add {name} failed");
         let ns = Netns(name);
-        let ok = Command::new("ip").args(["netns", "exec", &ns.0, "ip", "link", "set", "lo", "up"]).status().is_ok_and(|s| s.success());
+        let ok = Command::new("ip")
+            .args(["netns", "exec", &ns.0, "ip", "link", "set", "lo", "up"])
+            .status()
+            .is_ok_and(|s| s.success());
         assert!(ok, "cannot bring lo up in {}", ns.0);
         ns
     }
@@ -222,11 +304,14 @@ impl Netns {
 
 impl Drop for Netns {
     fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "pids", &self.0]).output().map(|o| {
-            for pid in String::from_utf8_lossy(&o.stdout).split_whitespace() {
-                let _ = Command::new("kill").args(["-9", pid]).status();
-            }
-        });
+        let _ = Command::new("ip")
+            .args(["netns", "pids", &self.0])
+            .output()
+            .map(|o| {
+                for pid in String::from_utf8_lossy(&o.stdout).split_whitespace() {
+                    let _ = Command::new("kill").args(["-9", pid]).status();
+                }
+            });
         let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
     }
 }
@@ -235,7 +320,16 @@ impl Drop for Netns {
 pub fn real_vsftpd(ns: &Netns, config: &Path) -> ChildGuard {
     std::fs::create_dir_all("/var/run/vsftpd/empty").unwrap();
     let child = Command::new("ip")
-        .args(["netns", "exec", &ns.0, "timeout", "-s", "KILL", "60", "/usr/sbin/vsftpd"])
+        .args([
+            "netns",
+            "exec",
+            &ns.0,
+            "timeout",
+            "-s",
+            "KILL",
+            "60",
+            "/usr/sbin/vsftpd",
+        ])
         .arg(config)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -261,7 +355,9 @@ pub fn run_session(ns: Option<&str>, host: &str, port: u16, steps: &str) -> Obse
     let mut cmd = match ns {
         Some(ns) => {
             let mut c = Command::new("ip");
-            c.args(["netns", "exec", ns, "timeout", "-s", "KILL", "60", "python3"]);
+            c.args([
+                "netns", "exec", ns, "timeout", "-s", "KILL", "60", "python3",
+            ]);
             c
         }
         None => {
@@ -270,7 +366,18 @@ pub fn run_session(ns: Option<&str>, host: &str, port: u16, steps: &str) -> Obse
             c
         }
     };
-    let out = cmd.arg(script).arg(host).arg(port.to_string()).arg(steps).output().unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("session.py output unreadable ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    let out = cmd
+        .arg(script)
+        .arg(host)
+        .arg(port.to_string())
+        .arg(steps)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "session.py output unreadable ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
 }

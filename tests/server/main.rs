@@ -1,0 +1,10 @@
+//! The embedded server (`vsconf serve`) against real clients (curl, lftp, Python's ftplib) and, as root,
+//! against the real vsftpd in network namespaces (the differential suite).
+//!
+//! Tests that need a tool start with `require(…)`: under `CI=true` a missing tool fails the test with the
+//! install command; elsewhere the test prints `SKIPPED: <why>` and returns.
+
+mod bad_input;
+mod clients;
+mod differential;
+mod support;

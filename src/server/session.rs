@@ -981,7 +981,13 @@ impl Session {
                     let _ = self.oops_in_child("Illegal port request").await?;
                     return Ok(Err(Flow::Close));
                 }
-                let source = SocketAddr::new(self.local.ip(), b.active_source_port.unwrap_or(0));
+                // An IPv4 client of an IPv6 listener has a v4-mapped local address; the data
+                // connection to its IPv4 PORT address goes out from the plain IPv4 form.
+                let local_ip = match (target.ip(), self.local.ip()) {
+                    (IpAddr::V4(_), ip) => as_v4(ip).map_or(ip, IpAddr::V4),
+                    (IpAddr::V6(_), ip) => ip,
+                };
+                let source = SocketAddr::new(local_ip, b.active_source_port.unwrap_or(0));
                 let connect = async {
                     let socket = if source.is_ipv4() {
                         TcpSocket::new_v4()?

@@ -301,6 +301,18 @@ fn differential_passive_ports() {
             ),
         ),
         case(
+            "listen-ipv6",
+            "listen=NO\nlisten_ipv6=YES\n",
+            &format!(
+                r#"{ANON},["cmd","PASV"],["cmd","EPSV"],["data","NLST","pasv",null],["data","NLST","epsv",null],["data","NLST","port",null]"#
+            ),
+        ),
+        case(
+            "listen-ipv6-pasv-address",
+            "listen=NO\nlisten_ipv6=YES\npasv_address=192.0.2.7\n",
+            &format!(r#"{ANON},["cmd","PASV"]"#),
+        ),
+        case(
             "accept-timeout",
             "accept_timeout=1\n",
             &format!(r#"{ANON},["cmd","PASV"],["cmd","LIST"],["cmd","NOOP"]"#),
@@ -335,6 +347,11 @@ fn differential_active_mode_and_permissions() {
             "ftp-data-port",
             "connect_from_port_20=YES\nftp_data_port=2020\n",
             &format!(r#"{ANON},["data","NLST","port",null],["data","RETR file.txt","eprt",null]"#),
+        ),
+        case(
+            "ftp-data-port-wraps",
+            "connect_from_port_20=YES\nftp_data_port=70000\n",
+            &format!(r#"{ANON},["data","NLST","port",null]"#),
         ),
         case(
             "dirlist-off",
@@ -441,6 +458,26 @@ fn differential_tls_limits_and_timeouts() {
             "max-per-ip",
             "max_per_ip=1\n",
             r#"["read"],["second"],["cmd","NOOP"]"#,
+        ),
+        case(
+            "tls-implicit",
+            &format!("{TLS}implicit_ssl=YES\nallow_anon_ssl=YES\n"),
+            r#"["implicit_tls"],["read"],["cmd","USER anonymous"],["cmd","PASS x"],["cmd","PBSZ 0"],["cmd","PROT P"],["tlsdata",true],["data","NLST","pasv",null]"#,
+        ),
+        case(
+            "tls-session-reuse-required",
+            &format!("{TLS}allow_anon_ssl=YES\n"),
+            r#"["read"],["tls"],["cmd","USER anonymous"],["cmd","PASS x"],["cmd","PBSZ 0"],["cmd","PROT P"],["tlsdata_noreuse"],["data","NLST","pasv",null],["cmd","NOOP"]"#,
+        ),
+        case(
+            "tls-session-reuse-off",
+            &format!("{TLS}allow_anon_ssl=YES\nrequire_ssl_reuse=NO\n"),
+            r#"["read"],["tls"],["cmd","USER anonymous"],["cmd","PASS x"],["cmd","PBSZ 0"],["cmd","PROT P"],["tlsdata_noreuse"],["data","NLST","pasv",null],["cmd","NOOP"]"#,
+        ),
+        case(
+            "data-timeout",
+            "write_enable=YES\nanon_upload_enable=YES\ndata_connection_timeout=1\n",
+            &format!(r#"{ANON},["data_stall","STOR up/stall.txt",5],["cmd","NOOP"]"#),
         ),
         case(
             "idle-timeout",

@@ -7,4 +7,5 @@
 mod bad_input;
 mod clients;
 mod differential;
+mod refusals;
 mod support;

@@ -18,6 +18,8 @@ Steps (a JSON list):
   ["close"]                        close the connection
   ["second"]                       open a second connection and record its first reply (kept open)
   ["raw", "TEXT"]                  send TEXT as is (no CRLF added), read one reply
+  ["data_stall", "CMD", SECONDS]   PASV, connect, send CMD, read its reply, then move no data and wait up
+                                   to SECONDS for the next reply (the data timeout)
 
 Observations: every reply as its list of lines (without CRLF); passive ports and active ports are
 replaced by "P" in the text and reported separately under "ports" so that callers can check the range.
@@ -220,6 +222,19 @@ def main():
             elif kind == "raw":
                 conn["sock"].sendall(step[1].encode("utf-8"))
                 record(reply())
+            elif kind == "data_stall":
+                send("PASV")
+                r = record(reply())
+                m = re.search(r"\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)", r[0])
+                if not m:
+                    continue
+                dsock = socket.create_connection((host, int(m.group(5)) * 256 + int(m.group(6))), timeout=TIMEOUT)
+                send(step[1])
+                record(reply())
+                conn["sock"].settimeout(float(step[2]))
+                record(reply())
+                conn["sock"].settimeout(TIMEOUT)
+                dsock.close()
             elif kind == "second":
                 other = socket.create_connection((host, port), timeout=TIMEOUT)
                 extra.append(other)

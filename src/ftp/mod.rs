@@ -25,3 +25,45 @@ pub use address::{
 };
 pub use command::{Command, CommandReader, LineError, MAX_COMMAND_LINE_BYTES};
 pub use reply::{MAX_REPLY_LINE_BYTES, MAX_REPLY_LINES, Reply, ReplyError, ReplyReader};
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Nothing a peer sends makes the protocol layer panic, and every cap holds.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..6000), split in 0usize..6000) {
+            let (a, b) = bytes.split_at(split.min(bytes.len()));
+            let mut commands = CommandReader::new();
+            commands.push(a);
+            commands.push(b);
+            while let Ok(Some(line)) = commands.next_line() {
+                prop_assert!(line.len() <= MAX_COMMAND_LINE_BYTES);
+                let _ = Command::parse(&line);
+            }
+            let mut replies = ReplyReader::new();
+            replies.push(a);
+            replies.push(b);
+            while let Ok(Some(reply)) = replies.next_reply() {
+                prop_assert!(reply.lines.len() <= MAX_REPLY_LINES);
+            }
+            let _ = parse_port(&bytes);
+            let _ = parse_eprt(&bytes);
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = parse_227(&text);
+            let _ = parse_229(&text);
+        }
+
+        /// The passive range rule always yields a non-empty range inside 1024-65535, and every pick
+        /// lands in it.
+        #[test]
+        fn passive_picks_stay_in_range(min in any::<u32>(), max in any::<u32>(), r in any::<u16>()) {
+            let range = PassiveRange::from_settings(min, max);
+            prop_assert!(range.lo >= 1024 && range.lo <= range.hi);
+            prop_assert!(range.contains(range.pick(r)));
+        }
+    }
+}

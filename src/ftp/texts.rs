@@ -126,12 +126,16 @@ texts! {
     DIRECTORY_LISTING = 150 "Here comes the directory listing.";
     /// LIST/NLST end.
     DIRECTORY_SEND_OK = 226 "Directory send OK.";
+    /// LIST/NLST end when the directory cannot be opened.
+    DIRECTORY_OPEN_FAILED = 226 "Transfer done (but failed to open directory).";
     /// STOR/APPE start.
     OK_TO_SEND = 150 "Ok to send data.";
     /// RETR/STOR end.
     TRANSFER_COMPLETE = 226 "Transfer complete.";
     /// RETR of a missing, unreadable or non-regular file.
     FAILED_TO_OPEN = 550 "Failed to open file.";
+    /// REST then RETR in ASCII mode.
+    NO_ASCII_RESUME = 550 "No support for resume of ASCII transfer.";
     /// STOR that cannot create the file.
     COULD_NOT_CREATE = 553 "Could not create file.";
     /// A data transfer stalled for data_connection_timeout (the session ends).

@@ -96,8 +96,13 @@ pub struct ListStyle {
     pub force_dot_files: bool,
 }
 
-/// Builds the listing for LIST (long) or NLST (names): the lines without `\r\n`. A missing path gives no
-/// lines (vsftpd still answers 150/226).
+/// Builds the listing for LIST (long) or NLST (names): the lines without `\r\n`, or `None` when the
+/// directory cannot be opened (vsftpd: `226 Transfer done (but failed to open directory).`).
+///
+/// As in vsftpd, a path that is not a directory is split at its last `/`: the part before names the
+/// directory, the last part is a filter pattern (`*`, `?`, `{a,b}`) over its entries (see
+/// [`passes_filter`]). A missing file in an existing directory therefore lists nothing, and answers
+/// `226 Directory send OK.`.
 pub fn listing(
     root: &Root,
     cwd: &str,
@@ -105,37 +110,51 @@ pub fn listing(
     long: bool,
     style: ListStyle,
     now: SystemTime,
-) -> Vec<String> {
-    let target = join_virtual(cwd, args.path.as_deref().unwrap_or("."));
-    let Some(host) = root.entry(&target) else {
-        return Vec::new();
-    };
-    let Ok(meta) = std::fs::symlink_metadata(&host) else {
-        return Vec::new();
-    };
+) -> Option<Vec<String>> {
+    let path = args.path.clone().unwrap_or_default();
+    let target = join_virtual(cwd, if path.is_empty() { "." } else { &path });
     let long = long || args.long;
-    let is_dir = meta.is_dir()
-        || (meta.file_type().is_symlink() && root.existing(&target).is_some_and(|p| p.is_dir()));
-    if !is_dir {
-        let shown = args.path.clone().unwrap_or_default();
-        return vec![if long {
-            long_line(&host, &meta, &shown, style, now)
+    let is_dir = root.existing(&target).is_some_and(|p| p.is_dir());
+    let (dir_virtual, filter, prefix) = if is_dir {
+        let prefix = if path.is_empty() || long {
+            String::new()
         } else {
-            shown
-        }];
-    }
-    let Some(dir) = root.existing(&target) else {
-        return Vec::new();
+            format!("{}/", path.trim_end_matches('/'))
+        };
+        (target, None, prefix)
+    } else {
+        let (dir_part, pattern) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
+        let dir_virtual = match (dir_part.is_empty(), path.starts_with('/')) {
+            (true, true) => "/".to_owned(),
+            (true, false) => join_virtual(cwd, "."),
+            (false, _) => join_virtual(cwd, dir_part),
+        };
+        let prefix = if long || (dir_part.is_empty() && !path.starts_with('/')) {
+            String::new()
+        } else {
+            format!("{dir_part}/")
+        };
+        (dir_virtual, Some(pattern.to_owned()), prefix)
     };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
+    let dir = root.existing(&dir_virtual).filter(|p| p.is_dir())?;
+    let entries = std::fs::read_dir(&dir).ok()?;
     let mut names: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-        .filter(|(n, _)| args.all || style.force_dot_files || !n.starts_with('.'))
+        // debian-3.0.3 binary: `NLST .hidden` lists the dot file, `NLST *` does not.
+        .filter(|(n, _)| {
+            args.all
+                || style.force_dot_files
+                || !n.starts_with('.')
+                || filter.as_deref().is_some_and(|f| f.starts_with('.'))
+        })
+        .filter(|(n, p)| {
+            filter
+                .as_deref()
+                .is_none_or(|f| passes_filter(&filter_name(n, p), f))
+        })
         .collect();
-    if args.all {
+    if args.all && filter.is_none() {
         names.push((".".to_owned(), dir.clone()));
         // The root's `..` is the root itself, as inside vsftpd's chroot.
         let parent = if dir == root.dir {
@@ -149,21 +168,111 @@ pub fn listing(
     if args.reverse {
         names.reverse();
     }
-    let prefix = match (&args.path, long) {
-        (Some(p), false) => format!("{}/", p.trim_end_matches('/')),
-        _ => String::new(),
-    };
-    names
-        .into_iter()
-        .filter_map(|(name, path)| {
-            if long {
-                let meta = std::fs::symlink_metadata(&path).ok()?;
-                Some(long_line(&path, &meta, &name, style, now))
-            } else {
-                Some(format!("{prefix}{name}"))
+    Some(
+        names
+            .into_iter()
+            .filter_map(|(name, path)| {
+                if long {
+                    let meta = std::fs::symlink_metadata(&path).ok()?;
+                    Some(long_line(&path, &meta, &name, style, now))
+                } else {
+                    Some(format!("{prefix}{name}"))
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The name a filter pattern is matched against. debian-3.0.3 binary: a symbolic link whose target
+/// exists is matched by the last component of its target, not by its own name (`NLST file.txt` lists
+/// `file.txt` and `link -> file.txt`; `NLST link` lists nothing; `NLST new.txt` lists
+/// `link2 -> sub/new.txt`); a dangling link is matched by its own name.
+fn filter_name(name: &str, path: &Path) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && std::fs::metadata(path).is_ok() {
+        if let Ok(target) = std::fs::read_link(path) {
+            if let Some(last) = target.file_name() {
+                return last.to_string_lossy().into_owned();
             }
-        })
-        .collect()
+        }
+    }
+    name.to_owned()
+}
+
+/// The most steps a filter match may take (vsftpd gives up after 1000 as well).
+const MAX_FILTER_STEPS: u32 = 1000;
+
+/// vsftpd's own listing pattern match: `*` any run, `?` one character, `{a,b}` alternatives; literal
+/// text must match at the current position, except right after a `*` where it may come anywhere;
+/// text left over after the pattern fails the match unless the pattern ended in `*`.
+pub fn passes_filter(name: &str, filter: &str) -> bool {
+    let mut steps = 0;
+    filter_from(name.as_bytes(), filter.as_bytes(), &mut steps)
+}
+
+fn filter_from(name: &[u8], filter: &[u8], steps: &mut u32) -> bool {
+    let mut rest_filter = filter;
+    let mut rest_name = name;
+    let mut anchored = true;
+    let mut last: u8 = 0;
+    while !rest_filter.is_empty() && *steps < MAX_FILTER_STEPS {
+        *steps += 1;
+        let (needed, token, after) = match rest_filter
+            .iter()
+            .position(|b| matches!(b, b'*' | b'?' | b'{'))
+        {
+            Some(i) => {
+                let (left, right) = rest_filter.split_at(i);
+                let (tok, after) = right.split_first().map_or((0, right), |(t, a)| (*t, a));
+                (left, tok, after)
+            }
+            None => (rest_filter, 0, &[][..]),
+        };
+        rest_filter = after;
+        last = token;
+        if !needed.is_empty() {
+            let Some(at) = rest_name.windows(needed.len()).position(|w| w == needed) else {
+                return false;
+            };
+            if anchored && at > 0 {
+                return false;
+            }
+            rest_name = rest_name.get(at + needed.len()..).unwrap_or(&[]);
+        }
+        match token {
+            b'*' => anchored = false,
+            b'?' => {
+                let Some((_, tail)) = rest_name.split_first() else {
+                    return false;
+                };
+                rest_name = tail;
+                anchored = true;
+            }
+            b'{' => {
+                anchored = true;
+                let Some(close) = rest_filter.iter().position(|b| *b == b'}') else {
+                    // No closing brace: a literal `{`.
+                    let Some((b'{', tail)) = rest_name.split_first() else {
+                        return false;
+                    };
+                    rest_name = tail;
+                    continue;
+                };
+                let (list, tail) = rest_filter.split_at(close);
+                let tail = tail.get(1..).unwrap_or(&[]);
+                for alternative in list.split(|b| *b == b',') {
+                    let mut next = alternative.to_vec();
+                    next.extend_from_slice(tail);
+                    if filter_from(rest_name, &next, steps) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            _ => {}
+        }
+    }
+    rest_name.is_empty() || last == b'*'
 }
 
 /// One `ls -l` line as vsftpd writes it:
@@ -302,6 +411,26 @@ pub fn mdtm(mtime: i64) -> String {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn filters_match_as_vsftpd_does() {
+        // Each expectation was observed with the debian-3.0.3 binary (NLST PATTERN).
+        assert!(passes_filter("file.txt", "file.txt"));
+        assert!(!passes_filter("file.txt", "ile.txt"));
+        assert!(!passes_filter("file.txt", "f"));
+        assert!(passes_filter("file.txt", "?ile.txt"));
+        assert!(passes_filter("file.txt", "*.txt"));
+        assert!(passes_filter("old.txt", "{file,old}.txt"));
+        assert!(!passes_filter("sub", "*new*"));
+        assert!(passes_filter("new.txt", "*new*"));
+        assert!(passes_filter("anything", "*"));
+        assert!(!passes_filter("", "?"));
+        // Pathological patterns end within the step cap.
+        assert!(!passes_filter(
+            &"a".repeat(5000),
+            &"*a".repeat(2000).replace("*a*a", "*{a,b}")
+        ));
+    }
 
     #[test]
     fn virtual_paths_never_climb_above_root() {

@@ -37,6 +37,17 @@ enum Flow {
     Close,
 }
 
+/// What an upload command does with the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Upload {
+    /// STOR: create or overwrite (anonymous: create only, unless anon_other_write_enable).
+    Store,
+    /// APPE: append.
+    Append,
+    /// STOU: create under a name not yet taken.
+    Unique,
+}
+
 /// The prepared data connection.
 enum DataSetup {
     None,
@@ -506,8 +517,15 @@ impl Session {
             "RETR" if b.download_enable => self.retr(&arg).await,
             "LIST" if b.dirlist_enable => self.list(&arg, true).await,
             "NLST" if b.dirlist_enable => self.list(&arg, false).await,
-            "STOR" if write && (!anon || b.anon_upload_enable) => self.store(&arg, false).await,
-            "APPE" if write && (!anon || b.anon_other_write_enable) => self.store(&arg, true).await,
+            "STOR" if write && (!anon || b.anon_upload_enable) => {
+                self.store(&arg, Upload::Store).await
+            }
+            "STOU" if write && (!anon || b.anon_upload_enable) => {
+                self.store(&arg, Upload::Unique).await
+            }
+            "APPE" if write && (!anon || b.anon_other_write_enable) => {
+                self.store(&arg, Upload::Append).await
+            }
             "MKD" | "XMKD" if write && (!anon || b.anon_mkdir_write_enable) => self.mkd(&arg).await,
             "RMD" | "XRMD" if write && (!anon || b.anon_other_write_enable) => self.rmd(&arg).await,
             "DELE" if write && (!anon || b.anon_other_write_enable) => self.dele(&arg).await,
@@ -603,7 +621,8 @@ impl Session {
             true,
             self.list_style(),
             SystemTime::now(),
-        );
+        )
+        .unwrap_or_default();
         self.send(&Reply::multi(
             213,
             "Status follows:",
@@ -1082,16 +1101,28 @@ impl Session {
             Err(flow) => return Ok(flow),
         };
         let mut bytes = Vec::new();
-        for line in lines {
-            bytes.extend_from_slice(line.as_bytes());
-            bytes.extend_from_slice(b"\r\n");
-        }
-        self.send_data(data, &bytes, texts::DIRECTORY_SEND_OK).await
+        let done = match lines {
+            Some(lines) => {
+                for line in lines {
+                    bytes.extend_from_slice(line.as_bytes());
+                    bytes.extend_from_slice(b"\r\n");
+                }
+                texts::DIRECTORY_SEND_OK
+            }
+            None => texts::DIRECTORY_OPEN_FAILED,
+        };
+        self.send_data(data, &bytes, done).await
     }
 
     async fn retr(&mut self, arg: &str) -> io::Result<Flow> {
         if !self.data_checks().await? {
             return Ok(Flow::Continue);
+        }
+        if self.rest != 0 && !self.binary {
+            // debian-3.0.3 binary: REST then RETR in ASCII mode (the default TYPE).
+            self.rest = 0;
+            self.data = DataSetup::None;
+            return self.say(texts::NO_ASCII_RESUME).await;
         }
         let target = join_virtual(&self.cwd, arg);
         let anon = self.anonymous();
@@ -1152,11 +1183,47 @@ impl Session {
         }
     }
 
-    async fn store(&mut self, arg: &str, append: bool) -> io::Result<Flow> {
+    /// The first free name for STOU. debian-3.0.3 binary: `STOU` alone creates `STOU.1`, `STOU.2`, …;
+    /// `STOU name` creates `name`, then `name.1`, `name.2`, …
+    fn unique_name(&self, arg: &str) -> Option<String> {
+        let (base, first) = if arg.is_empty() {
+            ("STOU", 1)
+        } else {
+            (arg, 0)
+        };
+        (first..1000u32)
+            .map(|n| {
+                if n == 0 {
+                    base.to_owned()
+                } else {
+                    format!("{base}.{n}")
+                }
+            })
+            .find(|name| {
+                self.shared
+                    .root
+                    .entry(&join_virtual(&self.cwd, name))
+                    .is_some_and(|p| std::fs::symlink_metadata(p).is_err())
+            })
+    }
+
+    async fn store(&mut self, arg: &str, how: Upload) -> io::Result<Flow> {
         if !self.data_checks().await? {
             return Ok(Flow::Continue);
         }
         let b = self.shared.behaviour.clone();
+        let append = how == Upload::Append;
+        let unique = match how {
+            Upload::Unique => match self.unique_name(arg) {
+                Some(name) => Some(name),
+                None => {
+                    self.data = DataSetup::None;
+                    return self.say(texts::COULD_NOT_CREATE).await;
+                }
+            },
+            _ => None,
+        };
+        let arg = unique.as_deref().unwrap_or(arg);
         let target = join_virtual(&self.cwd, arg);
         let anon = self.anonymous();
         let offset = std::mem::take(&mut self.rest);
@@ -1167,7 +1234,7 @@ impl Session {
                 options.write(true).mode(mode);
                 if append {
                     options.append(true).create(true);
-                } else if anon && !b.anon_other_write_enable {
+                } else if unique.is_some() || (anon && !b.anon_other_write_enable) {
                     // vsftpd: anonymous uploads may not overwrite.
                     options.create_new(true);
                 } else {
@@ -1195,7 +1262,11 @@ impl Session {
             self.data = DataSetup::None;
             return self.say(texts::COULD_NOT_CREATE).await;
         };
-        let mut data = match self.open_data(texts::OK_TO_SEND.reply()).await? {
+        let preliminary = match &unique {
+            Some(name) => Reply::new(150, format!("FILE: {name}")),
+            None => texts::OK_TO_SEND.reply(),
+        };
+        let mut data = match self.open_data(preliminary).await? {
             Ok(d) => d,
             Err(flow) => return Ok(flow),
         };

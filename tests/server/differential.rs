@@ -313,6 +313,16 @@ fn differential_passive_ports() {
             &format!(r#"{ANON},["cmd","PASV"]"#),
         ),
         case(
+            "pasv-other-ip",
+            "",
+            &format!(r#"{ANON},["data_from","NLST","127.0.0.2"],["cmd","NOOP"]"#),
+        ),
+        case(
+            "pasv-promiscuous",
+            "pasv_promiscuous=YES\n",
+            &format!(r#"{ANON},["data_from","NLST","127.0.0.2"],["cmd","NOOP"]"#),
+        ),
+        case(
             "accept-timeout",
             "accept_timeout=1\n",
             &format!(r#"{ANON},["cmd","PASV"],["cmd","LIST"],["cmd","NOOP"]"#),
@@ -323,7 +333,15 @@ fn differential_passive_ports() {
 
 #[test]
 fn differential_active_mode_and_permissions() {
+    // listing-patterns first: later cases upload into up/ and change its time.
     let cases = [
+        case(
+            "listing-patterns",
+            "",
+            &format!(
+                r#"{ANON},["data","NLST *.txt","pasv",null],["data","NLST ?ile.txt","pasv",null],["data","NLST {{file,old}}.txt","pasv",null],["data","NLST link","pasv",null],["data","NLST sub/new.txt","pasv",null],["data","NLST new.txt","pasv",null],["data","LIST sub/new.txt","pasv",null],["data","NLST nothing/x","pasv",null],["data","LIST /sub","pasv",null],["data","NLST /sub","pasv",null],["data","NLST sub/","pasv",null],["data","LIST -l","pasv",null],["data","NLST -a","pasv",null],["data","LIST -r","pasv",null],["data","NLST *","pasv",null],["data","NLST .hidden","pasv",null],["cmd","STAT *.txt"]"#
+            ),
+        ),
         case(
             "port-default",
             "",
@@ -404,6 +422,13 @@ fn differential_active_mode_and_permissions() {
             "writable-anon-root",
             "anon_root=@DIR@/root/up\n",
             &format!(r#"{ANON},["cmd","NOOP"]"#),
+        ),
+        case(
+            "file-operations",
+            "write_enable=YES\nanon_upload_enable=YES\nanon_other_write_enable=YES\nanon_mkdir_write_enable=YES\n",
+            &format!(
+                r#"{ANON},["data","STOR up/ops.txt","pasv","0123456789"],["cmd","REST 4"],["data","RETR up/ops.txt","pasv",null],["data","APPE up/ops.txt","pasv","abc"],["cmd","SIZE up/ops.txt"],["cmd","RNFR up/ops.txt"],["cmd","RNTO up/ops2.txt"],["cmd","RNTO up/x"],["cmd","MKD up/dir"],["cmd","CWD up/dir"],["cmd","PWD"],["cmd","CDUP"],["cmd","RMD dir"],["cmd","SITE CHMOD 600 ops2.txt"],["cmd","SITE UMASK"],["cmd","SITE HELP"],["cmd","DELE ops2.txt"],["cmd","DELE ops2.txt"],["cmd","CWD /"],["data","LIST file.txt","pasv",null],["data","LIST -a sub","pasv",null],["data","NLST nothing","pasv",null],["cmd","STAT file.txt"],["cmd","MDTM file.txt"],["cmd","TYPE A"],["cmd","TYPE L 8"],["cmd","MODE S"],["cmd","STRU F"],["cmd","ALLO 10"],["cmd","ACCT x"],["cmd","SMNT x"],["cmd","REIN"],["cmd","STOU"],["cmd","TYPE I"],["cmd","REST 4"],["data","RETR up/ops.txt","pasv",null],["cmd","CWD up"],["data","STOU","pasv","1"],["data","STOU","pasv","2"],["data","STOU u.txt","pasv","3"],["data","STOU u.txt","pasv","4"],["cmd","CWD /"]"#
+            ),
         ),
         case(
             "unreadable-file",

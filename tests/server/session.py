@@ -16,6 +16,7 @@ Steps (a JSON list):
   ["tlsdata_noreuse"]              data connections use TLS without resuming the control session
   ["sleep", SECONDS]               wait, then read whatever arrives (a reply, or the connection closing)
   ["close"]                        close the connection
+  ["data_from", "CMD", "SRC"]      PASV, connect from the address SRC, send CMD, read the replies (and data)
   ["second"]                       open a second connection and record its first reply (kept open)
   ["raw", "TEXT"]                  send TEXT as is (no CRLF added), read one reply
   ["data_stall", "CMD", SECONDS]   PASV, connect, send CMD, read its reply, then move no data and wait up
@@ -234,6 +235,28 @@ def main():
                 conn["sock"].settimeout(float(step[2]))
                 record(reply())
                 conn["sock"].settimeout(TIMEOUT)
+                dsock.close()
+            elif kind == "data_from":
+                send("PASV")
+                r = record(reply())
+                m = re.search(r"\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)", r[0])
+                if not m:
+                    continue
+                dsock = socket.create_connection((host, int(m.group(5)) * 256 + int(m.group(6))), timeout=TIMEOUT, source_address=(step[2], 0))
+                send(step[1])
+                first = record(reply())
+                if first[0].startswith("1"):
+                    got = b""
+                    try:
+                        while True:
+                            chunk = dsock.recv(65536)
+                            if not chunk:
+                                break
+                            got += chunk
+                    except OSError as e:
+                        got = ("<data error: %s>" % e.__class__.__name__).encode()
+                    out["data"].append(got.decode("utf-8", "replace"))
+                    record(reply())
                 dsock.close()
             elif kind == "second":
                 other = socket.create_connection((host, port), timeout=TIMEOUT)

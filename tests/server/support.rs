@@ -136,6 +136,8 @@ impl Fixture {
         set_mtime(&root.join("old.txt"), 1_583_575_200);
         set_mtime(&root.join("file.txt"), 1_700_000_000);
         set_mtime(&root.join("sub/new.txt"), 1_700_000_000);
+        set_mtime(&root.join("secret.txt"), 1_700_000_000);
+        set_mtime(&root.join(".hidden"), 1_700_000_000);
         let _ = std::os::unix::fs::symlink("file.txt", root.join("link"));
         // Directory and link times fixed too, so that two fixtures list identically.
         let _ = Command::new("touch")

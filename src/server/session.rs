@@ -1240,7 +1240,11 @@ impl Session {
                 } else {
                     options.create(true).truncate(offset == 0);
                 }
-                match options.open(&host).await {
+                // Bounded: opening a FIFO someone left in the root would block.
+                match timeout(Duration::from_secs(10), options.open(&host))
+                    .await
+                    .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+                {
                     Ok(mut f) => {
                         let _ =
                             std::fs::set_permissions(&host, std::fs::Permissions::from_mode(mode));

@@ -419,3 +419,37 @@ fn lftp_lists_and_downloads() {
     );
     assert!(!fx.root().join("up/l.txt").exists());
 }
+
+#[test]
+fn lftp_tls_local_user_downloads_and_uploads() {
+    if !require("lftp", "lftp", false) || !require("openssl", "openssl", false) {
+        return;
+    }
+    let fx = Fixture::new("lftptls");
+    let s = start(
+        &fx,
+        "c.conf",
+        &format!(
+            "{ANON}write_enable=YES\nssl_enable=YES\nrsa_cert_file=@DIR@/cert.pem\nrsa_private_key_file=@DIR@/key.pem\n"
+        ),
+    );
+    let dest = fx.path("lftp-got.txt");
+    let src = fx.path("lftp-src.txt");
+    std::fs::write(&src, "over lftp and TLS\n").unwrap();
+    let script = format!(
+        "set net:max-retries 1; set net:timeout 5; set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:verify-certificate no; open -u bob,secret ftp://127.0.0.1:{}; get sub/new.txt -o {}; put {} -o up/lftp.txt; bye",
+        s.addr.port(),
+        dest.display(),
+        src.display()
+    );
+    let out = Command::new("timeout")
+        .args(["-s", "KILL", "30", "lftp", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new\n");
+    assert_eq!(
+        std::fs::read_to_string(fx.root().join("up/lftp.txt")).unwrap(),
+        "over lftp and TLS\n"
+    );
+}

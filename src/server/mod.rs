@@ -162,6 +162,9 @@ struct Shared {
     root: fs::Root,
     tls: Option<Arc<rustls::ServerConfig>>,
     counts: Mutex<Counts>,
+    /// Files and directories anonymous sessions created (device, inode): vsftpd creates them as the
+    /// ftp user, who then has the owner's rights on them.
+    anon_owned: Mutex<std::collections::HashSet<(u64, u64)>>,
 }
 
 #[derive(Default)]
@@ -315,6 +318,7 @@ pub fn start(config: &EffectiveConfig, options: ServeOptions) -> Result<RunningS
         root,
         tls,
         counts: Mutex::new(Counts::default()),
+        anon_owned: Mutex::new(std::collections::HashSet::new()),
     });
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let thread = std::thread::Builder::new()

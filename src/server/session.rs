@@ -58,6 +58,18 @@ enum DataSetup {
 struct Login {
     anonymous: bool,
     name: String,
+    /// A local user's uid and gid from the users file: file access is then decided as for that user.
+    ids: Option<(u32, u32)>,
+}
+
+/// vsftpd's octal reading for SITE CHMOD and SITE UMASK: leading octal digits, the rest ignored
+/// (debian-3.0.3 binary: `SITE CHMOD 999 file` answers `200 SITE CHMOD command ok.`).
+fn octal_prefix(text: &str) -> u32 {
+    text.bytes()
+        .take_while(|b| (b'0'..=b'7').contains(b))
+        .fold(0u32, |acc, b| {
+            acc.wrapping_mul(8).wrapping_add(u32::from(b - b'0'))
+        })
 }
 
 /// Counts at the moment the session was accepted.
@@ -361,15 +373,22 @@ impl Session {
             self.login = Some(Login {
                 anonymous: true,
                 name: b.ftp_username.clone(),
+                ids: None,
             });
             self.umask = b.anon_umask;
             return self.say(texts::LOGIN_OK).await;
         }
-        if b.local_enable && self.shared.users.check(&user, &password) {
+        if let Some(ids) = self
+            .shared
+            .users
+            .login(&user, &password)
+            .filter(|_| b.local_enable)
+        {
             tokio::time::sleep(b.delay_successful_login).await;
             self.login = Some(Login {
                 anonymous: false,
                 name: String::from_utf8_lossy(&user).into_owned(),
+                ids,
             });
             self.umask = b.local_umask;
             return self.say(texts::LOGIN_OK).await;
@@ -640,7 +659,8 @@ impl Session {
                 .shared
                 .root
                 .existing(&target)
-                .is_some_and(|p| p.is_dir())
+                .and_then(|p| std::fs::metadata(p).ok())
+                .is_some_and(|m| m.is_dir() && self.permits(&m, 0o1))
         {
             self.cwd = target;
             self.say(texts::DIRECTORY_CHANGED).await
@@ -686,24 +706,91 @@ impl Session {
 
     /// Whether the logged-in user may create or remove entries in the directory holding `host`. The
     /// anonymous user is vsftpd's unprivileged `ftp` user: it needs the directory's "other" write bit.
+    /// Whether the logged-in user may `want` (4 read, 2 write, 1 search/execute, or a sum) on an
+    /// entry: anonymous users by the "other" bits (vsftpd runs them as the ftp user, who owns nothing
+    /// served), local users with ids by owner, group or other bits, local users without ids with the
+    /// server's own rights.
+    fn permits(&self, meta: &std::fs::Metadata, want: u32) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let mode = meta.permissions().mode();
+        let bits = match self.login.as_ref() {
+            Some(Login {
+                anonymous: true, ..
+            }) => {
+                let owned = self
+                    .shared
+                    .anon_owned
+                    .lock()
+                    .is_ok_and(|set| set.contains(&(meta.dev(), meta.ino())));
+                if owned { (mode >> 6) & 0o7 } else { mode & 0o7 }
+            }
+            Some(Login {
+                ids: Some((uid, gid)),
+                ..
+            }) => {
+                if *uid == 0 {
+                    return true;
+                }
+                if meta.uid() == *uid {
+                    (mode >> 6) & 0o7
+                } else if meta.gid() == *gid {
+                    (mode >> 3) & 0o7
+                } else {
+                    mode & 0o7
+                }
+            }
+            _ => return true,
+        };
+        bits & want == want
+    }
+
+    /// Whether an entry may be created, removed or renamed at `host`: write and search permission on
+    /// its directory.
     fn may_write_in(&self, host: &std::path::Path) -> bool {
-        if !self.anonymous() {
-            return true;
-        }
         host.parent()
             .and_then(|p| std::fs::metadata(p).ok())
-            .is_some_and(|m| m.permissions().mode() & 0o003 == 0o003)
+            .is_some_and(|m| self.permits(&m, 0o3))
+    }
+
+    /// Gives a new file or directory to the user who created it: a local user with ids gets it by
+    /// chown (only possible when running as root); for anonymous users it is remembered as the ftp
+    /// user's.
+    fn give_to_user(&self, host: &std::path::Path) {
+        use std::os::unix::fs::MetadataExt;
+        match self.login.as_ref() {
+            Some(Login {
+                ids: Some((uid, gid)),
+                ..
+            }) => {
+                let _ = std::os::unix::fs::chown(host, Some(*uid), Some(*gid));
+            }
+            Some(Login {
+                anonymous: true, ..
+            }) => {
+                if let (Ok(meta), Ok(mut set)) = (
+                    std::fs::symlink_metadata(host),
+                    self.shared.anon_owned.lock(),
+                ) {
+                    set.insert((meta.dev(), meta.ino()));
+                }
+            }
+            _ => {}
+        }
     }
 
     async fn mkd(&mut self, arg: &str) -> io::Result<Flow> {
         let target = join_virtual(&self.cwd, arg);
         let mode = 0o777 & !self.umask;
         let ok = match self.shared.root.entry(&target) {
-            Some(host) if !arg.is_empty() && self.may_write_in(&host) => std::fs::create_dir(&host)
-                .and_then(|()| {
+            Some(host) if !arg.is_empty() && self.may_write_in(&host) => {
+                let made = std::fs::create_dir(&host).and_then(|()| {
                     std::fs::set_permissions(&host, std::fs::Permissions::from_mode(mode))
-                })
-                .is_ok(),
+                });
+                if made.is_ok() {
+                    self.give_to_user(&host);
+                }
+                made.is_ok()
+            }
             _ => false,
         };
         if ok {
@@ -791,14 +878,23 @@ impl Session {
             "CHMOD" if b.write_enable && b.chmod_enable => {
                 let (mode, path) = rest.split_once(' ').unwrap_or((rest, ""));
                 let target = join_virtual(&self.cwd, path);
-                let ok = match (
-                    u32::from_str_radix(mode, 8),
-                    self.shared.root.entry(&target),
-                ) {
-                    (Ok(m), Some(host)) if !path.is_empty() => {
-                        std::fs::set_permissions(host, std::fs::Permissions::from_mode(m & 0o7777))
-                            .is_ok()
-                    }
+                // chmod(2) needs the owner (or root).
+                let owner = |host: &std::path::Path| match self.login.as_ref() {
+                    Some(Login {
+                        ids: Some((uid, _)),
+                        ..
+                    }) if *uid != 0 => std::fs::symlink_metadata(host).is_ok_and(|m| {
+                        use std::os::unix::fs::MetadataExt;
+                        m.uid() == *uid
+                    }),
+                    _ => true,
+                };
+                let ok = match self.shared.root.existing(&target) {
+                    Some(host) if !path.is_empty() && owner(&host) => std::fs::set_permissions(
+                        host,
+                        std::fs::Permissions::from_mode(octal_prefix(mode) & 0o7777),
+                    )
+                    .is_ok(),
                     _ => false,
                 };
                 let reply = if ok {
@@ -809,23 +905,25 @@ impl Session {
                 self.send(&reply).await?;
                 Ok(Flow::Continue)
             }
-            "CHMOD" => self.say(texts::PERMISSION_DENIED).await,
             "UMASK" => {
                 let reply = if rest.is_empty() {
                     Reply::new(200, format!("Your current UMASK is 0{:o}", self.umask))
                 } else {
-                    let was = self.umask;
-                    self.umask = u32::from_str_radix(rest, 8).unwrap_or(0) & 0o777;
-                    Reply::new(
-                        200,
-                        format!("UMASK set to 0{:o} (was 0{:o})", self.umask, was),
-                    )
+                    self.umask = octal_prefix(rest) & 0o777;
+                    Reply::new(200, format!("UMASK set to 0{:o}", self.umask))
                 };
                 self.send(&reply).await?;
                 Ok(Flow::Continue)
             }
+            // debian-3.0.3 binary: without write_enable and chmod_enable, CHMOD is an unknown SITE
+            // command and HELP no longer lists it.
             "HELP" => {
-                self.send(&Reply::new(214, "CHMOD UMASK HELP")).await?;
+                let text = if b.write_enable && b.chmod_enable {
+                    "CHMOD UMASK HELP"
+                } else {
+                    "UMASK HELP"
+                };
+                self.send(&Reply::new(214, text)).await?;
                 Ok(Flow::Continue)
             }
             _ => {
@@ -1125,10 +1223,18 @@ impl Session {
             return self.say(texts::NO_ASCII_RESUME).await;
         }
         let target = join_virtual(&self.cwd, arg);
-        let anon = self.anonymous();
         let host = self.shared.root.existing(&target).filter(|p| {
-            std::fs::metadata(p)
-                .is_ok_and(|m| m.is_file() && (!anon || m.permissions().mode() & 0o004 != 0))
+            std::fs::metadata(p).is_ok_and(|m| {
+                // anon_world_readable_only=YES: anonymous downloads need the "other" read bit,
+                // whoever owns the file (debian-3.0.3 binary: an anonymous upload with
+                // anon_umask=077 cannot be downloaded again).
+                let world = m.permissions().mode() & 0o004 != 0;
+                m.is_file()
+                    && self.permits(&m, 0o4)
+                    && !(self.anonymous()
+                        && self.shared.behaviour.anon_world_readable_only
+                        && !world)
+            })
         });
         let opened = match host {
             Some(p) if !arg.is_empty() => tokio::fs::File::open(p).await.ok(),
@@ -1230,6 +1336,12 @@ impl Session {
         let mode = b.file_open_mode & !self.umask;
         let file = match self.shared.root.entry(&target) {
             Some(host) if !arg.is_empty() && target != "/" && self.may_write_in(&host) => {
+                // An existing file keeps its owner and mode and needs write permission itself.
+                let existed = std::fs::metadata(&host).ok();
+                if existed.as_ref().is_some_and(|m| !self.permits(m, 0o2)) {
+                    self.data = DataSetup::None;
+                    return self.say(texts::COULD_NOT_CREATE).await;
+                }
                 let mut options = tokio::fs::OpenOptions::new();
                 options.write(true).mode(mode);
                 if append {
@@ -1246,8 +1358,13 @@ impl Session {
                     .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
                 {
                     Ok(mut f) => {
-                        let _ =
-                            std::fs::set_permissions(&host, std::fs::Permissions::from_mode(mode));
+                        if existed.is_none() {
+                            let _ = std::fs::set_permissions(
+                                &host,
+                                std::fs::Permissions::from_mode(mode),
+                            );
+                            self.give_to_user(&host);
+                        }
                         if offset > 0
                             && !append
                             && f.seek(io::SeekFrom::Start(offset)).await.is_err()

@@ -1,6 +1,9 @@
-//! The users file for local logins: `name:password` per line. Lines starting with `#` and blank lines are
-//! ignored; the password is everything after the first `:` (it may contain `:`). The host's password
-//! database is never consulted.
+//! The users file for local logins: `name:password` or `name:password:uid:gid` per line. Lines starting
+//! with `#` and blank lines are ignored. Without ids the password is everything after the first `:` (it
+//! may contain `:`) and the user acts with the server process's own file permissions; with ids (the last
+//! two fields, both decimal) the user acts as that uid and gid, as vsftpd's session would: Unix
+//! permission bits decide reads, writes and directory changes, and files the user creates are given to
+//! that uid/gid when the server runs as root. The host's password database is never consulted.
 
 use std::path::Path;
 
@@ -12,7 +15,28 @@ const MAX_USERS_FILE_BYTES: u64 = 1024 * 1024;
 /// Local users known to the embedded server.
 #[derive(Debug, Clone, Default)]
 pub struct Users {
-    entries: Vec<(Vec<u8>, Vec<u8>)>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    name: Vec<u8>,
+    password: Vec<u8>,
+    ids: Option<(u32, u32)>,
+}
+
+/// `…:uid:gid` at the end of a line: the password before it and the two ids.
+fn split_ids(rest: &[u8]) -> Option<(&[u8], u32, u32)> {
+    let mut parts = rest.rsplitn(3, |&b| b == b':');
+    let gid = parts.next()?;
+    let uid = parts.next()?;
+    let password = parts.next()?;
+    let number = |b: &[u8]| {
+        (!b.is_empty() && b.iter().all(u8::is_ascii_digit))
+            .then(|| std::str::from_utf8(b).ok()?.parse::<u32>().ok())
+            .flatten()
+    };
+    Some((password, number(uid)?, number(gid)?))
 }
 
 impl Users {
@@ -24,7 +48,20 @@ impl Users {
             .filter(|l| !l.is_empty() && !l.starts_with(b"#"))
             .filter_map(|l| {
                 let i = l.iter().position(|&b| b == b':')?;
-                Some((l.get(..i)?.to_vec(), l.get(i + 1..)?.to_vec()))
+                let name = l.get(..i)?.to_vec();
+                let rest = l.get(i + 1..)?;
+                Some(match split_ids(rest) {
+                    Some((password, uid, gid)) => Entry {
+                        name,
+                        password: password.to_vec(),
+                        ids: Some((uid, gid)),
+                    },
+                    None => Entry {
+                        name,
+                        password: rest.to_vec(),
+                        ids: None,
+                    },
+                })
             })
             .collect();
         Users { entries }
@@ -47,7 +84,15 @@ impl Users {
 
     /// Whether `name` with `password` is a valid login.
     pub fn check(&self, name: &[u8], password: &[u8]) -> bool {
-        self.entries.iter().any(|(n, p)| n == name && p == password)
+        self.login(name, password).is_some()
+    }
+
+    /// A valid login's uid and gid (`Some(None)`: a user without ids).
+    pub fn login(&self, name: &[u8], password: &[u8]) -> Option<Option<(u32, u32)>> {
+        self.entries
+            .iter()
+            .find(|e| e.name == name && e.password == password)
+            .map(|e| e.ids)
     }
 }
 
@@ -63,5 +108,13 @@ mod tests {
         assert!(u.check(b"bob", b"a:b"));
         assert!(!u.check(b"alice", b"wrong"));
         assert!(!u.check(b"nocolon", b""));
+    }
+
+    #[test]
+    fn users_with_ids() {
+        let u = Users::parse(b"bob:secret:2001:2002\ncarol:a:b:7\n");
+        assert_eq!(u.login(b"bob", b"secret"), Some(Some((2001, 2002))));
+        // Not two numbers at the end: all of it is the password.
+        assert_eq!(u.login(b"carol", b"a:b:7"), Some(None));
     }
 }

@@ -58,7 +58,7 @@ fn run(real_fx: &Fixture, ours_fx: &Fixture, c: &Case) -> Option<String> {
     let steps = format!("[{}]", c.steps);
     let file = format!("{}.conf", c.name);
     let real_ns = Netns::new("vscsrv-r");
-    let _real = real_vsftpd(&real_ns, &real_fx.config(&file, &text));
+    let _real = real_vsftpd(&real_ns, real_fx, &real_fx.config(&file, &text));
     let real = run_session(Some(&real_ns.0), "127.0.0.1", 2121, &steps);
     let ours_ns = Netns::new("vscsrv-o");
     let _ours = match serve_args(
@@ -407,6 +407,13 @@ fn differential_active_mode_and_permissions() {
             ),
         ),
         case(
+            "anon-world-readable-off",
+            "write_enable=YES\nanon_upload_enable=YES\nanon_world_readable_only=NO\n",
+            &format!(
+                r#"{ANON},["data","STOR up/mine.txt","pasv","mine"],["data","RETR up/mine.txt","pasv",null],["data","RETR secret.txt","pasv",null]"#
+            ),
+        ),
+        case(
             "anon-mkdir",
             "write_enable=YES\nanon_mkdir_write_enable=YES\n",
             &format!(r#"{ANON},["cmd","MKD up/made"],["cmd","MKD up/made"],["cmd","RMD up/made"]"#),
@@ -511,4 +518,60 @@ fn differential_tls_limits_and_timeouts() {
         ),
     ];
     check("dtls", &cases);
+}
+
+/// Log in as the local user `bob` (see `support::real_vsftpd`; the embedded server reads the users file).
+const BOB: &str = r#"["read"],["cmd","USER bob"],["cmd","PASS secret"]"#;
+
+#[test]
+fn differential_local_users() {
+    // chroot_local_user=YES: bob's home is the served root, so both servers show it as `/`.
+    let local = "local_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\n";
+    let cases = [
+        case(
+            "local-read-only",
+            local,
+            &format!(
+                r#"{BOB},["cmd","PWD"],["cmd","STAT"],["data","NLST","pasv",null],["data","RETR file.txt","port",null],["data","RETR secret.txt","pasv",null],["data","STOR up/bob.txt","pasv","x"],["cmd","MKD up/d"],["cmd","SITE CHMOD 600 file.txt"],["cmd","SITE HELP"],["cmd","CWD up"],["cmd","CWD /"],["cmd","USER ftp"]"#
+            ),
+        ),
+        case(
+            "local-wrong-password",
+            local,
+            r#"["read"],["cmd","USER bob"],["cmd","PASS nope"],["cmd","USER bob"],["cmd","PASS secret"],["cmd","PWD"]"#,
+        ),
+        case(
+            "local-write",
+            &format!("{local}write_enable=YES\n"),
+            &format!(
+                r#"{BOB},["cmd","TYPE I"],["data","STOR up/bob.txt","pasv","0123456789"],["data","APPE up/bob.txt","pasv","abc"],["cmd","SIZE up/bob.txt"],["cmd","REST 5"],["data","RETR up/bob.txt","pasv",null],["data","STOR up/bob.txt","pasv","over"],["cmd","RNFR up/bob.txt"],["cmd","RNTO up/bob2.txt"],["cmd","SITE CHMOD 640 up/bob2.txt"],["cmd","SITE CHMOD 999 up/bob2.txt"],["cmd","SITE UMASK"],["cmd","SITE UMASK 027"],["cmd","SITE UMASK"],["cmd","MKD up/bd"],["cmd","RMD up/bd"],["cmd","DELE up/bob2.txt"],["cmd","DELE up/bob2.txt"],["data","STOR file.txt","pasv","x"],["cmd","MKD newdir"]"#
+            ),
+        ),
+        case(
+            "local-chmod-off",
+            &format!("{local}write_enable=YES\nchmod_enable=NO\n"),
+            &format!(r#"{BOB},["cmd","SITE CHMOD 600 up"],["cmd","SITE HELP"]"#),
+        ),
+        case(
+            "local-anonymous-off",
+            &format!("{local}anonymous_enable=NO\n"),
+            &format!(r#"{BOB},["cmd","PWD"],["cmd","USER anonymous"]"#),
+        ),
+        case(
+            "local-tls",
+            &format!("{local}{TLS}"),
+            r#"["read"],["cmd","USER bob"],["tls"],["cmd","USER bob"],["cmd","PASS secret"],["data","NLST","pasv",null],["cmd","PBSZ 0"],["cmd","PROT P"],["tlsdata",true],["data","NLST","pasv",null],["data","RETR file.txt","port",null],["cmd","STAT"]"#,
+        ),
+        case(
+            "local-tls-data-optional",
+            &format!("{local}{TLS}force_local_data_ssl=NO\n"),
+            r#"["read"],["tls"],["cmd","USER bob"],["cmd","PASS secret"],["data","NLST","pasv",null]"#,
+        ),
+        case(
+            "local-tls-login-optional",
+            &format!("{local}{TLS}force_local_logins_ssl=NO\nforce_local_data_ssl=NO\n"),
+            r#"["read"],["cmd","USER bob"],["cmd","PASS secret"],["data","NLST","pasv",null]"#,
+        ),
+    ];
+    check("dlocal", &cases);
 }

@@ -147,7 +147,12 @@ impl Fixture {
             .arg(root.join("up"))
             .arg(&root)
             .status();
-        std::fs::write(dir.path().join("users"), "# test users\nbob:secret\n").unwrap();
+        // bob has the same uid and gid as the bob real_vsftpd adds for the real vsftpd.
+        std::fs::write(
+            dir.path().join("users"),
+            "# test users\nbob:secret:2001:2001\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("banner-nl.txt"), "line one\nline two\n").unwrap();
         std::fs::write(dir.path().join("banner.txt"), "line one\nline two").unwrap();
         std::fs::write(
@@ -319,20 +324,58 @@ impl Drop for Netns {
 }
 
 /// Starts the real vsftpd on `config` inside `ns` (root only), killed on drop.
-pub fn real_vsftpd(ns: &Netns, config: &Path) -> ChildGuard {
+///
+/// The local user `bob` (password `secret`, shell /bin/sh, home directory the fixture's root) exists only
+/// for this vsftpd: copies of /etc/passwd, /etc/shadow and /etc/group with `bob` added are bind-mounted
+/// in a private mount namespace (`unshare -m`), so the host's user database is never changed.
+pub fn real_vsftpd(ns: &Netns, fixture: &Fixture, config: &Path) -> ChildGuard {
     std::fs::create_dir_all("/var/run/vsftpd/empty").unwrap();
+    let users = fixture.dir.path().join("etc");
+    std::fs::create_dir_all(&users).unwrap();
+    let hash = Command::new("openssl")
+        .args(["passwd", "-6", "-salt", "vsconfsalt", "secret"])
+        .output()
+        .unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    let add = |name: &str, line: String| {
+        let mut text = std::fs::read_to_string(Path::new("/etc").join(name)).unwrap();
+        text.push_str(&line);
+        let path = users.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let passwd = add(
+        "passwd",
+        format!(
+            "bob:x:2001:2001:vsconf test user:{}:/bin/sh\n",
+            fixture.root().display()
+        ),
+    );
+    let shadow = add(
+        "shadow",
+        format!("bob:{}:19000:0:99999:7:::\n", hash.trim()),
+    );
+    let group = add("group", "bob:x:2001:\n".to_owned());
+    let script = format!(
+        "mount --bind {} /etc/passwd && mount --bind {} /etc/shadow && mount --bind {} /etc/group && exec timeout -s KILL 60 /usr/sbin/vsftpd {}",
+        passwd.display(),
+        shadow.display(),
+        group.display(),
+        config.display()
+    );
     let child = Command::new("ip")
         .args([
             "netns",
             "exec",
             &ns.0,
-            "timeout",
-            "-s",
-            "KILL",
-            "60",
-            "/usr/sbin/vsftpd",
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            &script,
         ])
-        .arg(config)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

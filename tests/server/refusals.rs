@@ -1,5 +1,6 @@
-//! `vsconf serve` refuses to start, naming the setting, where it cannot reproduce vsftpd, and with
-//! vsftpd's own text where vsftpd itself refuses; it never approximates.
+//! How `vsconf serve` starts: it refuses, naming the setting, where it cannot reproduce vsftpd, and with
+//! vsftpd's own text where vsftpd itself refuses (it never approximates); `--bind` and `--port-offset`
+//! move the listener and the passive range.
 
 use std::process::Command;
 
@@ -76,4 +77,46 @@ fn vsftpd_startup_refusals_keep_vsftpd_text() {
         assert_ne!(code, Some(0), "{line}: {stderr}");
         assert!(stderr.contains(text), "{line}: {stderr}");
     }
+}
+
+#[test]
+fn bind_and_port_offset_move_the_listener_and_the_passive_range() {
+    if !crate::support::require("python3", "python3", false) {
+        return;
+    }
+    let fx = Fixture::new("offset");
+    // listen_address is not local here: --bind replaces it. The offset varies by process so that
+    // parallel runs do not collide.
+    let offset = 20_000 + std::process::id() % 5_000;
+    let conf = fx.config(
+        "o.conf",
+        "listen=YES\nlisten_address=192.0.2.1\nlisten_port=2000\nanonymous_enable=YES\npasv_min_port=30000\npasv_max_port=30009\n",
+    );
+    let served = crate::support::serve(
+        &fx,
+        &conf,
+        None,
+        &["--bind", "127.0.0.1", "--port-offset", &offset.to_string()],
+    )
+    .unwrap_or_else(|e| panic!("vsconf serve failed: {e}"));
+    assert_eq!(
+        served.addr.to_string(),
+        format!("127.0.0.1:{}", 2000 + offset)
+    );
+    let o = crate::support::run_session(
+        None,
+        "127.0.0.1",
+        served.addr.port(),
+        r#"[["read"],["cmd","USER anonymous"],["cmd","PASS x"],["cmd","PASV"],["cmd","EPSV"],["cmd","PASV"],["cmd","EPSV"]]"#,
+    );
+    assert_eq!(o.ports.len(), 4, "{o:?}");
+    let (lo, hi) = (
+        u16::try_from(30_000 + offset).unwrap(),
+        u16::try_from(30_009 + offset).unwrap(),
+    );
+    assert!(
+        o.ports.iter().all(|p| (lo..=hi).contains(p)),
+        "{:?} not in {lo}-{hi}",
+        o.ports
+    );
 }

@@ -190,6 +190,7 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
     let options = WriteOptions {
         backup: backup.clone(),
         new_file_mode: Some(0o600),
+        expected: Some(proposal.before.to_vec()),
         fault: None,
     };
     write_atomic(proposal.path, proposal.after, &options).map_err(PreviewError::from)?;

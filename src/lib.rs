@@ -15,6 +15,7 @@
 pub mod diagnostic;
 pub mod dialect;
 pub mod edit;
+pub mod firewall;
 pub mod model;
 pub mod render;
 pub mod rules;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod diff;
+mod firewall;
 mod fix;
 mod host;
 pub mod input;
@@ -45,6 +46,8 @@ enum Command {
     New(new::Args),
     /// Print the lossless syntax tree of a config (for debugging and bug reports).
     Syntax(syntax::Args),
+    /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
+    Firewall(firewall::Args),
 }
 
 /// Runs a parsed command line.
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Diff(args) => diff::run(&args),
         Command::New(args) => new::run(&args),
         Command::Syntax(args) => syntax::run(&args),
+        Command::Firewall(args) => firewall::run(&args),
     }
 }
 

@@ -3,4 +3,5 @@
 //! test prints `SKIPPED: <why>` and returns.
 
 mod edit;
+mod firewall;
 mod support;

@@ -14,6 +14,9 @@ use vsconf::edit::write::{WriteOptions, backup_path, write_atomic};
 use vsconf::edit::{Review, describe_prediction, review};
 use vsconf::rules::LintOptions;
 
+/// The exit codes of every command that changes a file, for `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 previewed, written or nothing to change; 1 with --check when the file would change; 2 error (unknown setting, bad value, unreadable file, a change vsftpd would refuse without --force, failed write).";
+
 /// `--write`, `--check`, `--backup`, `--force`, `--color`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct WriteArgs {

@@ -145,6 +145,9 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
     if is_stdin && args.wants_file() {
         return Err(PreviewError::Stdin.into());
     }
+    if args.backup && !args.write {
+        say("note: --backup has no effect without --write");
+    }
     for note in proposal.notes {
         say(&format!("note: {note}"));
     }

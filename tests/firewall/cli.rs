@@ -175,3 +175,26 @@ fn apply_refuses_formats_without_a_loader() {
             .contains("--apply does not support --format ufw")
     );
 }
+
+#[test]
+fn a_config_vsftpd_refuses_still_gets_rules_and_a_note() {
+    let dir = crate::support::scratch("firewall-cli-refused");
+    let conf = dir.join("bad.conf");
+    std::fs::write(
+        &conf,
+        "listen=YES\nbogus_option=1\npasv_min_port=50000\npasv_max_port=50100\n",
+    )
+    .unwrap();
+    let out = vsconf().args(["firewall"]).arg(&conf).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("tcp dport 50000-50100 accept")
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("vsftpd would not start with this config (\"500 OOPS: unrecognised variable in config file: bogus_option\")"),
+        "{stderr}"
+    );
+}

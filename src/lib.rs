@@ -14,6 +14,7 @@
 
 pub mod diagnostic;
 pub mod dialect;
+pub mod edit;
 pub mod firewall;
 pub mod model;
 pub mod render;

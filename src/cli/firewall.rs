@@ -295,10 +295,11 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
                 )
             };
             match shape {
+                // -w 10: wait for the xtables lock (another iptables run) instead of failing at once.
                 Shape::Standalone => (
                     vec![save],
-                    vec![restore, "--test"],
-                    vec![restore],
+                    vec![restore, "-w", "10", "--test"],
+                    vec![restore, "-w", "10"],
                     text.to_owned(),
                 ),
                 Shape::Into(_) => {
@@ -306,8 +307,8 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
                         .unwrap_or_default();
                     (
                         vec![save],
-                        vec![restore, "--test", "--noflush"],
-                        vec![restore, "--noflush"],
+                        vec![restore, "-w", "10", "--test", "--noflush"],
+                        vec![restore, "-w", "10", "--noflush"],
                         input,
                     )
                 }

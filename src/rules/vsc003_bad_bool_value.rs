@@ -103,6 +103,8 @@ fn diagnose(
     base: Diagnostic,
 ) -> Diagnostic {
     let crlf = text.last() == Some(&b'\r');
+    // The `\r` of a CRLF line stays: converting line endings is VSC013's fix, for the whole file.
+    let body_end = value.start.saturating_add(offset(text.len() - usize::from(crlf)));
     let body = if crlf { text.get(..text.len() - 1).unwrap_or_default() } else { text };
     let trimmed = body.trim_ascii();
     // Valid once the surrounding whitespace is gone.
@@ -114,7 +116,7 @@ fn diagnose(
         if lead > 0 {
             edits.push(Edit::delete(Span::new(value.start, start)));
         }
-        edits.push(Edit::delete(Span::new(end, value.end)));
+        edits.push(Edit::delete(Span::new(end, body_end)));
         let word = if b { "YES" } else { "NO" };
         return Diagnostic {
             message: format!(
@@ -158,7 +160,7 @@ fn diagnose(
             Applicability::Safe,
             vec![
                 Edit::insert(full_line, comment_line),
-                Edit::delete(Span::new(cut, value.end)),
+                Edit::delete(Span::new(cut, body_end)),
             ],
         ));
     }

@@ -1,6 +1,5 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::{Dialect, StringTrim};
-use crate::model::value::parse_bool;
 use crate::model::{Outcome, Reading};
 use crate::syntax::Span;
 
@@ -71,9 +70,8 @@ fn effect(cx: &Context<'_>, reading: &Reading, dialect: Dialect) -> Effect {
         return Effect::Harmless;
     }
     match reading.outcome {
-        Outcome::BadBool(_) if value.strip_suffix(b"\r").and_then(parse_bool).is_some() => {
-            Effect::BadBool
-        }
+        // Also when the line has a second problem (VSC003): once that is fixed, the `\r` remains.
+        Outcome::BadBool(_) => Effect::BadBool,
         Outcome::Applied {
             value: crate::model::Value::Str(Some(_)),
             ..

@@ -194,6 +194,7 @@ register! {
     vsc213_seccomp_sandbox_breaks_tls::SeccompSandboxBreaksTls,
     vsc214_writable_chroot_root::WritableChrootRoot,
     vsc215_anon_root_missing::AnonRootMissing,
+    vsc216_chroot_into_writable_home::ChrootIntoWritableHome,
     vsc401_default_differs_between_dialects::DefaultDiffersBetweenDialects,
     vsc402_tls_version_name_not_parsed::TlsVersionNameNotParsed,
     vsc901_unknown_suppression::UnknownSuppression,

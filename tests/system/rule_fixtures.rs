@@ -155,7 +155,10 @@ fn debian_vsftpd_agrees_with_the_prediction_on_every_fixture_and_example() {
             }
         }
     }
-    println!("compared {compared} of {} configs with the binary", files.len());
+    println!(
+        "compared {compared} of {} configs with the binary",
+        files.len()
+    );
     assert!(compared > 50, "compared only {compared}");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

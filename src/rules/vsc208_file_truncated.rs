@@ -62,8 +62,10 @@ impl Rule for FileTruncated {
             ""
         };
         let message = format!(
-            "the file is {} bytes long and vsftpd reads only the first 100000: {ignored_settings} setting line{} after the limit {} never read{cut}",
+            "the file is {} bytes long and vsftpd reads only the first 100000: {}{ignored_settings} setting line{} after the limit {} never read{cut}",
             t.file_len,
+            // vsconf itself may have read only a prefix of a huge file.
+            if t.file_len > cx.cst.text().len() as u64 { "at least " } else { "" },
             if ignored_settings == 1 { "" } else { "s" },
             if ignored_settings == 1 { "is" } else { "are" },
         );

@@ -1,9 +1,9 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::model::Outcome;
 use crate::model::value::{is_c_space, parse_bool};
-use crate::syntax::{Span, escape_bytes};
+use crate::syntax::Span;
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a boolean setting whose value is not exactly one of `YES`, `NO`, `TRUE`, `FALSE`, `1`, `0`
@@ -81,13 +81,13 @@ impl Rule for BadBoolValue {
             let Some(value) = reading.value else { continue };
             let text = cx.text(value);
             let name = tunable.name();
-            let shown = escape_bytes(text);
+            let shown = excerpt(text);
             // A valid value spoilt only by the CR of a CRLF line ending belongs to VSC013.
             if text.strip_suffix(b"\r").and_then(parse_bool).is_some() {
                 continue;
             }
             let base = cx
-                .report(&META, value, format!("`{name}` has the value `{shown}`, which is not a boolean: vsftpd refuses to start"))
+                .report(&META, head(value), format!("`{name}` has the value `{shown}`, which is not a boolean: vsftpd refuses to start"))
                 .fatal();
             out.push(diagnose(cx, reading.line, value, text, name, base));
         }
@@ -121,7 +121,7 @@ fn diagnose(
         return Diagnostic {
             message: format!(
                 "`{name}` has whitespace around its value `{}`: vsftpd never trims booleans and refuses to start",
-                escape_bytes(trimmed)
+                excerpt(trimmed)
             ),
             ..base
         }
@@ -150,7 +150,7 @@ fn diagnose(
         return Diagnostic {
             message: format!(
                 "`{name}` has a comment after its value: vsftpd has no trailing comments, reads `{}` as the value and refuses to start",
-                escape_bytes(text)
+                excerpt(text)
             ),
             ..base
         }

@@ -1,7 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags local users jailed in their home directories (`chroot_local_user=YES`, or
@@ -84,7 +84,7 @@ impl Rule for ChrootIntoWritableHome {
         out.push(
             cx.report(
                 &META,
-                cx.span_or_file_start(jailed),
+                head(cx.span_or_file_start(jailed)),
                 format!(
                     "{who} jailed in their home directory, which they can usually write: those logins fail with `500 OOPS: vsftpd: refusing to run with writable root inside chroot()`"
                 ),

@@ -4,4 +4,5 @@
 
 mod edit;
 mod firewall;
+mod rule_fixtures;
 mod support;

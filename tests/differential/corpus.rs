@@ -17,6 +17,8 @@ pub struct Case {
     pub name: String,
     /// The file's bytes.
     pub bytes: Vec<u8>,
+    /// The uid that owns the file (vsftpd runs as root, uid 0, and refuses a file it does not own).
+    pub owner_uid: u32,
 }
 
 /// Debian 12's stock /etc/vsftpd.conf settings, made standalone IPv4 (stock is `listen=NO`,
@@ -312,6 +314,7 @@ pub fn generate(seed: u64) -> Vec<Case> {
     g.listen_addresses();
     g.blank_strings();
     g.session_checks();
+    g.host();
     g.tunables();
     g.bytes_everywhere();
     g.random_mutations(260);
@@ -366,6 +369,7 @@ impl Generator {
         self.cases.push(Case {
             name: format!("{family}-{n:03}"),
             bytes,
+            owner_uid: 0,
         });
     }
 
@@ -919,6 +923,60 @@ impl Generator {
         self.push(
             "session",
             b"listen=YES\nftp_username=nosuchuser\nguest_enable=YES\n".to_vec(),
+        );
+    }
+
+    /// Settings whose startup result depends on the machine, predicted through `startup::host`: the
+    /// file's owner, the TLS certificate and key, and resolving `pasv_address`.
+    fn host(&mut self) {
+        for text in [
+            &b"listen=YES\n"[..],
+            b"bogus\n",
+            b"listen=YES\nftpd_banner= \n",
+        ] {
+            self.push("host", text.to_vec());
+            if let Some(case) = self.cases.last_mut() {
+                case.owner_uid = 65534;
+            }
+        }
+        const CERT: &str = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+        const KEY: &str = "/etc/ssl/private/ssl-cert-snakeoil.key";
+        for extra in [
+            String::new(),
+            format!("rsa_cert_file={CERT}\nrsa_private_key_file={KEY}\n"),
+            format!("rsa_cert_file={CERT}\n"),
+            format!("rsa_cert_file={KEY}\n"),
+            "rsa_cert_file=/nonexistent.pem\n".to_owned(),
+            format!("rsa_cert_file={CERT}\nrsa_private_key_file=/nonexistent.key\n"),
+            format!("rsa_cert_file={CERT}\nrsa_private_key_file={KEY}\nlisten_ipv6=YES\n"),
+            "listen_address=bogus\n".to_owned(),
+            "ssl_enable=maybe\n".to_owned(),
+        ] {
+            self.push(
+                "host",
+                format!("listen=YES\nssl_enable=YES\n{extra}").into_bytes(),
+            );
+        }
+        for address in [
+            "localhost",
+            "127.0.0.1",
+            "no.such.host.invalid",
+            "LOCALHOST",
+            "::1",
+            " localhost",
+        ] {
+            let text = format!("listen=YES\npasv_addr_resolve=YES\npasv_address={address}\n");
+            self.push("host", text.into_bytes());
+        }
+        self.push("host", b"listen=YES\npasv_addr_resolve=YES\n".to_vec());
+        self.push(
+            "host",
+            b"listen=YES\npasv_address=no.such.host.invalid\n".to_vec(),
+        );
+        self.push(
+            "host",
+            b"listen=YES\npasv_addr_resolve=YES\npasv_address=nope.invalid\nssl_enable=YES\n"
+                .to_vec(),
         );
     }
 

@@ -16,15 +16,19 @@ mod corpus;
 mod oracle;
 mod prng;
 
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vsconf::dialect::{Dialect, Tunable};
 use vsconf::model::EffectiveConfig;
-use vsconf::startup::{BindAddress, ListenMode, Verdict, bind_address, predict};
+use vsconf::startup::host::Host;
+use vsconf::startup::{BindAddress, ListenMode, Verdict, bind_address, predict_with_host};
 use vsconf::syntax::{escape_bytes, parse};
 
 use corpus::Case;
@@ -47,11 +51,61 @@ enum Expectation {
     Crashes,
 }
 
-/// vsconf's prediction for a file's bytes.
-fn expect(bytes: &[u8]) -> Expectation {
+/// The machine the sandboxed vsftpd sees, for `startup::host`: the real files and users, and a
+/// resolver that, like one inside the sandbox (no route to any name server), knows only address
+/// literals and /etc/hosts.
+struct Machine<'a> {
+    config: &'a Path,
+}
+
+impl Host for Machine<'_> {
+    fn config_file(&self) -> Option<(u32, bool)> {
+        std::fs::metadata(self.config)
+            .ok()
+            .map(|m| (m.uid(), m.is_file()))
+    }
+    fn read(&self, path: &[u8]) -> Option<Vec<u8>> {
+        std::fs::read(OsStr::from_bytes(path)).ok()
+    }
+    fn is_dir(&self, path: &[u8]) -> bool {
+        Path::new(OsStr::from_bytes(path)).is_dir()
+    }
+    fn user_exists(&self, name: &[u8]) -> bool {
+        let passwd = std::fs::read("/etc/passwd").unwrap_or_default();
+        passwd
+            .split(|b| *b == b'\n')
+            .any(|line| line.split(|b| *b == b':').next() == Some(name))
+    }
+    fn resolves(&self, name: &[u8]) -> bool {
+        // IPv4 only: vsftpd resolves `pasv_address` with gethostbyname (debian-3.0.3 binary:
+        // `pasv_address=::1` gives `cannot resolve host:::1`).
+        let Ok(name) = std::str::from_utf8(name) else {
+            return false;
+        };
+        let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+        name.parse::<Ipv4Addr>().is_ok()
+            || hosts
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or_default())
+                .any(|l| {
+                    let mut fields = l.split_whitespace();
+                    fields.next().is_some_and(|a| a.parse::<Ipv4Addr>().is_ok())
+                        && fields.any(|alias| alias.eq_ignore_ascii_case(name))
+                })
+    }
+}
+
+/// vsconf's prediction for a config file, with the host checks of `startup::host`.
+fn expect(config_path: &Path, bytes: &[u8]) -> Expectation {
     let cst = parse(bytes).cst;
     let config = EffectiveConfig::read(&cst, Dialect::Debian303, Some(bytes.len() as u64));
-    let prediction = predict(&config, cst.text());
+    let prediction = predict_with_host(
+        &config,
+        cst.text(),
+        &Machine {
+            config: config_path,
+        },
+    );
     match prediction.verdict {
         Verdict::Starts { mode } => listener(&config, mode),
         Verdict::Refuses(_) => {
@@ -161,6 +215,7 @@ fn extra_cases() -> Vec<Case> {
                 p.file_name().unwrap_or_default().to_string_lossy()
             ),
             bytes: std::fs::read(&p).expect("read extra config"),
+            owner_uid: 0,
         })
         .collect()
 }
@@ -182,9 +237,11 @@ fn run_all(cases: &[Case], dir: &Path) -> Vec<Outcome> {
                     let Some(case) = cases.get(i) else { break };
                     let config = dir.join(format!("{}.conf", case.name));
                     std::fs::write(&config, &case.bytes).expect("write config");
+                    std::os::unix::fs::chown(&config, Some(case.owner_uid), None)
+                        .expect("chown config");
                     let observation =
                         sandbox.observe(&config, &dir.join(format!("{}.out", case.name)));
-                    let expectation = expect(&case.bytes);
+                    let expectation = expect(&config, &case.bytes);
                     results.lock().expect("results")[i] = Some(Outcome {
                         expectation,
                         observation,

@@ -269,7 +269,12 @@ fn real_vsftpd_and_vsconf_agree_on_every_generated_config() {
     }
     // vsftpd checks `secure_chroot_dir` only per session, but keep the stock layout.
     std::fs::create_dir_all("/var/run/vsftpd/empty").expect("secure_chroot_dir");
-    let mut cases = corpus::generate(corpus::SEED);
+    // Exploration: `VSCONF_DIFFERENTIAL_SEED=<n>` and `VSCONF_DIFFERENTIAL_RANDOM=<count>` change the
+    // randomly mutated part of the corpus; CI runs the fixed one.
+    let env_number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    let seed = env_number("VSCONF_DIFFERENTIAL_SEED").unwrap_or(corpus::SEED);
+    let random = env_number("VSCONF_DIFFERENTIAL_RANDOM").map_or(corpus::RANDOM, |n| n as usize);
+    let mut cases = corpus::generate(seed, random);
     cases.extend(extra_cases());
     let root = support::scratch("differential");
     let run_dir = root.join("run");

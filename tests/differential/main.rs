@@ -1,13 +1,14 @@
-//! Differential test (issue 3): the real vsftpd 3.0.3 of Debian 12 against vsconf's `startup::predict`
-//! under the `debian-3.0.3` dialect, on every config of a generated corpus (see `corpus.rs`). vsconf
-//! must agree with the binary on every one: started ⇔ `Verdict::Starts` (and on the very socket it
-//! listens on), refused ⇔ `Verdict::Refuses` with the byte-identical `500 OOPS` text, crashed ⇔
-//! `Verdict::Crashes`.
+//! Differential test (issue 3): the real vsftpd 3.0.3 of Debian 12 against vsconf's
+//! `startup::predict_with_host` under the `debian-3.0.3` dialect, on every config of a generated
+//! corpus (see `corpus.rs`). vsconf must agree with the binary on every one: started ⇔
+//! `Verdict::Starts` (and on the very address and port it listens on), refused ⇔ `Verdict::Refuses`
+//! with the byte-identical `500 OOPS` text, crashed ⇔ `Verdict::Crashes`.
 //!
-//! Needs root, /usr/sbin/vsftpd, unshare and ip (`require`: under CI=true a missing tool fails).
-//! Mismatches are written to `target/tmp/differential/mismatches/` (config + explanation).
-//! `VSCONF_DIFFERENTIAL_EXTRA=<dir>` adds every file of a directory to the corpus. docs/differential.md
-//! explains the whole harness.
+//! Needs root, /usr/sbin/vsftpd, unshare, nsenter and ip (`require`: under CI=true a missing tool
+//! fails). Results go to `target/tmp/differential/` (`summary.tsv`, `mismatches/`).
+//! `VSCONF_DIFFERENTIAL_EXTRA=<dir>` adds every file of a directory to the corpus;
+//! `VSCONF_DIFFERENTIAL_SEED` and `VSCONF_DIFFERENTIAL_RANDOM` change its random part.
+//! docs/differential.md explains the whole harness.
 
 #[path = "../system/support.rs"]
 mod support;

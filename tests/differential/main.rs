@@ -65,6 +65,10 @@ impl Host for Machine<'_> {
             .ok()
             .map(|m| (m.uid(), m.is_file()))
     }
+    fn vsftpd_uid(&self) -> u32 {
+        // vsftpd runs as this process's user (root, in the real run): /proc/self belongs to it.
+        std::fs::metadata("/proc/self").map_or(0, |m| m.uid())
+    }
     fn read(&self, path: &[u8]) -> Option<Vec<u8>> {
         std::fs::read(OsStr::from_bytes(path)).ok()
     }
@@ -345,4 +349,96 @@ fn real_vsftpd_and_vsconf_agree_on_every_generated_config() {
         started >= 100 && refused >= 200 && crashed >= 5,
         "started {started}, refused {refused}, crashed {crashed}"
     );
+}
+
+#[test]
+fn expectations_follow_vsconf_and_the_sandbox() {
+    let dir = support::scratch("differential-expect");
+    let path = dir.join("t.conf");
+    let expect_text = |text: &[u8]| {
+        std::fs::write(&path, text).expect("write");
+        expect(&path, text)
+    };
+    let v4 = |a: [u8; 4]| IpAddr::V4(Ipv4Addr::from(a));
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_port=2121\n"),
+        Expectation::Starts {
+            addr: v4([0, 0, 0, 0]),
+            port: Some(2121)
+        }
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_port=0x10\n"),
+        Expectation::Starts {
+            addr: v4([0, 0, 0, 0]),
+            port: None
+        }
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_address=127.1\n"),
+        Expectation::Starts {
+            addr: v4([127, 0, 0, 1]),
+            port: Some(21)
+        }
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_address=192.0.2.1\n"),
+        Expectation::Refuses(b"500 OOPS: could not bind listening IPv4 socket".to_vec())
+    );
+    assert_eq!(
+        expect_text(b"listen_ipv6=YES\nlisten_address6=::\n"),
+        Expectation::StartsOrRefuses(b"500 OOPS: could not bind listening IPv6 socket".to_vec())
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nftpd_banner= \n"),
+        Expectation::Crashes
+    );
+    assert_eq!(
+        expect_text(b"LISTEN=YES\n"),
+        Expectation::Refuses(b"500 OOPS: unrecognised variable in config file: LISTEN".to_vec())
+    );
+}
+
+#[test]
+fn any_difference_is_a_mismatch() {
+    let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    let started = |port| Observation::Started(vec![Listener { addr: any, port }]);
+    let starts = Expectation::Starts {
+        addr: any,
+        port: Some(21),
+    };
+    assert!(agrees(&starts, &started(21)));
+    assert!(!agrees(&starts, &started(2121)));
+    assert!(!agrees(&starts, &Observation::Started(vec![])));
+    assert!(agrees(
+        &Expectation::Starts {
+            addr: any,
+            port: None
+        },
+        &started(40000)
+    ));
+    let refuses = Expectation::Refuses(b"500 OOPS: x".to_vec());
+    assert!(agrees(
+        &refuses,
+        &Observation::Refused(b"500 OOPS: x".to_vec())
+    ));
+    assert!(!agrees(
+        &refuses,
+        &Observation::Refused(b"500 OOPS: x ".to_vec())
+    ));
+    assert!(!agrees(&refuses, &started(21)));
+    assert!(!agrees(&Expectation::Crashes, &Observation::Crashed(6)));
+    assert!(!agrees(
+        &Expectation::Crashes,
+        &Observation::Other("exit 1".to_owned())
+    ));
+    let either = Expectation::StartsOrRefuses(b"500 OOPS: y".to_vec());
+    assert!(
+        agrees(&either, &started(21))
+            && agrees(&either, &Observation::Refused(b"500 OOPS: y".to_vec()))
+    );
+    assert!(!agrees(
+        &either,
+        &Observation::Refused(b"500 OOPS: x".to_vec())
+    ));
 }

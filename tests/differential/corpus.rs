@@ -971,6 +971,16 @@ impl Generator {
             self.push("host", text.into_bytes());
         }
         self.push("host", b"listen=YES\npasv_addr_resolve=YES\n".to_vec());
+        // inetd mode (Debian's default): the TLS context and the name come before the socket check.
+        self.push("host", b"ssl_enable=YES\n".to_vec());
+        self.push(
+            "host",
+            b"pasv_addr_resolve=YES\npasv_address=nope.invalid\n".to_vec(),
+        );
+        self.push(
+            "host",
+            b"listen=NO\npasv_addr_resolve=YES\npasv_address=localhost\n".to_vec(),
+        );
         self.push(
             "host",
             b"listen=YES\npasv_address=no.such.host.invalid\n".to_vec(),

@@ -1034,6 +1034,10 @@ impl Generator {
                 "tunable",
                 standalone(&[format!("{name}={wrong}").as_bytes()]),
             );
+            if spec.kind == Kind::Uint {
+                // Accepted as 0 by an integer, refused by a boolean: tells the two types apart.
+                self.push("tunable", standalone(&[format!("{name}=maybe").as_bytes()]));
+            }
             if let Default::Bool(b) = default {
                 if !HOST.contains(&name) {
                     let flipped = if b { "no" } else { "yes" };

@@ -61,17 +61,26 @@ pub struct Edit {
 impl Edit {
     /// Replaces a span.
     pub fn replace(span: Span, replacement: impl Into<Vec<u8>>) -> Edit {
-        Edit { span, replacement: replacement.into() }
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
     }
 
     /// Deletes a span.
     pub fn delete(span: Span) -> Edit {
-        Edit { span, replacement: Vec::new() }
+        Edit {
+            span,
+            replacement: Vec::new(),
+        }
     }
 
     /// Inserts at an offset.
     pub fn insert(at: u32, text: impl Into<Vec<u8>>) -> Edit {
-        Edit { span: Span::empty(at), replacement: text.into() }
+        Edit {
+            span: Span::empty(at),
+            replacement: text.into(),
+        }
     }
 }
 
@@ -88,9 +97,17 @@ pub struct Fix {
 
 impl Fix {
     /// A fix of one or more edits; edits are sorted.
-    pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Fix {
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        mut edits: Vec<Edit>,
+    ) -> Fix {
         edits.sort_by_key(|e| (e.span.start, e.span.end));
-        Fix { title: title.into(), edits, applicability }
+        Fix {
+            title: title.into(),
+            edits,
+            applicability,
+        }
     }
 
     /// Applies the edits to `text`, or `None` when they overlap or fall outside it.
@@ -151,8 +168,24 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic with no help, labels or fix yet.
-    pub fn new(code: &'static str, name: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, name, severity, fatal: false, span, message: message.into(), help: None, labels: Vec::new(), fix: None }
+    pub fn new(
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code,
+            name,
+            severity,
+            fatal: false,
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+            fix: None,
+        }
     }
 
     /// Adds help text.
@@ -169,7 +202,10 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -188,7 +224,10 @@ pub fn serialize_bytes<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok
         Ok(text) => s.serialize_str(text),
         Err(_) => {
             let mut map = s.serialize_map(Some(1))?;
-            map.serialize_entry("bytes", &base64::engine::general_purpose::STANDARD.encode(bytes))?;
+            map.serialize_entry(
+                "bytes",
+                &base64::engine::general_purpose::STANDARD.encode(bytes),
+            )?;
             map.end()
         }
     }
@@ -200,8 +239,14 @@ mod tests {
 
     #[test]
     fn edits_apply_in_order_and_refuse_overlap() {
-        let edits = vec![Edit::replace(Span::new(0, 4), "port"), Edit::delete(Span::new(11, 12))];
-        assert_eq!(apply_edits(b"Port_enable=YES\r", &edits).as_deref(), Some(&b"port_enableYES\r"[..]));
+        let edits = vec![
+            Edit::replace(Span::new(0, 4), "port"),
+            Edit::delete(Span::new(11, 12)),
+        ];
+        assert_eq!(
+            apply_edits(b"Port_enable=YES\r", &edits).as_deref(),
+            Some(&b"port_enableYES\r"[..])
+        );
         let overlapping = vec![Edit::delete(Span::new(0, 4)), Edit::delete(Span::new(2, 5))];
         assert_eq!(apply_edits(b"abcdef", &overlapping), None);
         assert_eq!(apply_edits(b"ab", &[Edit::delete(Span::new(1, 9))]), None);

@@ -4,12 +4,19 @@
 //! diagnostics, firewall plan, edits, server.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
+pub mod diagnostic;
 pub mod dialect;
 pub mod model;
-pub mod startup;
-pub mod diagnostic;
+pub mod probe;
 pub mod rules;
 pub mod settings;
+pub mod startup;
 pub mod syntax;

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::dialect::Dialect;
 use crate::diagnostic::Severity;
+use crate::dialect::Dialect;
 use crate::rules::{Category, find};
 
 /// The settings file name.
@@ -66,7 +66,10 @@ struct RawRules {
 pub enum SettingsError {
     /// Unreadable.
     #[error("cannot read {path}: {source}")]
-    #[diagnostic(code(vsconf::settings::unreadable), help("fix the file's permissions, or run with --no-config"))]
+    #[diagnostic(
+        code(vsconf::settings::unreadable),
+        help("fix the file's permissions, or run with --no-config")
+    )]
     Unreadable {
         /// The path.
         path: String,
@@ -75,7 +78,12 @@ pub enum SettingsError {
     },
     /// Not valid TOML or unknown keys.
     #[error("{path}: {message}")]
-    #[diagnostic(code(vsconf::settings::invalid), help("vsconf.toml accepts `dialect` and a [rules] table with `ignore`, `categories` and [rules.severity]; see the README"))]
+    #[diagnostic(
+        code(vsconf::settings::invalid),
+        help(
+            "vsconf.toml accepts `dialect` and a [rules] table with `ignore`, `categories` and [rules.severity]; see the README"
+        )
+    )]
     Invalid {
         /// The path.
         path: String,
@@ -100,7 +108,10 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// Reads and validates a settings file.
 pub fn load(path: &Path) -> Result<Settings, SettingsError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Unreadable { path: shown.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Unreadable {
+        path: shown.clone(),
+        source,
+    })?;
     parse(&text, &shown).map(|mut s| {
         s.path = Some(path.to_path_buf());
         s
@@ -109,15 +120,28 @@ pub fn load(path: &Path) -> Result<Settings, SettingsError> {
 
 /// Parses settings text; `shown` names it in errors.
 pub fn parse(text: &str, shown: &str) -> Result<Settings, SettingsError> {
-    let invalid = |message: String| SettingsError::Invalid { path: shown.to_owned(), message };
-    let raw: RawSettings = toml::from_str(text).map_err(|e| invalid(e.message().to_owned()))?;
-    let dialect = raw.dialect.map(|d| d.parse::<Dialect>().map_err(|e| invalid(e.to_string()))).transpose()?;
-    let code_of = |rule: &str| {
-        find(rule)
-            .map(|r| r.meta().code.to_owned())
-            .ok_or_else(|| invalid(format!("`{rule}` names no vsconf rule (see `vsconf rules`)")))
+    let invalid = |message: String| SettingsError::Invalid {
+        path: shown.to_owned(),
+        message,
     };
-    let ignore = raw.rules.ignore.iter().map(|r| code_of(r)).collect::<Result<Vec<_>, _>>()?;
+    let raw: RawSettings = toml::from_str(text).map_err(|e| invalid(e.message().to_owned()))?;
+    let dialect = raw
+        .dialect
+        .map(|d| d.parse::<Dialect>().map_err(|e| invalid(e.to_string())))
+        .transpose()?;
+    let code_of = |rule: &str| {
+        find(rule).map(|r| r.meta().code.to_owned()).ok_or_else(|| {
+            invalid(format!(
+                "`{rule}` names no vsconf rule (see `vsconf rules`)"
+            ))
+        })
+    };
+    let ignore = raw
+        .rules
+        .ignore
+        .iter()
+        .map(|r| code_of(r))
+        .collect::<Result<Vec<_>, _>>()?;
     let categories = raw
         .rules
         .categories
@@ -126,10 +150,20 @@ pub fn parse(text: &str, shown: &str) -> Result<Settings, SettingsError> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut severity = BTreeMap::new();
     for (rule, level) in &raw.rules.severity {
-        let level = Severity::parse(level).ok_or_else(|| invalid(format!("severity of `{rule}` must be error, warning or info, not `{level}`")))?;
+        let level = Severity::parse(level).ok_or_else(|| {
+            invalid(format!(
+                "severity of `{rule}` must be error, warning or info, not `{level}`"
+            ))
+        })?;
         severity.insert(code_of(rule)?, level);
     }
-    Ok(Settings { path: None, dialect, ignore, categories, severity })
+    Ok(Settings {
+        path: None,
+        dialect,
+        ignore,
+        categories,
+        severity,
+    })
 }
 
 #[cfg(test)]

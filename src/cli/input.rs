@@ -34,7 +34,12 @@ impl Loaded {
 pub enum InputError {
     /// Missing or unreadable.
     #[error("cannot read {path}: {source}")]
-    #[diagnostic(code(vsconf::input::unreadable), help("check the path and that you may read it (vsftpd configs are often root-only: try sudo)"))]
+    #[diagnostic(
+        code(vsconf::input::unreadable),
+        help(
+            "check the path and that you may read it (vsftpd configs are often root-only: try sudo)"
+        )
+    )]
     Unreadable {
         /// The path.
         path: String,
@@ -43,14 +48,22 @@ pub enum InputError {
     },
     /// A directory where a file was expected.
     #[error("{path} is a directory")]
-    #[diagnostic(code(vsconf::input::directory), help("give a config file; `vsconf lint` also accepts a directory and lints its *.conf files"))]
+    #[diagnostic(
+        code(vsconf::input::directory),
+        help(
+            "give a config file; `vsconf lint` also accepts a directory and lints its *.conf files"
+        )
+    )]
     Directory {
         /// The path.
         path: String,
     },
     /// Larger than a command that rewrites files accepts.
     #[error("{path} is {len} bytes: too large to edit (vsftpd reads only the first 100000 bytes)")]
-    #[diagnostic(code(vsconf::input::too_large), help("a vsftpd config is a few kilobytes; check that this is the right file"))]
+    #[diagnostic(
+        code(vsconf::input::too_large),
+        help("a vsftpd config is a few kilobytes; check that this is the right file")
+    )]
     TooLarge {
         /// The path.
         path: String,
@@ -67,29 +80,52 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
         std::io::stdin()
             .take(MAX_READ_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(|source| InputError::Unreadable { path: shown.clone(), source })?;
+            .map_err(|source| InputError::Unreadable {
+                path: shown.clone(),
+                source,
+            })?;
         let file_len = bytes.len() as u64;
         bytes.truncate(MAX_READ_BYTES as usize);
-        return Ok(Loaded { path: shown, bytes, file_len });
+        return Ok(Loaded {
+            path: shown,
+            bytes,
+            file_len,
+        });
     }
-    let metadata = std::fs::metadata(path).map_err(|source| InputError::Unreadable { path: shown.clone(), source })?;
+    let metadata = std::fs::metadata(path).map_err(|source| InputError::Unreadable {
+        path: shown.clone(),
+        source,
+    })?;
     if metadata.is_dir() {
         return Err(InputError::Directory { path: shown });
     }
-    let file = std::fs::File::open(path).map_err(|source| InputError::Unreadable { path: shown.clone(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| InputError::Unreadable {
+        path: shown.clone(),
+        source,
+    })?;
     let mut bytes = Vec::new();
     file.take(MAX_READ_BYTES)
         .read_to_end(&mut bytes)
-        .map_err(|source| InputError::Unreadable { path: shown.clone(), source })?;
+        .map_err(|source| InputError::Unreadable {
+            path: shown.clone(),
+            source,
+        })?;
     let file_len = metadata.len().max(bytes.len() as u64);
-    Ok(Loaded { path: shown, bytes, file_len })
+    Ok(Loaded {
+        path: shown,
+        bytes,
+        file_len,
+    })
 }
 
 /// Reads a whole file for a command that rewrites it; refuses anything over `MAX_READ_BYTES`.
 pub fn load_whole(path: &Path) -> Result<Loaded, InputError> {
     let loaded = load(path)?;
     if loaded.is_partial() {
-        return Err(InputError::TooLarge { path: loaded.path, len: loaded.file_len });
+        return Err(InputError::TooLarge {
+            path: loaded.path,
+            len: loaded.file_len,
+        });
     }
     Ok(loaded)
 }
@@ -100,7 +136,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            collect_conf(path, &mut found, 0).map_err(|source| InputError::Unreadable { path: path.display().to_string(), source })?;
+            collect_conf(path, &mut found, 0).map_err(|source| InputError::Unreadable {
+                path: path.display().to_string(),
+                source,
+            })?;
             found.sort();
             out.extend(found);
         } else {

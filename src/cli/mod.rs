@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod input;
+mod probe;
 mod show;
 
 /// vsconf: the vsftpd configuration manager and linter.
@@ -19,12 +20,15 @@ pub struct Cli {
 enum Command {
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Probe a live FTP server: login, passive and active data connections, TLS, with a diagnosis.
+    Probe(probe::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Show(args) => show::run(&args),
+        Command::Probe(args) => probe::run(&args),
     }
 }
 
@@ -47,7 +51,9 @@ impl SettingsArg {
         }
         let path = match &self.config {
             Some(p) => Some(p.clone()),
-            None => std::env::current_dir().ok().and_then(|d| vsconf::settings::discover(&d)),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| vsconf::settings::discover(&d)),
         };
         match path {
             Some(p) => Ok(vsconf::settings::load(&p)?),
@@ -58,8 +64,17 @@ impl SettingsArg {
 
 /// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml,
 /// else upstream-3.0.5.
-pub fn settings_dialect(arg: &input::DialectArg, _file: &std::path::Path) -> vsconf::dialect::Dialect {
-    arg.dialect.unwrap_or_else(|| SettingsArg::default().load().ok().and_then(|s| s.dialect).unwrap_or_default())
+pub fn settings_dialect(
+    arg: &input::DialectArg,
+    _file: &std::path::Path,
+) -> vsconf::dialect::Dialect {
+    arg.dialect.unwrap_or_else(|| {
+        SettingsArg::default()
+            .load()
+            .ok()
+            .and_then(|s| s.dialect)
+            .unwrap_or_default()
+    })
 }
 
 /// Writes to standard output; a closed pipe (`vsconf … | head`) ends quietly.

@@ -105,15 +105,27 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
         Format::Table => {
             let name_w = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(7);
-            let value_w = rows.iter().map(|r| r.display.chars().count()).max().unwrap_or(5).clamp(5, 40);
-            out.push_str(&format!("{:name_w$}  {:value_w$}  ORIGIN\n", "SETTING", "VALUE"));
+            let value_w = rows
+                .iter()
+                .map(|r| r.display.chars().count())
+                .max()
+                .unwrap_or(5)
+                .clamp(5, 40);
+            out.push_str(&format!(
+                "{:name_w$}  {:value_w$}  ORIGIN\n",
+                "SETTING", "VALUE"
+            ));
             for r in &rows {
                 let mut origin = r.origin.clone();
                 if !r.overridden_lines.is_empty() {
-                    let lines: Vec<String> = r.overridden_lines.iter().map(u32::to_string).collect();
+                    let lines: Vec<String> =
+                        r.overridden_lines.iter().map(u32::to_string).collect();
                     origin.push_str(&format!(" (overrides line {})", lines.join(", ")));
                 }
-                out.push_str(&format!("{:name_w$}  {:value_w$}  {origin}\n", r.name, r.display));
+                out.push_str(&format!(
+                    "{:name_w$}  {:value_w$}  {origin}\n",
+                    r.name, r.display
+                ));
             }
         }
     }

@@ -249,8 +249,14 @@ pub fn suggest(name: &[u8], dialect: Dialect) -> Vec<&'static str> {
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     bytes.get(start..end).unwrap_or_default()
 }
 
@@ -287,7 +293,11 @@ mod tests {
     fn table_matches_tsv() {
         let tsv = include_str!("tunables.tsv");
         let rows: Vec<&str> = tsv.lines().skip(1).filter(|l| !l.is_empty()).collect();
-        assert_eq!(rows.len(), TUNABLES.len(), "rerun python3 scripts/gen_tunables.py");
+        assert_eq!(
+            rows.len(),
+            TUNABLES.len(),
+            "rerun python3 scripts/gen_tunables.py"
+        );
         for (row, spec) in rows.iter().zip(TUNABLES.iter()) {
             let cols: Vec<&str> = row.split('\t').collect();
             assert_eq!(cols[0], spec.name, "rerun python3 scripts/gen_tunables.py");
@@ -303,7 +313,11 @@ mod tests {
     fn lookup_is_case_sensitive_and_dialect_aware() {
         assert!(Dialect::Upstream305.lookup(b"listen").is_some());
         assert!(Dialect::Upstream305.lookup(b"Listen").is_none());
-        assert!(Dialect::Upstream305.lookup(b"reverse_lookup_enable").is_none());
+        assert!(
+            Dialect::Upstream305
+                .lookup(b"reverse_lookup_enable")
+                .is_none()
+        );
         assert!(Dialect::Rhel305.lookup(b"reverse_lookup_enable").is_some());
         assert!(Dialect::Debian303.lookup(b"ssl_tlsv12").is_none());
     }
@@ -311,17 +325,38 @@ mod tests {
     #[test]
     fn debian_defaults_differ_where_the_binary_does() {
         let listen = Tunable::Listen.spec();
-        assert_eq!(listen.default_in(Dialect::Debian303), Some(Default::Bool(false)));
-        assert_eq!(listen.default_in(Dialect::Upstream305), Some(Default::Bool(true)));
-        assert_eq!(Tunable::AnonUmask.spec().default_in(Dialect::Debian303), Some(Default::Uint(0o77)));
-        assert_eq!(Tunable::PasvMinPort.spec().default_in(Dialect::Rhel305), Some(Default::Uint(5001)));
+        assert_eq!(
+            listen.default_in(Dialect::Debian303),
+            Some(Default::Bool(false))
+        );
+        assert_eq!(
+            listen.default_in(Dialect::Upstream305),
+            Some(Default::Bool(true))
+        );
+        assert_eq!(
+            Tunable::AnonUmask.spec().default_in(Dialect::Debian303),
+            Some(Default::Uint(0o77))
+        );
+        assert_eq!(
+            Tunable::PasvMinPort.spec().default_in(Dialect::Rhel305),
+            Some(Default::Uint(5001))
+        );
     }
 
     #[test]
     fn suggestions_fold_case_and_fix_typos() {
-        assert_eq!(suggest(b"Port_enable", Dialect::Upstream305).first(), Some(&"port_enable"));
-        assert_eq!(suggest(b"Ftp_date_port", Dialect::Upstream305).first(), Some(&"ftp_data_port"));
-        assert_eq!(suggest(b"PASV_min_port", Dialect::Upstream305).first(), Some(&"pasv_min_port"));
+        assert_eq!(
+            suggest(b"Port_enable", Dialect::Upstream305).first(),
+            Some(&"port_enable")
+        );
+        assert_eq!(
+            suggest(b"Ftp_date_port", Dialect::Upstream305).first(),
+            Some(&"ftp_data_port")
+        );
+        assert_eq!(
+            suggest(b"PASV_min_port", Dialect::Upstream305).first(),
+            Some(&"pasv_min_port")
+        );
         assert!(suggest(b"completely_unrelated_thing", Dialect::Upstream305).is_empty());
     }
 

@@ -96,33 +96,64 @@ impl EffectiveConfig {
         let file_len = file_len.unwrap_or(text.len() as u64).max(text.len() as u64);
         let truncated;
         let (seen, truncation) = if file_len > READ_LIMIT_BYTES as u64 {
-            truncated = parse(text.get(..READ_LIMIT_BYTES.min(text.len())).unwrap_or_default()).cst;
+            truncated = parse(
+                text.get(..READ_LIMIT_BYTES.min(text.len()))
+                    .unwrap_or_default(),
+            )
+            .cst;
             let cut_line = cst
                 .lines()
                 .iter()
-                .find(|l| l.span.contains(READ_LIMIT_BYTES as u32) && l.span.start < READ_LIMIT_BYTES as u32)
-                .filter(|l| l.span.start < READ_LIMIT_BYTES as u32 && l.content.end > READ_LIMIT_BYTES as u32)
+                .find(|l| {
+                    l.span.contains(READ_LIMIT_BYTES as u32)
+                        && l.span.start < READ_LIMIT_BYTES as u32
+                })
+                .filter(|l| {
+                    l.span.start < READ_LIMIT_BYTES as u32
+                        && l.content.end > READ_LIMIT_BYTES as u32
+                })
                 .map(|l| l.content);
-            (&truncated, Some(Truncation { at: READ_LIMIT_BYTES as u32, file_len, cut_line }))
+            (
+                &truncated,
+                Some(Truncation {
+                    at: READ_LIMIT_BYTES as u32,
+                    file_len,
+                    cut_line,
+                }),
+            )
         } else {
             (cst, None)
         };
 
         let mut values: Vec<Option<Effective>> = TUNABLES
             .iter()
-            .map(|spec| spec.default_in(dialect).map(|d| Effective { value: default_value(d), origin: Origin::Default }))
+            .map(|spec| {
+                spec.default_in(dialect).map(|d| Effective {
+                    value: default_value(d),
+                    origin: Origin::Default,
+                })
+            })
             .collect();
         let mut readings = Vec::new();
         for (line_index, line) in seen.lines().iter().enumerate() {
-            let LineKind::Setting(setting) = &line.kind else { continue };
+            let LineKind::Setting(setting) = &line.kind else {
+                continue;
+            };
             let name = setting.name;
             let value = setting.value;
             let outcome = read_line(seen.slice(name), value.map(|v| seen.slice(v)), dialect);
-            if let Outcome::Applied { tunable, value: v, .. } = &outcome {
+            if let Outcome::Applied {
+                tunable, value: v, ..
+            } = &outcome
+            {
                 let value_span = value.unwrap_or(Span::empty(line.content.end));
                 if let Some(slot) = values.get_mut(*tunable as usize) {
                     let overridden = match slot.take().map(|e| e.origin) {
-                        Some(Origin::File { line: previous, mut overridden, .. }) => {
+                        Some(Origin::File {
+                            line: previous,
+                            mut overridden,
+                            ..
+                        }) => {
                             overridden.push(previous);
                             overridden
                         }
@@ -130,13 +161,28 @@ impl EffectiveConfig {
                     };
                     *slot = Some(Effective {
                         value: v.clone(),
-                        origin: Origin::File { line: line.content, value: value_span, overridden },
+                        origin: Origin::File {
+                            line: line.content,
+                            value: value_span,
+                            overridden,
+                        },
                     });
                 }
             }
-            readings.push(Reading { line_index, line: line.content, name, value, outcome });
+            readings.push(Reading {
+                line_index,
+                line: line.content,
+                name,
+                value,
+                outcome,
+            });
         }
-        EffectiveConfig { dialect, values, readings, truncation }
+        EffectiveConfig {
+            dialect,
+            values,
+            readings,
+            truncation,
+        }
     }
 
     /// The dialect the file was read under.
@@ -166,7 +212,10 @@ impl EffectiveConfig {
 
     /// Every tunable the dialect knows, with its effective value, in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static TunableSpec, &Effective)> {
-        TUNABLES.iter().zip(self.values.iter()).filter_map(|(spec, e)| e.as_ref().map(|e| (spec, e)))
+        TUNABLES
+            .iter()
+            .zip(self.values.iter())
+            .filter_map(|(spec, e)| e.as_ref().map(|e| (spec, e)))
     }
 
     /// A boolean tunable's value (`false` when unknown to the dialect or not a boolean).
@@ -192,7 +241,10 @@ impl EffectiveConfig {
 
     /// Whether a line of the file sets the tunable (rather than the default).
     pub fn is_set(&self, tunable: Tunable) -> bool {
-        matches!(self.get(tunable).map(|e| &e.origin), Some(Origin::File { .. }))
+        matches!(
+            self.get(tunable).map(|e| &e.origin),
+            Some(Origin::File { .. })
+        )
     }
 
     /// The origin of a tunable's value (`Origin::Default` when unknown to the dialect).
@@ -233,7 +285,11 @@ fn read_line(name: &[u8], value: Option<&[u8]>, dialect: Dialect) -> Outcome {
     let text = value.unwrap_or_default();
     if let Some(spec) = spec.filter(|s| s.kind == Kind::Str) {
         return match read_string(text, dialect.string_trim()) {
-            StringReading::Value(v) => Outcome::Applied { tunable: spec.tunable, value: Value::Str(v), number: None },
+            StringReading::Value(v) => Outcome::Applied {
+                tunable: spec.tunable,
+                value: Value::Str(v),
+                number: None,
+            },
             StringReading::Crash => Outcome::Crash(spec.tunable),
         };
     }
@@ -242,12 +298,20 @@ fn read_line(name: &[u8], value: Option<&[u8]>, dialect: Dialect) -> Outcome {
     }
     match spec {
         Some(spec) if spec.kind == Kind::Bool => match parse_bool(text) {
-            Some(b) => Outcome::Applied { tunable: spec.tunable, value: Value::Bool(b), number: None },
+            Some(b) => Outcome::Applied {
+                tunable: spec.tunable,
+                value: Value::Bool(b),
+                number: None,
+            },
             None => Outcome::BadBool(spec.tunable),
         },
         Some(spec) => {
             let reading = parse_uint(text);
-            Outcome::Applied { tunable: spec.tunable, value: Value::Uint(reading.value), number: Some(reading) }
+            Outcome::Applied {
+                tunable: spec.tunable,
+                value: Value::Uint(reading.value),
+                number: Some(reading),
+            }
         }
         None => Outcome::Unrecognised,
     }
@@ -265,7 +329,12 @@ mod tests {
     fn last_occurrence_wins_and_remembers_the_overridden() {
         let m = model(b"listen=NO\nlisten=YES\n", Dialect::Debian303);
         assert!(m.bool(Tunable::Listen));
-        let Origin::File { line, overridden, .. } = m.origin(Tunable::Listen) else { panic!("from file") };
+        let Origin::File {
+            line, overridden, ..
+        } = m.origin(Tunable::Listen)
+        else {
+            panic!("from file")
+        };
         assert_eq!(*line, Span::new(10, 20));
         assert_eq!(overridden, &vec![Span::new(0, 9)]);
     }
@@ -274,7 +343,10 @@ mod tests {
     fn defaults_follow_the_dialect() {
         assert!(!model(b"", Dialect::Debian303).bool(Tunable::Listen));
         assert!(model(b"", Dialect::Upstream305).bool(Tunable::Listen));
-        assert_eq!(model(b"", Dialect::Upstream305).uint(Tunable::PasvMinPort), 5001);
+        assert_eq!(
+            model(b"", Dialect::Upstream305).uint(Tunable::PasvMinPort),
+            5001
+        );
     }
 
     #[test]
@@ -285,8 +357,17 @@ mod tests {
         assert_eq!(outcomes(b"=YES"), Outcome::Unrecognised);
         assert_eq!(outcomes(b"listen =YES"), Outcome::Unrecognised);
         assert_eq!(outcomes(b"listen= YES"), Outcome::BadBool(Tunable::Listen));
-        assert!(matches!(outcomes(b"ftpd_banner"), Outcome::Applied { value: Value::Str(None), .. }));
-        assert_eq!(outcomes(b"ftpd_banner= \r"), Outcome::Crash(Tunable::FtpdBanner));
+        assert!(matches!(
+            outcomes(b"ftpd_banner"),
+            Outcome::Applied {
+                value: Value::Str(None),
+                ..
+            }
+        ));
+        assert_eq!(
+            outcomes(b"ftpd_banner= \r"),
+            Outcome::Crash(Tunable::FtpdBanner)
+        );
     }
 
     #[test]

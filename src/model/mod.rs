@@ -7,6 +7,8 @@ mod effective;
 mod origin;
 pub mod value;
 
-pub use effective::{EffectiveConfig, Effective, Outcome, READ_LIMIT_BYTES, Reading, Truncation, default_value};
+pub use effective::{
+    Effective, EffectiveConfig, Outcome, READ_LIMIT_BYTES, Reading, Truncation, default_value,
+};
 pub use origin::Origin;
 pub use value::Value;

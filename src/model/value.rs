@@ -113,7 +113,13 @@ pub fn parse_uint(text: &[u8]) -> NumberReading {
         }
         digits += 1;
         let d = i64::from(b - b'0');
-        match magnitude.checked_mul(10).and_then(|m| if negative { m.checked_sub(d) } else { m.checked_add(d) }) {
+        match magnitude.checked_mul(10).and_then(|m| {
+            if negative {
+                m.checked_sub(d)
+            } else {
+                m.checked_add(d)
+            }
+        }) {
             Some(m) => magnitude = m,
             None => {
                 saturated = true;
@@ -121,7 +127,11 @@ pub fn parse_uint(text: &[u8]) -> NumberReading {
             }
         }
     }
-    let consumed = if digits == 0 { 0 } else { u32::try_from(i).unwrap_or(u32::MAX).saturating_add(digits) };
+    let consumed = if digits == 0 {
+        0
+    } else {
+        u32::try_from(i).unwrap_or(u32::MAX).saturating_add(digits)
+    };
     // Truncation to 32 bits is what the binary does (`-1` is 4294967295, `4294967317` is 21).
     let value = (magnitude as u64 & 0xFFFF_FFFF) as u32;
     NumberReading {
@@ -150,7 +160,10 @@ pub fn read_string(text: &[u8], trim: StringTrim) -> StringReading {
     }
     let start = text.iter().position(|b| !is_c_space(*b));
     let trimmed = start.map(|s| {
-        let end = text.iter().rposition(|b| !is_c_space(*b)).map_or(s, |e| e + 1);
+        let end = text
+            .iter()
+            .rposition(|b| !is_c_space(*b))
+            .map_or(s, |e| e + 1);
         text.get(s..end).unwrap_or_default().to_vec()
     });
     match (trim, trimmed) {
@@ -217,7 +230,9 @@ pub fn inet_aton(text: &[u8]) -> Option<[u8; 4]> {
         [a] => *a,
         [a, b] if *a <= 0xFF && *b <= 0xFF_FFFF => (a << 24) | b,
         [a, b, c] if *a <= 0xFF && *b <= 0xFF && *c <= 0xFFFF => (a << 24) | (b << 16) | c,
-        [a, b, c, d] if [a, b, c, d].iter().all(|x| **x <= 0xFF) => (a << 24) | (b << 16) | (c << 8) | d,
+        [a, b, c, d] if [a, b, c, d].iter().all(|x| **x <= 0xFF) => {
+            (a << 24) | (b << 16) | (c << 8) | d
+        }
         _ => return None,
     };
     u32::try_from(v).ok().map(u32::to_be_bytes)
@@ -260,7 +275,12 @@ mod tests {
             ("２１".as_bytes(), 0),
         ];
         for (text, want) in cases {
-            assert_eq!(parse_uint(text).value, *want, "{}", String::from_utf8_lossy(text));
+            assert_eq!(
+                parse_uint(text).value,
+                *want,
+                "{}",
+                String::from_utf8_lossy(text)
+            );
         }
     }
 
@@ -288,11 +308,26 @@ mod tests {
 
     #[test]
     fn strings_follow_the_dialect() {
-        assert_eq!(read_string(b"  hi  ", StringTrim::Keep), StringReading::Value(Some(b"  hi  ".to_vec())));
-        assert_eq!(read_string(b"  hi\r", StringTrim::TrimCrashOnBlank), StringReading::Value(Some(b"hi".to_vec())));
-        assert_eq!(read_string(b" \r", StringTrim::TrimCrashOnBlank), StringReading::Crash);
-        assert_eq!(read_string(b"\t", StringTrim::TrimBlankIsUnset), StringReading::Value(None));
-        assert_eq!(read_string(b"", StringTrim::TrimCrashOnBlank), StringReading::Value(None));
+        assert_eq!(
+            read_string(b"  hi  ", StringTrim::Keep),
+            StringReading::Value(Some(b"  hi  ".to_vec()))
+        );
+        assert_eq!(
+            read_string(b"  hi\r", StringTrim::TrimCrashOnBlank),
+            StringReading::Value(Some(b"hi".to_vec()))
+        );
+        assert_eq!(
+            read_string(b" \r", StringTrim::TrimCrashOnBlank),
+            StringReading::Crash
+        );
+        assert_eq!(
+            read_string(b"\t", StringTrim::TrimBlankIsUnset),
+            StringReading::Value(None)
+        );
+        assert_eq!(
+            read_string(b"", StringTrim::TrimCrashOnBlank),
+            StringReading::Value(None)
+        );
     }
 
     #[test]
@@ -303,7 +338,16 @@ mod tests {
         assert_eq!(inet_aton(b"10.1"), Some([10, 0, 0, 1]));
         assert_eq!(inet_aton(b"127.0.0.1 junk"), Some([127, 0, 0, 1]));
         assert_eq!(inet_aton(b"1.2.3.4\r"), Some([1, 2, 3, 4]));
-        for bad in [&b"::1"[..], b"localhost", b"bogus", b"", b"1.2.3.4.5", b"256.1.1.1", b"1.2.3.4x", b"09"] {
+        for bad in [
+            &b"::1"[..],
+            b"localhost",
+            b"bogus",
+            b"",
+            b"1.2.3.4.5",
+            b"256.1.1.1",
+            b"1.2.3.4x",
+            b"09",
+        ] {
             assert_eq!(inet_aton(bad), None, "{}", String::from_utf8_lossy(bad));
         }
     }

@@ -1,8 +1,8 @@
 //! What a rule sees: the tree, the effective configuration, the startup prediction and, only under
 //! `--host-checks`, the machine.
 
-use crate::dialect::{Dialect, Tunable};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::dialect::{Dialect, Tunable};
 use crate::model::{EffectiveConfig, Origin};
 use crate::startup::Prediction;
 use crate::startup::host::Host;
@@ -34,12 +34,23 @@ impl<'a> Context<'a> {
     }
 
     /// Starts a diagnostic for `meta` at `span` with the rule's default severity.
-    pub fn report(&self, meta: &'static RuleMeta, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn report(
+        &self,
+        meta: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(meta.code, meta.name, meta.severity, span, message)
     }
 
     /// Starts a diagnostic with a severity other than the default.
-    pub fn report_with(&self, meta: &'static RuleMeta, severity: Severity, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn report_with(
+        &self,
+        meta: &'static RuleMeta,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(meta.code, meta.name, severity, span, message)
     }
 
@@ -64,8 +75,16 @@ impl<'a> Context<'a> {
 
     /// `name=value` as the effective value reads, for messages.
     pub fn describe(&self, tunable: Tunable) -> String {
-        let value = self.config.get(tunable).map(|e| e.value.display(tunable.spec().octal)).unwrap_or_default();
-        let from = if self.config.is_set(tunable) { "" } else { " (default)" };
+        let value = self
+            .config
+            .get(tunable)
+            .map(|e| e.value.display(tunable.spec().octal))
+            .unwrap_or_default();
+        let from = if self.config.is_set(tunable) {
+            ""
+        } else {
+            " (default)"
+        };
         format!("{}={value}{from}", tunable.name())
     }
 }

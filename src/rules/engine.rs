@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::dialect::Dialect;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::dialect::Dialect;
 use crate::model::EffectiveConfig;
 use crate::startup::host::Host;
 use crate::startup::{Prediction, predict};
@@ -38,12 +38,22 @@ pub struct LintResult {
 }
 
 /// Lints a parsed file. `file_len` is the full length when `cst` holds only a prefix.
-pub fn lint(cst: &Cst, file_len: Option<u64>, options: &LintOptions, host: Option<&dyn Host>) -> LintResult {
+pub fn lint(
+    cst: &Cst,
+    file_len: Option<u64>,
+    options: &LintOptions,
+    host: Option<&dyn Host>,
+) -> LintResult {
     let config = EffectiveConfig::read(cst, options.dialect, file_len);
     let prediction = predict(&config, cst.text());
     let mut diagnostics = Vec::new();
     {
-        let cx = Context { cst, config: &config, prediction: &prediction, host };
+        let cx = Context {
+            cst,
+            config: &config,
+            prediction: &prediction,
+            host,
+        };
         for registered in REGISTRY {
             let meta = registered.meta();
             if !meta.dialects.contains(&options.dialect)
@@ -58,23 +68,37 @@ pub fn lint(cst: &Cst, file_len: Option<u64>, options: &LintOptions, host: Optio
             registered.rule.check(&cx, &mut diagnostics);
         }
     }
-    let suppressions = if options.no_suppressions { Vec::new() } else { parse_suppressions(cst) };
+    let suppressions = if options.no_suppressions {
+        Vec::new()
+    } else {
+        parse_suppressions(cst)
+    };
     diagnostics = apply_suppressions(diagnostics, &suppressions, options);
     for d in &mut diagnostics {
         if let Some(s) = options.severities.get(d.code) {
             d.severity = *s;
         }
     }
-    diagnostics.sort_by(|a, b| (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end)));
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
+    });
     diagnostics.dedup();
-    LintResult { config, prediction, diagnostics }
+    LintResult {
+        config,
+        prediction,
+        diagnostics,
+    }
 }
 
 fn enabled(code: &str, options: &LintOptions) -> bool {
     !options.disabled.iter().any(|d| d == code)
 }
 
-fn apply_suppressions(diagnostics: Vec<Diagnostic>, suppressions: &[Suppression], options: &LintOptions) -> Vec<Diagnostic> {
+fn apply_suppressions(
+    diagnostics: Vec<Diagnostic>,
+    suppressions: &[Suppression],
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
     let mut used = vec![false; suppressions.iter().map(|s| s.rules.len()).sum()];
     let mut kept = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
@@ -83,7 +107,11 @@ fn apply_suppressions(diagnostics: Vec<Diagnostic>, suppressions: &[Suppression]
         for s in suppressions {
             for (rule, _) in &s.rules {
                 let matches = find(rule).is_some_and(|r| r.meta().code == d.code);
-                if matches && s.target.is_some_and(|t| t.contains(d.span.start) || t == d.span) && !d.fatal {
+                if matches
+                    && s.target
+                        .is_some_and(|t| t.contains(d.span.start) || t == d.span)
+                    && !d.fatal
+                {
                     silenced = true;
                     if let Some(u) = used.get_mut(index) {
                         *u = true;
@@ -102,7 +130,12 @@ fn apply_suppressions(diagnostics: Vec<Diagnostic>, suppressions: &[Suppression]
             let was_used = used.get(index).copied().unwrap_or(false);
             index += 1;
             let finding = match find(rule) {
-                None => Some(("VSC901", "unknown-suppression", format!("`{rule}` names no vsconf rule"), "use a code or name listed by `vsconf rules`")),
+                None => Some((
+                    "VSC901",
+                    "unknown-suppression",
+                    format!("`{rule}` names no vsconf rule"),
+                    "use a code or name listed by `vsconf rules`",
+                )),
                 Some(_) if s.target.is_none() => Some((
                     "VSC902",
                     "misplaced-suppression",
@@ -112,14 +145,18 @@ fn apply_suppressions(diagnostics: Vec<Diagnostic>, suppressions: &[Suppression]
                 Some(_) if !was_used => Some((
                     "VSC903",
                     "unused-suppression",
-                    format!("`{rule}` reports nothing on the next setting: the suppression silences nothing"),
+                    format!(
+                        "`{rule}` reports nothing on the next setting: the suppression silences nothing"
+                    ),
                     "remove the suppression",
                 )),
                 Some(_) => None,
             };
             if let Some((code, name, message, help)) = finding {
                 if enabled(code, options) {
-                    kept.push(Diagnostic::new(code, name, Severity::Warning, *span, message).help(help));
+                    kept.push(
+                        Diagnostic::new(code, name, Severity::Warning, *span, message).help(help),
+                    );
                 }
             }
         }

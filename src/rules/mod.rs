@@ -15,8 +15,8 @@ pub use suppress::{Suppression, parse_suppressions};
 
 use serde::Serialize;
 
-use crate::dialect::Dialect;
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::dialect::Dialect;
 
 /// The hundreds digit of a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -51,9 +51,16 @@ impl Category {
 
     /// Parses a category word.
     pub fn parse(s: &str) -> Option<Category> {
-        [Category::Startup, Category::Consistency, Category::Pitfall, Category::Security, Category::Portability, Category::Vsconf]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            Category::Startup,
+            Category::Consistency,
+            Category::Pitfall,
+            Category::Security,
+            Category::Portability,
+            Category::Vsconf,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 
@@ -124,7 +131,8 @@ impl Registered {
             let trimmed = line.trim_start();
             if let Some(rest) = trimmed.strip_prefix("///") {
                 block.push(rest.strip_prefix(' ').unwrap_or(rest));
-            } else if trimmed.starts_with("pub(crate) struct") || trimmed.starts_with("pub struct") {
+            } else if trimmed.starts_with("pub(crate) struct") || trimmed.starts_with("pub struct")
+            {
                 break;
             } else if !trimmed.starts_with("#[") {
                 block.clear();

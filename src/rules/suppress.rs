@@ -27,11 +27,16 @@ pub fn parse_suppressions(cst: &Cst) -> Vec<Suppression> {
             continue;
         }
         let text = cst.slice(line.content);
-        let Some(rest) = text.strip_prefix(PREFIX) else { continue };
+        let Some(rest) = text.strip_prefix(PREFIX) else {
+            continue;
+        };
         let rest_start = line.content.start + PREFIX.len() as u32;
         let rest = String::from_utf8_lossy(rest);
         let (directive, reason) = match rest.split_once("--") {
-            Some((d, r)) => (d.to_owned(), Some(r.trim().to_owned()).filter(|r| !r.is_empty())),
+            Some((d, r)) => (
+                d.to_owned(),
+                Some(r.trim().to_owned()).filter(|r| !r.is_empty()),
+            ),
             None => (rest.clone().into_owned(), None),
         };
         let mut rules = Vec::new();
@@ -55,7 +60,12 @@ pub fn parse_suppressions(cst: &Cst) -> Vec<Suppression> {
             .find(|l| l.kind != LineKind::Comment)
             .filter(|l| matches!(l.kind, LineKind::Setting(_)))
             .map(|l| l.content);
-        out.push(Suppression { span: line.content, rules, reason, target });
+        out.push(Suppression {
+            span: line.content,
+            rules,
+            reason,
+            target,
+        });
     }
     out
 }
@@ -67,12 +77,18 @@ mod tests {
 
     #[test]
     fn covers_the_next_setting_through_stacked_comments() {
-        let cst = parse(b"# vsconf: allow VSC101, pasv-range-unset -- behind NAT\n#other\npasv_enable=YES\n").cst;
+        let cst = parse(
+            b"# vsconf: allow VSC101, pasv-range-unset -- behind NAT\n#other\npasv_enable=YES\n",
+        )
+        .cst;
         let s = &parse_suppressions(&cst)[0];
         let names: Vec<&str> = s.rules.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["VSC101", "pasv-range-unset"]);
         assert_eq!(s.reason.as_deref(), Some("behind NAT"));
-        assert_eq!(s.target.map(|t| cst.slice(t)), Some(&b"pasv_enable=YES"[..]));
+        assert_eq!(
+            s.target.map(|t| cst.slice(t)),
+            Some(&b"pasv_enable=YES"[..])
+        );
         assert_eq!(cst.slice(s.rules[0].1), b"VSC101");
     }
 

@@ -41,7 +41,12 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
     let mut push = |message: Vec<u8>, tunable: Option<Tunable>, at_startup: bool| {
         let span = tunable.and_then(line);
         out.push(HostFinding {
-            oops: Oops { message, check: Check::Host, span, tunable: tunable.map(Tunable::name) },
+            oops: Oops {
+                message,
+                check: Check::Host,
+                span,
+                tunable: tunable.map(Tunable::name),
+            },
             at_startup,
         });
     };
@@ -59,16 +64,29 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
     if config.bool(Tunable::SslEnable) {
         let cert_path = config.string(Tunable::RsaCertFile);
         let cert = cert_path.and_then(|p| host.read(p));
-        let has_cert = cert.as_deref().is_some_and(|c| contains(c, b"-----BEGIN CERTIFICATE-----"));
+        let has_cert = cert
+            .as_deref()
+            .is_some_and(|c| contains(c, b"-----BEGIN CERTIFICATE-----"));
         if !has_cert {
-            push(oops::SSL_CERT.as_bytes().to_vec(), Some(Tunable::RsaCertFile), true);
+            push(
+                oops::SSL_CERT.as_bytes().to_vec(),
+                Some(Tunable::RsaCertFile),
+                true,
+            );
         } else {
             let key = match config.string(Tunable::RsaPrivateKeyFile) {
                 Some(p) => host.read(p),
                 None => cert,
             };
-            if !key.as_deref().is_some_and(|k| contains(k, b"PRIVATE KEY-----")) {
-                push(oops::SSL_KEY.as_bytes().to_vec(), Some(Tunable::RsaPrivateKeyFile), true);
+            if !key
+                .as_deref()
+                .is_some_and(|k| contains(k, b"PRIVATE KEY-----"))
+            {
+                push(
+                    oops::SSL_KEY.as_bytes().to_vec(),
+                    Some(Tunable::RsaPrivateKeyFile),
+                    true,
+                );
             }
         }
     }
@@ -76,27 +94,47 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
     if config.bool(Tunable::AnonymousEnable) {
         let name = config.string(Tunable::FtpUsername).unwrap_or(b"(null)");
         if !host.user_exists(name) {
-            push(oops::cannot_locate_user("ftp_username", name), Some(Tunable::FtpUsername), !standalone);
+            push(
+                oops::cannot_locate_user("ftp_username", name),
+                Some(Tunable::FtpUsername),
+                !standalone,
+            );
         }
     }
     if config.bool(Tunable::GuestEnable) {
         let name = config.string(Tunable::GuestUsername).unwrap_or(b"(null)");
         if !host.user_exists(name) {
-            push(oops::cannot_locate_user("guest_username", name), Some(Tunable::GuestUsername), !standalone);
+            push(
+                oops::cannot_locate_user("guest_username", name),
+                Some(Tunable::GuestUsername),
+                !standalone,
+            );
         }
     }
     if let Some(path) = config.string(Tunable::BannerFile) {
         if host.read(path).is_none() {
-            push(oops::cannot_read_banner(path), Some(Tunable::BannerFile), !standalone);
+            push(
+                oops::cannot_read_banner(path),
+                Some(Tunable::BannerFile),
+                !standalone,
+            );
         }
     }
     let chroot = config.string(Tunable::SecureChrootDir).unwrap_or(b"(null)");
     if !host.is_dir(chroot) {
-        push(oops::secure_chroot_missing(chroot), Some(Tunable::SecureChrootDir), !standalone);
+        push(
+            oops::secure_chroot_missing(chroot),
+            Some(Tunable::SecureChrootDir),
+            !standalone,
+        );
     }
     let nopriv = config.string(Tunable::NoprivUser).unwrap_or(b"(null)");
     if !host.user_exists(nopriv) {
-        push(oops::cannot_locate_user_entry(nopriv), Some(Tunable::NoprivUser), !standalone);
+        push(
+            oops::cannot_locate_user_entry(nopriv),
+            Some(Tunable::NoprivUser),
+            !standalone,
+        );
     }
     out
 }
@@ -120,7 +158,10 @@ mod tests {
             Some((0, true))
         }
         fn read(&self, path: &[u8]) -> Option<Vec<u8>> {
-            self.files.iter().find(|(p, _)| *p == path).map(|(_, c)| c.to_vec())
+            self.files
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, c)| c.to_vec())
         }
         fn is_dir(&self, path: &[u8]) -> bool {
             path == b"/var/run/vsftpd/empty"
@@ -138,8 +179,16 @@ mod tests {
         let cst = parse(b"listen=YES\nssl_enable=YES\nrsa_cert_file=/c.pem\n").cst;
         let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
         let findings = check(&config, &FakeHost { files: vec![] });
-        assert_eq!(findings[0].oops.message, b"SSL: cannot load RSA certificate");
-        let with_cert = FakeHost { files: vec![(b"/c.pem", b"-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n")] };
+        assert_eq!(
+            findings[0].oops.message,
+            b"SSL: cannot load RSA certificate"
+        );
+        let with_cert = FakeHost {
+            files: vec![(
+                b"/c.pem",
+                b"-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n",
+            )],
+        };
         assert!(check(&config, &with_cert).is_empty());
     }
 }

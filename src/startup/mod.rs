@@ -103,8 +103,18 @@ pub struct Oops {
 }
 
 impl Oops {
-    fn new(message: impl Into<Vec<u8>>, check: Check, span: Option<Span>, tunable: Option<Tunable>) -> Oops {
-        Oops { message: message.into(), check, span, tunable: tunable.map(Tunable::name) }
+    fn new(
+        message: impl Into<Vec<u8>>,
+        check: Check,
+        span: Option<Span>,
+        tunable: Option<Tunable>,
+    ) -> Oops {
+        Oops {
+            message: message.into(),
+            check,
+            span,
+            tunable: tunable.map(Tunable::name),
+        }
     }
 
     /// `500 OOPS: <message>`.
@@ -145,19 +155,35 @@ pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
             Ok(oops) => Verdict::Refuses(oops),
             Err(crash) => Verdict::Crashes(crash),
         };
-        return Prediction { verdict, session: None };
+        return Prediction {
+            verdict,
+            session: None,
+        };
     }
     let listen = config.bool(Tunable::Listen);
     let listen_ipv6 = config.bool(Tunable::ListenIpv6);
     if listen && listen_ipv6 {
-        let span = config.origin(Tunable::ListenIpv6).line().or(config.origin(Tunable::Listen).line());
-        return refuses(Oops::new(oops::TWO_LISTENERS, Check::TwoListeners, span, Some(Tunable::ListenIpv6)));
+        let span = config
+            .origin(Tunable::ListenIpv6)
+            .line()
+            .or(config.origin(Tunable::Listen).line());
+        return refuses(Oops::new(
+            oops::TWO_LISTENERS,
+            Check::TwoListeners,
+            span,
+            Some(Tunable::ListenIpv6),
+        ));
     }
     if listen {
         if let Some(addr) = config.string(Tunable::ListenAddress) {
             if inet_aton(addr).is_none() {
                 let span = config.origin(Tunable::ListenAddress).line();
-                let oops = Oops::new(oops::bad_listen_address(addr), Check::BadListenAddress, span, Some(Tunable::ListenAddress));
+                let oops = Oops::new(
+                    oops::bad_listen_address(addr),
+                    Check::BadListenAddress,
+                    span,
+                    Some(Tunable::ListenAddress),
+                );
                 return refuses(oops);
             }
         }
@@ -165,7 +191,12 @@ pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
         if let Some(addr) = config.string(Tunable::ListenAddress6) {
             if inet_pton6(addr).is_none() {
                 let span = config.origin(Tunable::ListenAddress6).line();
-                let oops = Oops::new(oops::bad_listen_address6(addr), Check::BadListenAddress6, span, Some(Tunable::ListenAddress6));
+                let oops = Oops::new(
+                    oops::bad_listen_address6(addr),
+                    Check::BadListenAddress6,
+                    span,
+                    Some(Tunable::ListenAddress6),
+                );
                 return refuses(oops);
             }
         }
@@ -176,38 +207,81 @@ pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
         if let Some(oops) = tcp_wrappers_check(config) {
             return refuses(oops);
         }
-        let span = config.origin(Tunable::Listen).line().or(config.origin(Tunable::ListenIpv6).line());
-        return refuses(Oops::new(oops::NOT_STANDALONE, Check::InetdMode, span, Some(Tunable::Listen)));
+        let span = config
+            .origin(Tunable::Listen)
+            .line()
+            .or(config.origin(Tunable::ListenIpv6).line());
+        return refuses(Oops::new(
+            oops::NOT_STANDALONE,
+            Check::InetdMode,
+            span,
+            Some(Tunable::Listen),
+        ));
     }
-    let mode = if listen { ListenMode::StandaloneIpv4 } else { ListenMode::StandaloneIpv6 };
-    Prediction { verdict: Verdict::Starts { mode }, session: session_check(config) }
+    let mode = if listen {
+        ListenMode::StandaloneIpv4
+    } else {
+        ListenMode::StandaloneIpv6
+    };
+    Prediction {
+        verdict: Verdict::Starts { mode },
+        session: session_check(config),
+    }
 }
 
 fn refuses(oops: Oops) -> Prediction {
-    Prediction { verdict: Verdict::Refuses(oops), session: None }
+    Prediction {
+        verdict: Verdict::Refuses(oops),
+        session: None,
+    }
 }
 
 fn parse_failure(reading: &Reading, text: &[u8]) -> Result<Oops, Crash> {
     let name = reading.name.slice(text);
     let span = Some(reading.line);
     match &reading.outcome {
-        Outcome::Unrecognised => Ok(Oops::new(oops::unrecognised(name), Check::UnrecognisedVariable, span, None)),
-        Outcome::MissingValue => Ok(Oops::new(oops::missing_value(name), Check::MissingValue, span, None)),
-        Outcome::BadBool(t) => Ok(Oops::new(oops::bad_bool(name), Check::BadBoolValue, span, Some(*t))),
-        Outcome::Crash(t) => Err(Crash { signal: "SIGSEGV", span: reading.line, tunable: t.name() }),
-        Outcome::Applied { .. } => Err(Crash { signal: "none", span: reading.line, tunable: "" }),
+        Outcome::Unrecognised => Ok(Oops::new(
+            oops::unrecognised(name),
+            Check::UnrecognisedVariable,
+            span,
+            None,
+        )),
+        Outcome::MissingValue => Ok(Oops::new(
+            oops::missing_value(name),
+            Check::MissingValue,
+            span,
+            None,
+        )),
+        Outcome::BadBool(t) => Ok(Oops::new(
+            oops::bad_bool(name),
+            Check::BadBoolValue,
+            span,
+            Some(*t),
+        )),
+        Outcome::Crash(t) => Err(Crash {
+            signal: "SIGSEGV",
+            span: reading.line,
+            tunable: t.name(),
+        }),
+        Outcome::Applied { .. } => Err(Crash {
+            signal: "none",
+            span: reading.line,
+            tunable: "",
+        }),
     }
 }
 
 fn tcp_wrappers_check(config: &EffectiveConfig) -> Option<Oops> {
-    (config.bool(Tunable::TcpWrappers) && config.dialect().tcp_wrappers() == TcpWrappersSupport::Missing).then(|| {
-        Oops::new(
-            oops::NO_TCP_WRAPPERS,
-            Check::TcpWrappersUnsupported,
-            config.origin(Tunable::TcpWrappers).line(),
-            Some(Tunable::TcpWrappers),
-        )
-    })
+    (config.bool(Tunable::TcpWrappers)
+        && config.dialect().tcp_wrappers() == TcpWrappersSupport::Missing)
+        .then(|| {
+            Oops::new(
+                oops::NO_TCP_WRAPPERS,
+                Check::TcpWrappersUnsupported,
+                config.origin(Tunable::TcpWrappers).line(),
+                Some(Tunable::TcpWrappers),
+            )
+        })
 }
 
 /// The checks a standalone vsftpd makes in each session, after a client connects, in vsftpd's order.
@@ -220,19 +294,39 @@ pub fn session_check(config: &EffectiveConfig) -> Option<Oops> {
     let one_process = config.bool(Tunable::OneProcessModel);
     if one_process && local {
         let span = line(Tunable::OneProcessModel);
-        return Some(Oops::new(oops::ONE_PROCESS_LOCAL, Check::OneProcessModelLocal, span, Some(Tunable::OneProcessModel)));
+        return Some(Oops::new(
+            oops::ONE_PROCESS_LOCAL,
+            Check::OneProcessModelLocal,
+            span,
+            Some(Tunable::OneProcessModel),
+        ));
     }
     if !local && !config.bool(Tunable::AnonymousEnable) {
         let span = line(Tunable::AnonymousEnable).or(line(Tunable::LocalEnable));
-        return Some(Oops::new(oops::NO_LOGINS, Check::NoLogins, span, Some(Tunable::AnonymousEnable)));
+        return Some(Oops::new(
+            oops::NO_LOGINS,
+            Check::NoLogins,
+            span,
+            Some(Tunable::AnonymousEnable),
+        ));
     }
     let http = config.bool(Tunable::HttpEnable);
     if !config.bool(Tunable::FtpEnable) && !http {
-        return Some(Oops::new(oops::NO_PROTOCOLS, Check::NoProtocols, line(Tunable::FtpEnable), Some(Tunable::FtpEnable)));
+        return Some(Oops::new(
+            oops::NO_PROTOCOLS,
+            Check::NoProtocols,
+            line(Tunable::FtpEnable),
+            Some(Tunable::FtpEnable),
+        ));
     }
     if http && !one_process {
         let span = line(Tunable::HttpEnable);
-        return Some(Oops::new(oops::HTTP_NEEDS_ONE_PROCESS, Check::HttpNeedsOneProcess, span, Some(Tunable::HttpEnable)));
+        return Some(Oops::new(
+            oops::HTTP_NEEDS_ONE_PROCESS,
+            Check::HttpNeedsOneProcess,
+            span,
+            Some(Tunable::HttpEnable),
+        ));
     }
     None
 }
@@ -264,30 +358,56 @@ mod tests {
     #[test]
     fn first_bad_line_wins() {
         assert_eq!(
-            oops(b"listen=YES\nPort_enable=YES\nlisten=maybe\n", Dialect::Debian303),
+            oops(
+                b"listen=YES\nPort_enable=YES\nlisten=maybe\n",
+                Dialect::Debian303
+            ),
             "500 OOPS: unrecognised variable in config file: Port_enable"
         );
     }
 
     #[test]
     fn empty_file_is_inetd_mode_on_debian_only() {
-        assert_eq!(oops(b"", Dialect::Debian303), "500 OOPS: vsftpd: not configured for standalone, must be started from inetd");
+        assert_eq!(
+            oops(b"", Dialect::Debian303),
+            "500 OOPS: vsftpd: not configured for standalone, must be started from inetd"
+        );
         assert!(predict_text(b"", Dialect::Upstream305).verdict.starts());
     }
 
     #[test]
     fn whitespace_only_string_crashes_debian() {
-        assert!(matches!(predict_text(b"ftpd_banner=  \n", Dialect::Debian303).verdict, Verdict::Crashes(_)));
-        assert!(predict_text(b"ftpd_banner=  \n", Dialect::Rhel305).verdict.starts());
+        assert!(matches!(
+            predict_text(b"ftpd_banner=  \n", Dialect::Debian303).verdict,
+            Verdict::Crashes(_)
+        ));
+        assert!(
+            predict_text(b"ftpd_banner=  \n", Dialect::Rhel305)
+                .verdict
+                .starts()
+        );
     }
 
     #[test]
     fn listener_checks_follow_the_active_listener() {
-        assert_eq!(oops(b"listen=YES\nlisten_ipv6=YES\n", Dialect::Debian303), "500 OOPS: run two copies of vsftpd for IPv4 and IPv6");
-        assert_eq!(oops(b"listen=YES\nlisten_address=::1\n", Dialect::Debian303), "500 OOPS: bad listen_address: ::1");
-        assert!(predict_text(b"listen=YES\nlisten_address6=zz\n", Dialect::Debian303).verdict.starts());
         assert_eq!(
-            oops(b"listen_ipv6=YES\nlisten_address6=zz\nlisten_address=zz\n", Dialect::Debian303),
+            oops(b"listen=YES\nlisten_ipv6=YES\n", Dialect::Debian303),
+            "500 OOPS: run two copies of vsftpd for IPv4 and IPv6"
+        );
+        assert_eq!(
+            oops(b"listen=YES\nlisten_address=::1\n", Dialect::Debian303),
+            "500 OOPS: bad listen_address: ::1"
+        );
+        assert!(
+            predict_text(b"listen=YES\nlisten_address6=zz\n", Dialect::Debian303)
+                .verdict
+                .starts()
+        );
+        assert_eq!(
+            oops(
+                b"listen_ipv6=YES\nlisten_address6=zz\nlisten_address=zz\n",
+                Dialect::Debian303
+            ),
             "500 OOPS: bad listen_address6: zz"
         );
     }
@@ -301,9 +421,15 @@ mod tests {
 
     #[test]
     fn tcp_wrappers_depend_on_the_build() {
-        let p = predict_text(b"listen=YES\ntcp_wrappers=YES\nlocal_enable=YES\n", Dialect::Debian303);
+        let p = predict_text(
+            b"listen=YES\ntcp_wrappers=YES\nlocal_enable=YES\n",
+            Dialect::Debian303,
+        );
         assert_eq!(p.session, None);
         let p = predict_text(b"listen=YES\ntcp_wrappers=YES\n", Dialect::Upstream305);
-        assert_eq!(p.session.map(|o| o.check), Some(Check::TcpWrappersUnsupported));
+        assert_eq!(
+            p.session.map(|o| o.check),
+            Some(Check::TcpWrappersUnsupported)
+        );
     }
 }

@@ -36,9 +36,11 @@ pub fn cannot_resolve(name: &[u8]) -> Vec<u8> {
 /// Both listeners on.
 pub const TWO_LISTENERS: &str = "run two copies of vsftpd for IPv4 and IPv6";
 /// inetd mode started by hand or by a service manager.
-pub const NOT_STANDALONE: &str = "vsftpd: not configured for standalone, must be started from inetd";
+pub const NOT_STANDALONE: &str =
+    "vsftpd: not configured for standalone, must be started from inetd";
 /// `tcp_wrappers=YES` on a build without libwrap.
-pub const NO_TCP_WRAPPERS: &str = "tcp_wrappers is set to YES but no tcp wrapper support compiled in";
+pub const NO_TCP_WRAPPERS: &str =
+    "tcp_wrappers is set to YES but no tcp wrapper support compiled in";
 /// `one_process_model=YES` with local users.
 pub const ONE_PROCESS_LOCAL: &str = "vsftpd: security: 'one_process_model' is anonymous only";
 /// Neither login kind enabled.
@@ -59,11 +61,19 @@ pub const SSL_CERT: &str = "SSL: cannot load RSA certificate";
 pub const SSL_KEY: &str = "SSL: cannot load RSA private key";
 /// `secure_chroot_dir` missing.
 pub fn secure_chroot_missing(path: &[u8]) -> Vec<u8> {
-    [b"vsftpd: not found: directory given in 'secure_chroot_dir':", path].concat()
+    [
+        b"vsftpd: not found: directory given in 'secure_chroot_dir':",
+        path,
+    ]
+    .concat()
 }
 /// A user named in a setting does not exist.
 pub fn cannot_locate_user(setting: &str, name: &[u8]) -> Vec<u8> {
-    [format!("vsftpd: cannot locate user specified in '{setting}':").as_bytes(), name].concat()
+    [
+        format!("vsftpd: cannot locate user specified in '{setting}':").as_bytes(),
+        name,
+    ]
+    .concat()
 }
 /// `nopriv_user` does not exist.
 pub fn cannot_locate_user_entry(name: &[u8]) -> Vec<u8> {

@@ -64,7 +64,9 @@ mod tests {
     fn only_first_column_hash_is_a_comment() {
         let p = parse(b"#c\n  #c=1\n");
         assert_eq!(p.cst.lines()[0].kind, LineKind::Comment);
-        let LineKind::Setting(s) = &p.cst.lines()[1].kind else { panic!("indented # is a setting") };
+        let LineKind::Setting(s) = &p.cst.lines()[1].kind else {
+            panic!("indented # is a setting")
+        };
         assert_eq!(p.cst.slice(s.name), b"#c");
         assert_eq!(p.cst.slice(s.indent), b"  ");
     }
@@ -73,7 +75,10 @@ mod tests {
     fn whitespace_only_lines_are_blank_crlf_included() {
         for input in [&b"\r\n"[..], b"  \t\n", b"\x0c\n", b""] {
             let p = parse(input);
-            assert!(p.cst.lines().iter().all(|l| l.kind == LineKind::Blank), "{input:?}");
+            assert!(
+                p.cst.lines().iter().all(|l| l.kind == LineKind::Blank),
+                "{input:?}"
+            );
         }
     }
 
@@ -83,7 +88,13 @@ mod tests {
         let (line, s) = p.cst.settings().next().expect("one setting");
         assert_eq!(p.cst.slice(s.value.expect("value")), b"YES\r");
         assert!(line.ends_with_carriage_return(p.cst.text()));
-        assert_eq!(p.cst.slice(s.value_without_carriage_return(p.cst.text()).expect("value")), b"YES");
+        assert_eq!(
+            p.cst.slice(
+                s.value_without_carriage_return(p.cst.text())
+                    .expect("value")
+            ),
+            b"YES"
+        );
     }
 
     #[test]
@@ -98,7 +109,10 @@ mod tests {
     fn non_utf8_bytes_keep_their_offsets() {
         let p = parse(b"ftpd_banner=\xff\xfe x\nf\xffoo=1");
         let settings: Vec<_> = p.cst.settings().collect();
-        assert_eq!(p.cst.slice(settings[0].1.value.expect("value")), b"\xff\xfe x");
+        assert_eq!(
+            p.cst.slice(settings[0].1.value.expect("value")),
+            b"\xff\xfe x"
+        );
         assert_eq!(p.cst.slice(settings[1].1.name), b"f\xffoo");
         assert_eq!(p.cst.print(), b"ftpd_banner=\xff\xfe x\nf\xffoo=1");
     }

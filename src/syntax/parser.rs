@@ -34,7 +34,10 @@ pub fn parse(bytes: &[u8]) -> Parse {
         };
         let content = Span::new(offset(start), offset(content_end));
         let kind = classify(bytes, content, &mut shadow).unwrap_or_else(|message| {
-            errors.push(SyntaxError { span: content, message });
+            errors.push(SyntaxError {
+                span: content,
+                message,
+            });
             // A line the grammar cannot match is still a line vsftpd reads as a setting; keep it whole.
             LineKind::Setting(Setting {
                 indent: Span::empty(content.start),
@@ -58,7 +61,13 @@ pub fn parse(bytes: &[u8]) -> Parse {
             message: format!("input longer than {MAX_OFFSET} bytes: the rest is not represented"),
         });
     }
-    Parse { cst: Cst { text: bytes.get(..limit).unwrap_or_default().to_vec(), lines }, errors }
+    Parse {
+        cst: Cst {
+            text: bytes.get(..limit).unwrap_or_default().to_vec(),
+            lines,
+        },
+        errors,
+    }
 }
 
 fn offset(i: usize) -> u32 {
@@ -79,8 +88,12 @@ fn classify(bytes: &[u8], content: Span, shadow: &mut String) -> Result<LineKind
         return Ok(LineKind::Comment);
     }
     shadow.clear();
-    shadow.extend(raw.iter().map(|b| if b.is_ascii() { char::from(*b) } else { 'a' }));
-    let mut pairs = LineGrammar::parse(Rule::line, shadow).map_err(|e| format!("unparsable line: {e}"))?;
+    shadow.extend(
+        raw.iter()
+            .map(|b| if b.is_ascii() { char::from(*b) } else { 'a' }),
+    );
+    let mut pairs =
+        LineGrammar::parse(Rule::line, shadow).map_err(|e| format!("unparsable line: {e}"))?;
     let Some(pair) = pairs.next() else {
         return Err("the grammar matched nothing".to_owned());
     };

@@ -15,12 +15,18 @@ pub struct Span {
 impl Span {
     /// A span from two offsets; `end` is raised to `start` if smaller.
     pub fn new(start: u32, end: u32) -> Span {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// An empty span at `offset`.
     pub fn empty(offset: u32) -> Span {
-        Span { start: offset, end: offset }
+        Span {
+            start: offset,
+            end: offset,
+        }
     }
 
     /// Length in bytes.
@@ -35,12 +41,16 @@ impl Span {
 
     /// The bytes the span covers, or an empty slice when it lies outside `text` (never panics).
     pub fn slice(self, text: &[u8]) -> &[u8] {
-        text.get(self.start as usize..self.end as usize).unwrap_or_default()
+        text.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
     }
 
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// Whether `offset` lies inside the span.
@@ -99,9 +109,27 @@ mod tests {
     #[test]
     fn offsets_map_to_one_based_lines_and_columns() {
         let index = LineIndex::new(b"ab\ncd\n");
-        assert_eq!(index.line_column(0), LineColumn { line: LineNumber(1), column: 1 });
-        assert_eq!(index.line_column(4), LineColumn { line: LineNumber(2), column: 2 });
-        assert_eq!(index.line_column(6), LineColumn { line: LineNumber(3), column: 1 });
+        assert_eq!(
+            index.line_column(0),
+            LineColumn {
+                line: LineNumber(1),
+                column: 1
+            }
+        );
+        assert_eq!(
+            index.line_column(4),
+            LineColumn {
+                line: LineNumber(2),
+                column: 2
+            }
+        );
+        assert_eq!(
+            index.line_column(6),
+            LineColumn {
+                line: LineNumber(3),
+                column: 1
+            }
+        );
     }
 
     #[test]

@@ -13,8 +13,16 @@ pub fn in_ci() -> bool {
 /// printing `SKIPPED`) when the test cannot run outside CI; panics with the install command in CI.
 pub fn require(tool: &str, package: &str, root: bool) -> bool {
     let found = Path::new(tool).is_absolute() && Path::new(tool).exists()
-        || Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
-    let is_root = !root || Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+        || Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {tool}"))
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let is_root = !root
+        || Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0"));
     let why = if !found {
         Some(format!("{tool} not found: apt-get install -y {package}"))
     } else if !is_root {

@@ -561,6 +561,10 @@ fn ports(obs: &Observations, out: &mut Vec<Finding>) {
         format!(
             "passive port {lo} every time ({samples} replies): a one-port range serves one client at a time"
         )
+    } else if samples < 4 {
+        format!(
+            "passive ports seen {lo}–{hi} ({samples} replies): too few to tell whether a range is pinned"
+        )
     } else if u32::from(hi) - u32::from(lo) < 1000 {
         format!(
             "passive ports seen {lo}–{hi} ({samples} replies, {distinct} distinct), matching a pinned range"

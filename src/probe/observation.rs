@@ -232,7 +232,8 @@ impl DataCheck {
 
     /// Whether the listing arrived completely (`226` after the data).
     pub fn listed(&self) -> bool {
-        self.connect_failure.is_none()
+        let connected = self.connect_failure.is_none() || self.fallback == Some(None);
+        connected
             && self.tls_failure.is_none()
             && self.transfer_failure.is_none()
             && self.done_reply.as_ref().is_some_and(|r| r.code == 226)

@@ -1,0 +1,416 @@
+//! `vsconf probe` against the real vsftpd in a network namespace, reached from a second namespace
+//! over a veth pair on TEST-NET-2 (server 198.51.100.1, client 198.51.100.2), behind nft rulesets
+//! written here: only port 21 open, the passive range open too, the FTP conntrack helper under TLS,
+//! and a `pasv_address` that is not the address the client connects to.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::support::{require, scratch, vsconf};
+
+const SERVER_IP: &str = "198.51.100.1";
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+fn sh(args: &[&str]) {
+    let out = Command::new(args[0]).args(&args[1..]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Two namespaces joined by a veth pair, and the vsftpd running in the server one. Dropping it kills
+/// everything in both namespaces and deletes them (also when the test fails).
+struct Lab {
+    server_ns: String,
+    client_ns: String,
+    vsftpd: Option<Child>,
+    dir: PathBuf,
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.vsftpd {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        for ns in [&self.server_ns, &self.client_ns] {
+            if let Ok(out) = Command::new("ip").args(["netns", "pids", ns]).output() {
+                for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+                    let _ = Command::new("kill").args(["-9", pid]).status();
+                }
+            }
+            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
+    }
+}
+
+impl Lab {
+    fn new(tag: &str) -> Lab {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let pid = std::process::id();
+        let lab = Lab {
+            server_ns: format!("vscpr-{tag}-s-{pid}"),
+            client_ns: format!("vscpr-{tag}-c-{pid}"),
+            vsftpd: None,
+            dir: scratch(&format!("probe-system-{tag}")),
+        };
+        let (vs, vc) = (
+            format!("vps{n}x{}", pid % 100_000),
+            format!("vpc{n}x{}", pid % 100_000),
+        );
+        sh(&["ip", "netns", "add", &lab.server_ns]);
+        sh(&["ip", "netns", "add", &lab.client_ns]);
+        sh(&[
+            "ip",
+            "link",
+            "add",
+            &vs,
+            "netns",
+            &lab.server_ns,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            &vc,
+            "netns",
+            &lab.client_ns,
+        ]);
+        for (ns, dev, ip) in [
+            (&lab.server_ns, &vs, "198.51.100.1/24"),
+            (&lab.client_ns, &vc, "198.51.100.2/24"),
+        ] {
+            sh(&["ip", "-n", ns, "link", "set", "lo", "up"]);
+            sh(&["ip", "-n", ns, "addr", "add", ip, "dev", dev]);
+            sh(&["ip", "-n", ns, "link", "set", dev, "up"]);
+        }
+        lab
+    }
+
+    /// Starts vsftpd with `extra` settings after a common anonymous, read-only base.
+    fn start(&mut self, extra: &str) {
+        std::fs::create_dir_all("/var/run/vsftpd/empty").unwrap();
+        let root = self.dir.join("root");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("hello.txt"), "hello\n").unwrap();
+        let conf = self.dir.join("vsftpd.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "listen=YES\nbackground=NO\nanonymous_enable=YES\nlocal_enable=NO\nanon_root={}\nseccomp_sandbox=NO\n\
+                 pasv_min_port=50000\npasv_max_port=50009\n{extra}",
+                root.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &self.server_ns,
+                "timeout",
+                "120",
+                "/usr/sbin/vsftpd",
+            ])
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.vsftpd = Some(child);
+        for _ in 0..100 {
+            let out = Command::new("ip")
+                .args([
+                    "netns",
+                    "exec",
+                    &self.server_ns,
+                    "ss",
+                    "-Hltn",
+                    "sport",
+                    "=",
+                    ":21",
+                ])
+                .output()
+                .unwrap();
+            if !out.stdout.is_empty() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("vsftpd did not start listening on port 21");
+    }
+
+    fn firewall(&self, ruleset: &str) {
+        let mut c = Command::new("ip")
+            .args(["netns", "exec", &self.server_ns, "nft", "-f", "-"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        c.stdin
+            .take()
+            .unwrap()
+            .write_all(ruleset.as_bytes())
+            .unwrap();
+        assert!(c.wait().unwrap().success(), "nft rejected:\n{ruleset}");
+    }
+
+    fn cert(&self) -> (PathBuf, PathBuf) {
+        let (cert, key) = (self.dir.join("cert.pem"), self.dir.join("key.pem"));
+        let ok = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=vsconf-test",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        (cert, key)
+    }
+
+    /// Runs `vsconf probe ftp://198.51.100.1 --format json` in the client namespace.
+    fn probe(&self, extra: &[&str]) -> (i32, Value) {
+        let out = vsconf_in(&self.client_ns)
+            .args([
+                "probe",
+                &format!("ftp://{SERVER_IP}"),
+                "--format",
+                "json",
+                "--timeout",
+                "2",
+                "--quiet",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code().unwrap_or(-1), v)
+    }
+}
+
+fn vsconf_in(ns: &str) -> Command {
+    let bin = vsconf().get_program().to_owned();
+    let mut c = Command::new("ip");
+    c.args(["netns", "exec", ns]).arg(bin);
+    c
+}
+
+fn findings(v: &Value) -> Vec<(String, String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["status"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn codes(v: &Value, status: &str) -> Vec<String> {
+    findings(v)
+        .into_iter()
+        .filter(|f| f.0 == status)
+        .map(|f| f.1)
+        .collect()
+}
+
+fn ready() -> bool {
+    require("/usr/sbin/vsftpd", "vsftpd", true)
+        && require("nft", "nftables", true)
+        && require("ip", "iproute2", true)
+        && require("openssl", "openssl", true)
+}
+
+const ONLY_21: &str = "table inet vscpr {
+  chain in { type filter hook input priority filter; policy drop;
+    ct state established,related accept; iif lo accept; tcp dport 21 accept; }
+}";
+
+#[test]
+fn only_port_21_open_blocks_passive_and_active_works() {
+    if !ready() {
+        return;
+    }
+    let mut lab = Lab::new("fw21");
+    lab.start("");
+    lab.firewall(ONLY_21);
+    let (code, v) = lab.probe(&["--active", "--passive-samples", "3"]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v);
+    let blocked: Vec<_> = f.iter().filter(|f| f.1 == "passive-blocked").collect();
+    assert_eq!(blocked.len(), 2, "{f:#?}");
+    for b in &blocked {
+        assert!(
+            b.2.starts_with(&format!(
+                "control connection works, the data connection to {SERVER_IP}:500"
+            )),
+            "{}",
+            b.2
+        );
+        assert!(b.2.ends_with(
+            "timed out — the firewall in front of the server does not open the passive range"
+        ));
+    }
+    // PORT works; the session is kept for EPRT too.
+    assert_eq!(
+        codes(&v, "pass"),
+        ["control", "login", "active", "active"],
+        "{f:#?}"
+    );
+    assert_eq!(codes(&v, "fail"), ["passive-blocked", "passive-blocked"]);
+}
+
+#[test]
+fn passive_range_open_passes_every_check() {
+    if !ready() {
+        return;
+    }
+    let mut lab = Lab::new("fwok");
+    lab.start("");
+    // What `vsconf firewall` plans for this config: the control port and the pinned passive range.
+    lab.firewall(
+        "table inet vscpr {
+  chain in { type filter hook input priority filter; policy drop;
+    ct state established,related accept; iif lo accept; tcp dport 21 accept; tcp dport 50000-50009 accept; }
+}",
+    );
+    let (code, v) = lab.probe(&["--active"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        codes(&v, "pass"),
+        ["control", "login", "passive", "passive", "active", "active"]
+    );
+    let ports = findings(&v)
+        .into_iter()
+        .find(|f| f.1 == "passive-ports")
+        .unwrap()
+        .2;
+    assert!(ports.starts_with("passive ports seen 5000"), "{ports}");
+    assert!(ports.ends_with(", matching a pinned range"), "{ports}");
+    let data = v["observations"]["sessions"][0]["data"].as_array().unwrap();
+    assert!(
+        data.iter().all(|d| d["listing_lines"] == 1),
+        "hello.txt listed in every mode"
+    );
+    for r in v["observations"]["sessions"][0]["passive_replies"]
+        .as_array()
+        .unwrap()
+    {
+        let port = r["address"]
+            .as_str()
+            .unwrap()
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse::<u16>()
+            .unwrap();
+        assert!((50000..=50009).contains(&port));
+    }
+}
+
+#[test]
+fn helper_only_firewall_fails_only_under_tls() {
+    if !ready() {
+        return;
+    }
+    let mut lab = Lab::new("fwtls");
+    let (cert, key) = lab.cert();
+    lab.start(&format!(
+        "ssl_enable=YES\nallow_anon_ssl=YES\nrsa_cert_file={}\nrsa_private_key_file={}\n",
+        cert.display(),
+        key.display()
+    ));
+    // The FTP conntrack helper on port 21 and nothing else: plain passive works through RELATED.
+    lab.firewall(
+        "table inet vscpr {
+  ct helper ftp21 { type \"ftp\" protocol tcp; }
+  chain pre { type filter hook prerouting priority filter; policy accept; tcp dport 21 ct helper set \"ftp21\"; }
+  chain in { type filter hook input priority filter; policy drop;
+    ct state established,related accept; iif lo accept; tcp dport 21 accept; }
+}",
+    );
+    let (code, v) = lab.probe(&["--passive-samples", "2"]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v);
+    assert_eq!(codes(&v, "fail"), ["tls-data-blocked"], "{f:#?}");
+    let msg = &f.iter().find(|f| f.1 == "tls-data-blocked").unwrap().2;
+    assert!(
+        msg.starts_with("data connections fail only under TLS"),
+        "{msg}"
+    );
+    assert!(msg.ends_with("the firewall relies on the FTP conntrack helper, which cannot read encrypted replies: open the passive range explicitly"));
+    assert!(
+        f.iter().any(|f| f.1 == "certificate-untrusted"),
+        "the self-signed certificate is reported"
+    );
+    // Without TLS both passive modes worked through the helper.
+    assert_eq!(f.iter().filter(|f| f.1 == "passive").count(), 2);
+}
+
+#[test]
+fn pasv_address_other_than_the_connected_one_is_named() {
+    if !ready() {
+        return;
+    }
+    let mut lab = Lab::new("pasvaddr");
+    lab.start("pasv_address=192.0.2.99\n");
+    let (code, v) = lab.probe(&[]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v);
+    let msg = &f.iter().find(|f| f.1 == "pasv-address").unwrap().2;
+    assert!(
+        msg.starts_with(&format!(
+            "PASV answered 192.0.2.99 but you connected to {SERVER_IP} — set pasv_address"
+        )),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("the data connection works on the address you connected to"),
+        "{msg}"
+    );
+    // EPSV carries no address, so it works.
+    assert_eq!(codes(&v, "pass"), ["control", "login", "passive"]);
+}
+
+#[test]
+fn probe_of_a_vsftpd_that_refuses_sessions_shows_the_oops() {
+    if !ready() {
+        return;
+    }
+    let mut lab = Lab::new("oops");
+    lab.start("anonymous_enable=NO\n");
+    let (code, v) = lab.probe(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        findings(&v)[0].2,
+        "vsftpd refuses every session: \"500 OOPS: vsftpd: both local and anonymous access disabled!\""
+    );
+}

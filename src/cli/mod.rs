@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod input;
 mod probe;
 mod show;
+mod verify;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -22,6 +23,8 @@ enum Command {
     Show(show::Args),
     /// Probe a live FTP server: login, passive and active data connections, TLS, with a diagnosis.
     Probe(probe::Args),
+    /// Start a server for a config on loopback, probe it, and compare predicted with observed.
+    Verify(verify::Args),
 }
 
 /// Runs a parsed command line.
@@ -29,6 +32,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Show(args) => show::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 

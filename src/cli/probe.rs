@@ -27,6 +27,10 @@ pub struct Args {
     /// Seconds every network wait may take (connect, each reply, each data connection).
     #[arg(long, default_value = "5", value_name = "SECONDS")]
     pub timeout: f64,
+    /// Also ask whether downloads and uploads are allowed, without transferring anything (RETR of a
+    /// missing file, STOR into a missing directory).
+    #[arg(long)]
+    pub permissions: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -82,6 +86,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         active: args.active,
         passive_samples: args.passive_samples,
         timeout: Duration::from_secs_f64(args.timeout),
+        permissions: args.permissions,
     };
     let quiet = args.quiet;
     let progress = move |line: &str| {

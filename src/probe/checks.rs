@@ -11,13 +11,16 @@ use tokio_rustls::TlsConnector;
 
 use super::client::{TlsClient, server_name, tls_client};
 use super::observation::{
-    DataCheck, DataMode, Failure, FailureKind, Login, Observations, PassiveReply, Session,
-    SessionKind, Step, Target, TlsInfo, TlsMode,
+    DataCheck, DataMode, Failure, FailureKind, Fallback, Login, Observations, PassiveReply,
+    Session, SessionKind, Step, Target, TlsInfo, TlsMode,
 };
 use super::wire::{Control, Reply, Stream, WireError, parse_epsv, parse_pasv, port_argument};
 
 /// The most listing bytes read per data check; the rest is ignored (the check is about the channel).
 const MAX_LISTING_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The least time PASS is given (see the PASS step).
+const LOGIN_TIMEOUT: Duration = Duration::from_secs(6);
 
 /// What to probe and how.
 #[derive(Debug, Clone)]
@@ -36,7 +39,15 @@ pub struct ProbeOptions {
     pub passive_samples: u32,
     /// The bound on every network wait.
     pub timeout: Duration,
+    /// Also ask whether downloads and uploads are allowed, without transferring anything: `RETR` of
+    /// a missing file and `STOR` into a missing directory.
+    pub permissions: bool,
 }
+
+/// The file `--permissions` asks for; it must not exist.
+pub const MISSING_FILE: &str = "vsconf-probe-no-such-file";
+/// Where `--permissions` tries to store; the directory must not exist, so nothing is created.
+pub const MISSING_DIR_FILE: &str = "vsconf-probe-no-such-dir/vsconf-probe";
 
 /// Progress lines for people, e.g. written to stderr by the CLI.
 pub type Progress<'a> = &'a dyn Fn(&str);
@@ -90,15 +101,27 @@ impl Recorder<'_> {
         ctl: &mut Control,
         line: &str,
     ) -> Result<Reply, Failure> {
+        let timeout = self.timeout;
+        self.command_within(session, ctl, line, timeout).await
+    }
+
+    /// Like `command`, with its own bound.
+    async fn command_within(
+        &mut self,
+        session: SessionKind,
+        ctl: &mut Control,
+        line: &str,
+        timeout: Duration,
+    ) -> Result<Reply, Failure> {
         let shown = mask(line);
         let action = shown.split(' ').next().unwrap_or("").to_string();
         self.say(&format!(
             "{}: {shown} (waiting up to {})",
             session.label(),
-            secs(self.timeout)
+            secs(timeout)
         ));
         let start = Instant::now();
-        let result = match tokio::time::timeout(self.timeout, async {
+        let result = match tokio::time::timeout(timeout, async {
             ctl.send(line).await?;
             ctl.read_reply().await
         })
@@ -106,10 +129,7 @@ impl Recorder<'_> {
         {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) => Err(wire_failure(e)),
-            Err(_) => Err(timeout_failure(
-                self.timeout,
-                &format!("the reply to {action}"),
-            )),
+            Err(_) => Err(timeout_failure(timeout, &format!("the reply to {action}"))),
         };
         match &result {
             Ok(r) => self.step(
@@ -494,7 +514,14 @@ async fn run_session(
             login.reply = Some(r);
         }
         Ok(r) if r.code == 331 => match rec
-            .command(kind, &mut ctl, &format!("PASS {password}"))
+            // A failed login is answered late: PAM's delay plus delay_failed_login (debian-3.0.3 with
+            // pam_unix: 530 after 3.06 s), so PASS gets at least LOGIN_TIMEOUT.
+            .command_within(
+                kind,
+                &mut ctl,
+                &format!("PASS {password}"),
+                options.timeout.max(LOGIN_TIMEOUT),
+            )
             .await
         {
             Ok(r) => {
@@ -540,6 +567,10 @@ async fn run_session(
         }
         passive_check(rec, options, &mut s, &mut ctl, mode, data_tls).await;
     }
+    if options.permissions && s.aborted.is_none() {
+        s.retr_reply = permission(rec, &mut s, &mut ctl, &format!("RETR {MISSING_FILE}")).await;
+        s.stor_reply = permission(rec, &mut s, &mut ctl, &format!("STOR {MISSING_DIR_FILE}")).await;
+    }
     if options.active {
         for mode in [DataMode::Port, DataMode::Eprt] {
             if s.aborted.is_some() {
@@ -555,6 +586,42 @@ async fn run_session(
         quit(rec, kind, &mut ctl).await;
     }
     s
+}
+
+/// PASV (vsftpd wants a data channel set up before RETR/STOR) then the command; its reply.
+async fn permission(
+    rec: &mut Recorder<'_>,
+    s: &mut Session,
+    ctl: &mut Control,
+    line: &str,
+) -> Option<Reply> {
+    if s.aborted.is_some() {
+        return None;
+    }
+    let pre = if s.peer.is_some_and(|p| p.is_ipv6()) {
+        "EPSV"
+    } else {
+        "PASV"
+    };
+    if let Err(f) = rec.command(s.kind, ctl, pre).await {
+        s.aborted = Some(f);
+        return None;
+    }
+    match rec.command(s.kind, ctl, line).await {
+        Ok(r) if r.code / 100 == 1 => {
+            // Never expected (the file or directory is missing); do not wait for a transfer.
+            s.aborted = Some(Failure {
+                kind: FailureKind::Protocol,
+                message: format!("{line} started a transfer"),
+            });
+            Some(r)
+        }
+        Ok(r) => Some(r),
+        Err(f) => {
+            s.aborted = Some(f);
+            None
+        }
+    }
 }
 
 async fn quit(rec: &mut Recorder<'_>, kind: SessionKind, ctl: &mut Control) {
@@ -654,10 +721,18 @@ async fn passive_check(
             .await
         {
             Ok(t) => {
-                check.fallback = Some(None);
+                check.fallback = Some(Fallback {
+                    address: alt,
+                    failure: None,
+                });
                 stream = Some(t);
             }
-            Err(f) => check.fallback = Some(Some(f)),
+            Err(f) => {
+                check.fallback = Some(Fallback {
+                    address: alt,
+                    failure: Some(f),
+                })
+            }
         }
     }
     if let Some(tcp) = stream {
@@ -725,10 +800,18 @@ async fn active_check(
         secs(rec.timeout)
     ));
     let start = Instant::now();
-    let accepted = tokio::time::timeout(rec.timeout, listener.accept()).await;
+    // vsftpd connects before it answers 150, but refuses some transfers (522 without PROT P, 550
+    // with dirlist_enable=NO) without connecting: wait for whichever comes first.
+    let first = tokio::time::timeout(rec.timeout, async {
+        tokio::select! {
+            a = listener.accept() => Ok(a),
+            r = ctl.read_reply() => Err(r),
+        }
+    })
+    .await;
     let action = format!("{} data", mode.command());
-    match accepted {
-        Ok(Ok((tcp, from))) => {
+    match first {
+        Ok(Ok(Ok((tcp, from)))) => {
             rec.step(
                 kind,
                 &action,
@@ -739,7 +822,29 @@ async fn active_check(
             check.source = Some(from);
             transfer_after_list(rec, options, s, ctl, &mut check, tcp, tls).await;
         }
-        Ok(Err(e)) => {
+        Ok(Err(Ok(r))) => {
+            rec.step(
+                kind,
+                "transfer reply",
+                None,
+                (r.last_line().to_string(), Some(r.code), r.is_positive()),
+                start,
+            );
+            check.transfer_reply = Some(r);
+        }
+        Ok(Err(Err(e))) => {
+            let f = wire_failure(e);
+            rec.step(
+                kind,
+                "transfer reply",
+                None,
+                (f.message.clone(), None, false),
+                start,
+            );
+            check.transfer_failure = Some(f.clone());
+            s.aborted = Some(f);
+        }
+        Ok(Ok(Err(e))) => {
             let f = io_failure(&e, "accepting the data connection");
             rec.step(kind, &action, None, (f.message.clone(), None, false), start);
             check.connect_failure = Some(f);

@@ -97,6 +97,7 @@ pub fn diagnose(obs: &Observations) -> Vec<Finding> {
             continue;
         }
         data(obs, s, plain_passive_ok, &timeout, &mut out);
+        permissions(s, &mut out);
     }
     ports(obs, &mut out);
     out
@@ -422,14 +423,18 @@ fn data(
         if let Some(r) = &c.transfer_reply
             && r.code / 100 != 1
         {
-            out.push(finding(
-                Status::Fail,
-                "listing-refused",
-                format!(
-                    "{cmd}{under}: the data connection opened but LIST was answered \"{}\"",
-                    r.last_line()
-                ),
-            ));
+            let line = r.last_line();
+            if line.contains("must be encrypted") {
+                out.push(finding(Status::Info, "data-needs-tls", format!("{cmd}{under}: data connections need TLS: \"{line}\" (force_anon_data_ssl / force_local_data_ssl)")));
+            } else if line.starts_with("550") {
+                out.push(finding(Status::Info, "listing-disabled", format!("{cmd}{under}: LIST refused: \"{line}\" (dirlist_enable=NO?), so no data went through")));
+            } else {
+                out.push(finding(
+                    Status::Fail,
+                    "listing-refused",
+                    format!("{cmd}{under}: LIST was answered \"{line}\""),
+                ));
+            }
             continue;
         }
         if let Some(f) = &c.transfer_failure {
@@ -463,6 +468,56 @@ fn data(
                 f.message
             ),
         ));
+    }
+}
+
+/// What `--permissions` learnt (reported once, from the first session that asked).
+fn permissions(s: &Session, out: &mut Vec<Finding>) {
+    if out
+        .iter()
+        .any(|f| f.code == "download" || f.code == "upload")
+    {
+        return;
+    }
+    if let Some(r) = &s.retr_reply {
+        let words = match permission_of(r) {
+            Some(true) => "downloads are allowed",
+            Some(false) => "downloads are not allowed",
+            None => "whether downloads are allowed is unclear",
+        };
+        out.push(finding(
+            Status::Info,
+            "download",
+            format!("{words} (RETR of a missing file: \"{}\")", r.last_line()),
+        ));
+    }
+    if let Some(r) = &s.stor_reply {
+        let words = match permission_of(r) {
+            Some(true) => "uploads are allowed",
+            Some(false) => "uploads are not allowed",
+            None => "whether uploads are allowed is unclear",
+        };
+        out.push(finding(
+            Status::Info,
+            "upload",
+            format!(
+                "{words} (STOR into a missing directory: \"{}\")",
+                r.last_line()
+            ),
+        ));
+    }
+}
+
+/// `Some(true)` when a RETR/STOR reply shows the command is allowed (it failed on the missing
+/// path), `Some(false)` when it is refused outright.
+pub fn permission_of(r: &super::observation::Reply) -> Option<bool> {
+    let text = r.text();
+    if text.starts_with("Permission denied") {
+        Some(false)
+    } else if text.starts_with("Failed to open file") || text.starts_with("Could not create file") {
+        Some(true)
+    } else {
+        None
     }
 }
 

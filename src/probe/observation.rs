@@ -189,9 +189,8 @@ pub struct DataCheck {
     /// Whether the data connection opened; the failure otherwise.
     pub connect_failure: Option<Failure>,
     /// Passive only: when connecting to the announced address failed and it differs from the
-    /// control connection's peer, the result of trying the control peer's address instead
-    /// (`None`: not tried; `Some(None)`: that worked).
-    pub fallback: Option<Option<Failure>>,
+    /// control connection's peer, what trying the control peer's address instead gave.
+    pub fallback: Option<Fallback>,
     /// Active only: the server's source address of the data connection.
     pub source: Option<SocketAddr>,
     /// Whether the data connection was TLS (PROT P).
@@ -232,11 +231,28 @@ impl DataCheck {
 
     /// Whether the listing arrived completely (`226` after the data).
     pub fn listed(&self) -> bool {
-        let connected = self.connect_failure.is_none() || self.fallback == Some(None);
+        let connected = self.connect_failure.is_none()
+            || self.fallback.as_ref().is_some_and(Fallback::connected);
         connected
             && self.tls_failure.is_none()
             && self.transfer_failure.is_none()
             && self.done_reply.as_ref().is_some_and(|r| r.code == 226)
+    }
+}
+
+/// A second try of a passive data connection, on the control connection's address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fallback {
+    /// Where.
+    pub address: SocketAddr,
+    /// Why it failed too; `None` when it worked.
+    pub failure: Option<Failure>,
+}
+
+impl Fallback {
+    /// Whether the second try connected.
+    pub fn connected(&self) -> bool {
+        self.failure.is_none()
     }
 }
 
@@ -278,6 +294,12 @@ pub struct Session {
     pub passive_replies: Vec<PassiveReply>,
     /// The data checks.
     pub data: Vec<DataCheck>,
+    /// `--permissions`: the reply to `RETR` of a file that does not exist (after a PASV):
+    /// `550 Failed to open file.` means downloads are allowed, `550 Permission denied.` not.
+    pub retr_reply: Option<Reply>,
+    /// `--permissions`: the reply to `STOR` into a directory that does not exist (nothing is
+    /// created): `553 Could not create file.` means uploads are allowed, `550 Permission denied.` not.
+    pub stor_reply: Option<Reply>,
     /// What stopped the session early (a timeout mid-transfer, a closed connection), if anything.
     pub aborted: Option<Failure>,
 }
@@ -298,6 +320,8 @@ impl Session {
             prot_reply: None,
             passive_replies: Vec::new(),
             data: Vec::new(),
+            retr_reply: None,
+            stor_reply: None,
             aborted: None,
         }
     }

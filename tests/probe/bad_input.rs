@@ -21,6 +21,7 @@ fn options(port: u16, implicit_tls: bool) -> ProbeOptions {
         active: false,
         passive_samples: 2,
         timeout: Duration::from_secs(1),
+        permissions: false,
     }
 }
 

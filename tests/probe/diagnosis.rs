@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 
 use vsconf::probe::diagnosis::{Status, exit_status};
 use vsconf::probe::observation::{
-    DataCheck, DataMode, Failure, FailureKind, Login, Observations, PassiveReply, Reply, Session,
-    SessionKind, Target, TlsInfo, TlsMode,
+    DataCheck, DataMode, Failure, FailureKind, Fallback, Login, Observations, PassiveReply, Reply,
+    Session, SessionKind, Target, TlsInfo, TlsMode,
 };
 use vsconf::probe::{Report, diagnose, report};
 
@@ -246,7 +246,10 @@ fn pasv_address_differs_from_the_connected_address() {
         &[40003],
         Some(timeout()),
     );
-    s.data[0].fallback = Some(None);
+    s.data[0].fallback = Some(Fallback {
+        address: addr("203.0.113.7:40003"),
+        failure: None,
+    });
     listed(&mut s.data[0]);
     s.data[0].connect_failure = Some(timeout());
     passive(&mut s, DataMode::Epsv, "203.0.113.7", &[40004], None);
@@ -274,7 +277,10 @@ fn pasv_zero_address_blames_listen_ipv6() {
             message: "refused".into(),
         }),
     );
-    s.data[0].fallback = Some(None);
+    s.data[0].fallback = Some(Fallback {
+        address: addr("203.0.113.7:40003"),
+        failure: None,
+    });
     let f = diagnose(&obs(vec![s]));
     let m = &f.iter().find(|f| f.code == "pasv-address").unwrap().message;
     assert!(m.starts_with("PASV answered 0.0.0.0 — vsftpd does this with listen_ipv6=YES, which ignores pasv_address"), "{m}");

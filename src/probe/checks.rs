@@ -802,25 +802,36 @@ async fn active_check(
     let start = Instant::now();
     // vsftpd connects before it answers 150, but refuses some transfers (522 without PROT P, 550
     // with dirlist_enable=NO) without connecting: wait for whichever comes first.
-    let first = tokio::time::timeout(rec.timeout, async {
+    let deadline = tokio::time::Instant::now() + rec.timeout;
+    // vsftpd connects before it answers 150, but refuses some transfers (522 without PROT P, 550
+    // with dirlist_enable=NO) without connecting: wait for whichever comes first, the connection
+    // preferred when both are ready. A reply read first that is a 1yz is kept for the transfer.
+    // (Dropping read_reply between two lines of a multi-line reply would lose the first; transfer
+    // replies are single lines.)
+    let first = tokio::time::timeout_at(deadline, async {
         tokio::select! {
+            biased;
             a = listener.accept() => Ok(a),
             r = ctl.read_reply() => Err(r),
         }
     })
     .await;
     let action = format!("{} data", mode.command());
-    match first {
-        Ok(Ok(Ok((tcp, from)))) => {
+    let accepted = match first {
+        Ok(Ok(a)) => Ok(a),
+        Ok(Err(Ok(r))) if r.code / 100 == 1 => {
             rec.step(
                 kind,
-                &action,
+                "transfer reply",
                 None,
-                (format!("the server connected from {from}"), None, true),
+                (r.last_line().to_string(), Some(r.code), true),
                 start,
             );
-            check.source = Some(from);
-            transfer_after_list(rec, options, s, ctl, &mut check, tcp, tls).await;
+            check.transfer_reply = Some(r);
+            match tokio::time::timeout_at(deadline, listener.accept()).await {
+                Ok(a) => Ok(a),
+                Err(_) => Err(None),
+            }
         }
         Ok(Err(Ok(r))) => {
             rec.step(
@@ -831,9 +842,35 @@ async fn active_check(
                 start,
             );
             check.transfer_reply = Some(r);
+            s.data.push(check);
+            return;
         }
-        Ok(Err(Err(e))) => {
-            let f = wire_failure(e);
+        Ok(Err(Err(e))) => Err(Some(wire_failure(e))),
+        Err(_) => Err(None),
+    };
+    match accepted {
+        Ok(Ok((tcp, from))) => {
+            rec.step(
+                kind,
+                &action,
+                None,
+                (format!("the server connected from {from}"), None, true),
+                start,
+            );
+            check.source = Some(from);
+            transfer_after_list(rec, options, s, ctl, &mut check, tcp, tls).await;
+        }
+        Ok(Err(e)) => {
+            let f = io_failure(&e, "accepting the data connection");
+            rec.step(kind, &action, None, (f.message.clone(), None, false), start);
+            check.connect_failure = Some(f);
+            // The server may still be trying: the control connection's state is unknown.
+            s.aborted = Some(Failure {
+                kind: FailureKind::Io,
+                message: "session abandoned after a failed active data connection".to_string(),
+            });
+        }
+        Err(Some(f)) => {
             rec.step(
                 kind,
                 "transfer reply",
@@ -844,17 +881,7 @@ async fn active_check(
             check.transfer_failure = Some(f.clone());
             s.aborted = Some(f);
         }
-        Ok(Ok(Err(e))) => {
-            let f = io_failure(&e, "accepting the data connection");
-            rec.step(kind, &action, None, (f.message.clone(), None, false), start);
-            check.connect_failure = Some(f);
-            // The server may still be trying: the control connection's state is unknown.
-            s.aborted = Some(Failure {
-                kind: FailureKind::Io,
-                message: "session abandoned after a failed active data connection".to_string(),
-            });
-        }
-        Err(_) => {
+        Err(None) => {
             let f = timeout_failure(
                 rec.timeout,
                 &format!("waiting for the server to connect to {listen_addr}"),
@@ -959,7 +986,12 @@ async fn transfer_after_list(
         },
         None => Box::new(tcp),
     };
-    match rec.reply(kind, ctl, "transfer reply").await {
+    // Active mode may have read the 150 already (see active_check).
+    let preliminary = match check.transfer_reply.take() {
+        Some(r) => Ok(r),
+        None => rec.reply(kind, ctl, "transfer reply").await,
+    };
+    match preliminary {
         Ok(r) => {
             let started = r.code / 100 == 1;
             check.transfer_reply = Some(r);

@@ -14,8 +14,11 @@
 
 pub mod diagnostic;
 pub mod dialect;
+pub mod edit;
+pub mod firewall;
 pub mod model;
 pub mod probe;
+pub mod render;
 pub mod rules;
 pub mod settings;
 pub mod startup;

@@ -24,6 +24,7 @@ pub struct Loaded {
 
 impl Loaded {
     /// Whether the file was longer than what was read.
+    #[allow(dead_code, reason = "used by the commands that rewrite files")]
     pub fn is_partial(&self) -> bool {
         self.file_len > self.bytes.len() as u64
     }
@@ -59,6 +60,7 @@ pub enum InputError {
         path: String,
     },
     /// Larger than a command that rewrites files accepts.
+    #[allow(dead_code, reason = "used by the commands that rewrite files")]
     #[error("{path} is {len} bytes: too large to edit (vsftpd reads only the first 100000 bytes)")]
     #[diagnostic(
         code(vsconf::input::too_large),
@@ -119,6 +121,7 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
 }
 
 /// Reads a whole file for a command that rewrites it; refuses anything over `MAX_READ_BYTES`.
+#[allow(dead_code, reason = "used by the commands that rewrite files")]
 pub fn load_whole(path: &Path) -> Result<Loaded, InputError> {
     let loaded = load(path)?;
     if loaded.is_partial() {
@@ -173,11 +176,4 @@ pub struct DialectArg {
     /// else upstream-3.0.5]
     #[arg(long, value_name = "DIALECT")]
     pub dialect: Option<Dialect>,
-}
-
-impl DialectArg {
-    /// The chosen dialect, or the default.
-    pub fn resolve(&self) -> Dialect {
-        self.dialect.unwrap_or_default()
-    }
 }

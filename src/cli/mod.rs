@@ -4,9 +4,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod diff;
+mod firewall;
+mod fix;
+mod host;
 pub mod input;
+mod lint;
+mod new;
+pub mod preview;
 mod probe;
+mod rules;
+mod set;
 mod show;
+mod syntax;
+mod unset;
 mod verify;
 
 /// vsconf: the vsftpd configuration manager and linter.
@@ -19,8 +30,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Lint vsftpd configs: predict whether vsftpd starts and report every problem.
+    Lint(lint::Args),
+    /// List the rules, or print one rule's documentation.
+    Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Give settings a value: type-checked, previewed as a diff, written with --write.
+    Set(set::Args),
+    /// Remove settings so vsftpd's defaults apply: previewed, written with --write.
+    Unset(unset::Args),
+    /// Apply the rules' mechanical fixes: previewed, written with --write.
+    Fix(fix::Args),
+    /// Compare two configs by their effective values and what the change means.
+    Diff(diff::Args),
+    /// Write a sane, commented config for a common setup.
+    New(new::Args),
+    /// Print the lossless syntax tree of a config (for debugging and bug reports).
+    Syntax(syntax::Args),
+    /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
+    Firewall(firewall::Args),
     /// Probe a live FTP server: login, passive and active data connections, TLS, with a diagnosis.
     Probe(probe::Args),
     /// Start a server for a config on loopback, probe it, and compare predicted with observed.
@@ -30,7 +59,16 @@ enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Set(args) => set::run(&args),
+        Command::Unset(args) => unset::run(&args),
+        Command::Fix(args) => fix::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Syntax(args) => syntax::run(&args),
+        Command::Firewall(args) => firewall::run(&args),
         Command::Probe(args) => probe::run(&args),
         Command::Verify(args) => verify::run(&args),
     }

@@ -1,0 +1,294 @@
+//! `vsconf lint [PATH…]`: every problem in every file, for people and for CI.
+//!
+//! Exit status: 0 when nothing fails the run, 1 when an error is found (or a warning with
+//! `--deny warnings`), 2 for usage or I/O errors.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use vsconf::diagnostic::Severity;
+use vsconf::render::{FileReport, StartupSummary, Summary, github, human, json, sarif};
+use vsconf::rules::{Category, LintOptions, lint};
+use vsconf::startup::Verdict;
+use vsconf::syntax::{escape_bytes, parse};
+
+use super::SettingsArg;
+use super::host::SystemHost;
+use super::input::{DialectArg, expand, load};
+
+/// Arguments of `vsconf lint`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Config files or directories (their *.conf files); `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub dialect: DialectArg,
+    #[command(flatten)]
+    pub settings: SettingsArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also check the machine: config file owner, certificates, users, directories, DNS.
+    #[arg(long)]
+    pub host_checks: bool,
+    /// Make warnings fail the run too.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<Deny>,
+    /// Ignore `# vsconf: allow …` comments.
+    #[arg(long)]
+    pub no_suppressions: bool,
+    /// Switch a rule off (code or name; repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Run only these categories (repeatable; startup rules always run).
+    #[arg(long, value_name = "CATEGORY")]
+    pub select: Vec<String>,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+/// Output formats of `vsconf lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette reports for people.
+    Human,
+    /// One JSON document (`"version": 1`).
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// What fails the run besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    /// Warnings fail the run too.
+    Warnings,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Runs `vsconf lint`.
+pub fn run(args: &Args) -> miette::Result<ExitCode> {
+    let settings = args.settings.load()?;
+    let mut options = LintOptions {
+        dialect: args
+            .dialect
+            .dialect
+            .or(settings.dialect)
+            .unwrap_or_default(),
+        disabled: settings.ignore.clone(),
+        categories: settings.categories.clone(),
+        severities: settings.severity.clone(),
+        no_suppressions: args.no_suppressions,
+    };
+    for rule in &args.ignore {
+        let code = vsconf::rules::find(rule).ok_or_else(|| {
+            miette::miette!(
+                help = "list the rules with `vsconf rules`",
+                "--ignore {rule}: no such rule"
+            )
+        })?;
+        options.disabled.push(code.meta().code.to_owned());
+    }
+    for category in &args.select {
+        options
+            .categories
+            .push(Category::parse(category).ok_or_else(|| {
+                miette::miette!(
+                    help =
+                        "categories: startup, consistency, pitfall, security, portability, vsconf",
+                    "--select {category}: no such category"
+                )
+            })?);
+    }
+    let paths = expand(&args.paths)?;
+    if paths.is_empty() {
+        return Err(miette::miette!(
+            help = "give config files, or directories holding *.conf files",
+            "no config file found in the given paths"
+        ));
+    }
+    let colour = match args.color {
+        ColorChoice::Always => human::Colour::Always,
+        ColorChoice::Never => human::Colour::Never,
+        ColorChoice::Auto
+            if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+        {
+            human::Colour::Always
+        }
+        ColorChoice::Auto => human::Colour::Never,
+    };
+    let fails = |s: Severity| {
+        s == Severity::Error || (s == Severity::Warning && args.deny == Some(Deny::Warnings))
+    };
+    let mut summary = Summary::default();
+    let mut failed = false;
+    let mut sarif_results = Vec::new();
+    let mut sarif_refusals = Vec::new();
+    let show_progress = paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
+    if args.format == Format::Json {
+        super::write_stdout(json::header().as_bytes())?;
+    }
+    // Files are linted in batches on all cores and written as each batch completes, so memory stays
+    // bounded by one batch whatever the number of files.
+    for (batch_index, batch) in paths.chunks(BATCH_FILES).enumerate() {
+        let reports = lint_batch(batch, &options, args.host_checks)?;
+        let mut out = String::new();
+        for (i, r) in reports.iter().enumerate() {
+            summary.add(r);
+            failed |= r.startup.refused
+                || r.startup.crashed
+                || r.diagnostics.iter().any(|d| fails(d.severity));
+            match args.format {
+                Format::Human => out.push_str(&human::render_file(r, colour)),
+                Format::Github => out.push_str(&github::render_file(r)),
+                Format::Json => {
+                    if batch_index > 0 || i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&json::render_file(r));
+                }
+                Format::Sarif => {
+                    let (results, refusal) = sarif::file_results(r);
+                    sarif_results.extend(results);
+                    sarif_refusals.extend(refusal);
+                }
+            }
+        }
+        super::write_stdout(out.as_bytes())?;
+        if show_progress {
+            let done = (batch_index * BATCH_FILES + batch.len()).min(paths.len());
+            #[expect(clippy::print_stderr, reason = "progress for people goes to stderr")]
+            {
+                eprint!("\rlinted {done}/{} files", paths.len());
+                if done == paths.len() {
+                    eprintln!();
+                }
+            }
+        }
+    }
+    let tail = match args.format {
+        Format::Human => human::render_summary(&summary),
+        Format::Json => json::footer(&summary),
+        Format::Sarif => {
+            sarif::render_results(sarif_results, sarif_refusals, env!("CARGO_PKG_VERSION"))
+        }
+        Format::Github => String::new(),
+    };
+    super::write_stdout(tail.as_bytes())?;
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Files linted between two writes to standard output.
+const BATCH_FILES: usize = 512;
+
+/// Lints a batch on up to eight threads (the files are independent), keeping input order.
+fn lint_batch(
+    paths: &[PathBuf],
+    options: &LintOptions,
+    host_checks: bool,
+) -> miette::Result<Vec<FileReport>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    if paths.len() < 64 || workers == 1 {
+        return paths
+            .iter()
+            .map(|p| lint_one(p, options, host_checks))
+            .collect();
+    }
+    let chunk = paths.len().div_ceil(workers);
+    let results: Vec<miette::Result<Vec<FileReport>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| lint_one(p, options, host_checks))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(miette::miette!("a lint worker stopped unexpectedly")))
+            })
+            .collect()
+    });
+    let mut reports = Vec::with_capacity(paths.len());
+    for r in results {
+        reports.extend(r?);
+    }
+    Ok(reports)
+}
+
+fn lint_one(
+    path: &std::path::Path,
+    options: &LintOptions,
+    host_checks: bool,
+) -> miette::Result<FileReport> {
+    let loaded = load(path)?;
+    let cst = parse(&loaded.bytes).cst;
+    let host = host_checks.then(|| SystemHost {
+        config: path.to_path_buf(),
+    });
+    let result = lint(
+        &cst,
+        Some(loaded.file_len),
+        options,
+        host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host),
+    );
+    let mut startup = StartupSummary::default();
+    match &result.prediction.verdict {
+        Verdict::Refuses(oops) => {
+            startup.refused = true;
+            startup.message = Some(escape_bytes(&oops.full_text()));
+        }
+        Verdict::Crashes(_) => startup.crashed = true,
+        Verdict::Starts { .. } => {
+            startup.session_message = result
+                .prediction
+                .session
+                .as_ref()
+                .map(|o| escape_bytes(&o.full_text()));
+        }
+    }
+    // Host findings that stop vsftpd at startup decide the verdict when the file alone does not.
+    if host_checks && !startup.refused && !startup.crashed {
+        if let Some(first) = result
+            .diagnostics
+            .iter()
+            .find(|d| d.fatal && vsconf::rules::find(d.code).is_some_and(|r| r.meta().host_checks))
+        {
+            startup.refused = true;
+            startup.message = Some(first.message.clone());
+        }
+    }
+    Ok(FileReport {
+        path: loaded.path,
+        dialect: options.dialect.id(),
+        source: cst.text().to_vec(),
+        startup,
+        diagnostics: result.diagnostics,
+    })
+}

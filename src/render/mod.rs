@@ -1,0 +1,89 @@
+//! Diagnostics → output. One module per format, all fed the same [`FileReport`]s:
+//! `human` (miette, the only place a `Diagnostic` becomes a miette report), `json`, `sarif`, `github`.
+//!
+//! Renderers decide looks; they compute lines and columns from byte spans and never change what a
+//! rule found.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::syntax::{LineColumn, LineIndex, Span};
+
+/// What vsftpd does with a file, as plain data for renderers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StartupSummary {
+    /// vsftpd refuses to start (prints `500 OOPS`).
+    pub refused: bool,
+    /// vsftpd crashes instead (no message).
+    pub crashed: bool,
+    /// The full `500 OOPS: …` text, escaped for display, when it refuses.
+    pub message: Option<String>,
+    /// In standalone mode: the `500 OOPS` every session gets, when it starts and then refuses everyone.
+    pub session_message: Option<String>,
+}
+
+/// One linted file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as given.
+    pub path: String,
+    /// The dialect id.
+    pub dialect: &'static str,
+    /// The file's bytes (as read).
+    pub source: Vec<u8>,
+    /// The startup verdict.
+    pub startup: StartupSummary,
+    /// Findings, in order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    /// Line and column (1-based) of both ends of a span; the end column is exclusive.
+    pub fn range(&self, index: &LineIndex, span: Span) -> (LineColumn, LineColumn) {
+        (index.line_column(span.start), index.line_column(span.end))
+    }
+}
+
+/// Counts by severity over many files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Files linted.
+    pub files: usize,
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+}
+
+impl Summary {
+    /// Counts the findings of `reports`.
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut s = Summary::default();
+        for r in reports {
+            s.add(r);
+        }
+        s
+    }
+
+    /// Adds one file's findings.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        for d in &report.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+}
+
+/// The address of a rule's documentation page.
+pub fn rule_url(code: &str) -> String {
+    format!("https://github.com/vsconf/vsconf/blob/main/docs/rules/{code}.md")
+}

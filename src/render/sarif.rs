@@ -1,0 +1,112 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning. One run; `tool.driver.rules` describes every
+//! registered rule (id = code, name = kebab-case name, help = its documentation, `helpUri` = its page,
+//! default level = its severity, category as a tag); each result carries `ruleId`, `ruleIndex`, `level`
+//! (`error`, `warning`, `note`), the message (plus help) and one location with a 1-based region whose
+//! `endColumn` is exclusive. A file vsftpd refuses to start also gets the `500 OOPS` text in the run's
+//! `properties`.
+
+use serde_json::{Value, json};
+
+use super::{FileReport, rule_url};
+use crate::diagnostic::Severity;
+use crate::rules::REGISTRY;
+use crate::syntax::LineIndex;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Renders the run as a SARIF log.
+pub fn render(reports: &[FileReport], tool_version: &str) -> String {
+    let mut results = Vec::new();
+    let mut startup = Vec::new();
+    for r in reports {
+        let (res, refusal) = file_results(r);
+        results.extend(res);
+        startup.extend(refusal);
+    }
+    render_results(results, startup, tool_version)
+}
+
+/// One file's SARIF results and, when vsftpd refuses it, its refusal record.
+pub fn file_results(r: &FileReport) -> (Vec<Value>, Option<Value>) {
+    let mut results = Vec::new();
+    let index = LineIndex::new(&r.source);
+    let refusal = r
+        .startup
+        .message
+        .as_ref()
+        .map(|message| json!({ "path": r.path, "message": message }));
+    for d in &r.diagnostics {
+        let (start, end) = r.range(&index, d.span);
+        let rule_index = REGISTRY.iter().position(|x| x.meta().code == d.code);
+        let mut text = d.message.clone();
+        if let Some(help) = &d.help {
+            text.push_str(". Help: ");
+            text.push_str(help);
+        }
+        let mut result = json!({
+            "ruleId": d.code,
+            "level": level(d.severity),
+            "message": { "text": text },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": r.path.trim_start_matches("./") },
+                    "region": {
+                        "startLine": start.line.0,
+                        "startColumn": start.column,
+                        "endLine": end.line.0,
+                        "endColumn": end.column.max(start.column + u32::from(end.line == start.line && end.column == start.column)),
+                    }
+                }
+            }],
+            "properties": { "fatal": d.fatal, "dialect": r.dialect },
+        });
+        if let (Some(i), Some(obj)) = (rule_index, result.as_object_mut()) {
+            obj.insert("ruleIndex".to_owned(), json!(i));
+        }
+        results.push(result);
+    }
+    (results, refusal)
+}
+
+/// The SARIF log around collected results.
+pub fn render_results(results: Vec<Value>, startup: Vec<Value>, tool_version: &str) -> String {
+    let rules: Vec<Value> = REGISTRY
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            json!({
+                "id": m.code,
+                "name": m.name,
+                "shortDescription": { "text": m.summary },
+                "fullDescription": { "text": m.summary },
+                "help": { "text": r.doc(), "markdown": r.doc() },
+                "helpUri": rule_url(m.code),
+                "defaultConfiguration": { "level": level(m.severity) },
+                "properties": { "tags": [m.category.as_str()] },
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "vsconf",
+                "version": tool_version,
+                "informationUri": "https://github.com/vsconf/vsconf",
+                "rules": rules,
+            }},
+            "results": results,
+            "properties": { "startup_refusals": startup },
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use vsconf::dialect::{Dialect, Tunable};
 use vsconf::model::EffectiveConfig;
-use vsconf::model::value::inet_aton;
+use vsconf::model::value::{inet_aton, inet_pton6};
 use vsconf::probe::Report;
 use vsconf::probe::diagnosis::permission_of;
 use vsconf::probe::observation::{DataCheck, DataMode, Session, SessionKind};
@@ -342,6 +342,8 @@ impl Predicted {
         let killed = || "(session killed by PASV)".to_string();
         let pasv_address = if data_session.is_none() || !pasv_on {
             "(no PASV)".to_string()
+        } else if control_address(config).is_ipv6() {
+            "(IPv6 control connection: the probe uses EPSV)".to_string()
         } else {
             match config.string(Tunable::PasvAddress) {
                 Some(_) if listen_ipv6 => "0.0.0.0".to_string(),
@@ -437,10 +439,12 @@ fn passive_range(config: &EffectiveConfig) -> (u32, u32) {
 
 /// The address the probe connects to: `listen_address` when set, else 127.0.0.1.
 fn control_address(config: &EffectiveConfig) -> IpAddr {
-    if config.bool(Tunable::Listen)
-        && let Some(o) = config.string(Tunable::ListenAddress).and_then(inet_aton)
-    {
-        return IpAddr::V4(Ipv4Addr::from(o));
+    if config.bool(Tunable::Listen) {
+        if let Some(o) = config.string(Tunable::ListenAddress).and_then(inet_aton) {
+            return IpAddr::V4(Ipv4Addr::from(o));
+        }
+    } else if let Some(a) = config.string(Tunable::ListenAddress6).and_then(inet_pton6) {
+        return IpAddr::V6(a);
     }
     IpAddr::V4(Ipv4Addr::LOCALHOST)
 }
@@ -523,7 +527,10 @@ fn compare(p: &Predicted, report: &Report) -> Vec<Row> {
                 .collect()
         })
         .unwrap_or_default();
-    let observed_passive = match (pasv, ports.is_empty()) {
+    let observed_passive = match (
+        pasv.or_else(|| data_session.and_then(|s| s.passive_checks().next())),
+        ports.is_empty(),
+    ) {
         (None, _) => "(not observed)".to_string(),
         (Some(c), true) => match &c.mode_reply {
             Some(r) if r.last_line().starts_with("500 OOPS") => {
@@ -586,7 +593,7 @@ fn compare(p: &Predicted, report: &Report) -> Vec<Row> {
             .map(listing_words)
             .unwrap_or_else(|| "(not observed)".to_string()),
     ));
-    let port = data_session.and_then(|s| s.data.iter().find(|d| d.mode == DataMode::Port));
+    let port = data_session.and_then(|s| s.data.iter().find(|d| d.mode.is_active()));
     let active = match port {
         Some(c) => match (&c.mode_reply, c.source) {
             (Some(r), _) if r.code != 200 => format!("disabled: {}", r.last_line()),
@@ -820,16 +827,27 @@ impl Engine for Vsftpd {
         std::fs::write(&conf_path, conf)
             .map_err(|e| miette::miette!("cannot write {}: {e}", conf_path.display()))?;
         let address = control_address(config);
-        if !address.is_loopback() {
-            ip(&[
+        match address {
+            IpAddr::V4(a) if !a.is_loopback() => ip(&[
                 "-n",
                 &self.ns,
                 "addr",
                 "add",
-                &format!("{address}/32"),
+                &format!("{a}/32"),
                 "dev",
                 "lo",
-            ])?;
+            ])?,
+            IpAddr::V6(a) if !a.is_loopback() => ip(&[
+                "-n",
+                &self.ns,
+                "addr",
+                "add",
+                &format!("{a}/128"),
+                "dev",
+                "lo",
+                "nodad",
+            ])?,
+            _ => {}
         }
         // debian-3.0.3 writes 500 OOPS to fd 0: give it a read-write file there, and read it after.
         let out_path = self.dir.join("oops.out");

@@ -295,19 +295,36 @@ fn only_port_21_open_blocks_passive_and_active_works() {
 }
 
 #[test]
-fn passive_range_open_passes_every_check() {
+fn firewall_from_vsconf_passes_every_check() {
     if !ready() {
         return;
     }
     let mut lab = Lab::new("fwok");
     lab.start("");
-    // What `vsconf firewall` plans for this config: the control port and the pinned passive range.
-    lab.firewall(
-        "table inet vscpr {
-  chain in { type filter hook input priority filter; policy drop;
-    ct state established,related accept; iif lo accept; tcp dport 21 accept; tcp dport 50000-50009 accept; }
-}",
+    // The ruleset `vsconf firewall` generates for this very config.
+    let out = vsconf()
+        .args([
+            "firewall",
+            "--dialect",
+            "debian-3.0.3",
+            "--format",
+            "nft",
+            "--quiet",
+        ])
+        .arg(lab.dir.join("vsftpd.conf"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let ruleset = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        ruleset.contains("tcp dport 50000-50009 accept"),
+        "{ruleset}"
+    );
+    lab.firewall(&ruleset);
     let (code, v) = lab.probe(&["--active"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(

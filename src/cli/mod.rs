@@ -14,6 +14,7 @@ mod new;
 pub mod preview;
 mod probe;
 mod rules;
+mod serve;
 mod set;
 mod show;
 mod syntax;
@@ -36,6 +37,8 @@ enum Command {
     Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Run the embedded FTP server as the config says (a stand-in for vsftpd in tests).
+    Serve(serve::Args),
     /// Give settings a value: type-checked, previewed as a diff, written with --write.
     Set(set::Args),
     /// Remove settings so vsftpd's defaults apply: previewed, written with --write.
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Lint(args) => lint::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Set(args) => set::run(&args),
         Command::Unset(args) => unset::run(&args),
         Command::Fix(args) => fix::run(&args),

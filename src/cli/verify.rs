@@ -102,9 +102,22 @@ fn row(check: &'static str, predicted: String, observed: String) -> Row {
 /// What starting a server gave.
 enum Started {
     /// Listening; probe this URL from inside the engine's network.
-    Listening { url: String },
+    Listening {
+        /// Where.
+        url: String,
+        /// What the engine had to change to run the config here.
+        remap: Remap,
+    },
     /// It exited with this text (a `500 OOPS` line, or what it printed).
     Refused(String),
+}
+
+/// What an engine changed to run a config on loopback: added to every port (listen, passive range,
+/// `ftp_data_port`), and the address listened on when it is not the config's.
+#[derive(Debug, Clone, Copy, Default)]
+struct Remap {
+    port_offset: u16,
+    address: Option<IpAddr>,
 }
 
 /// A server to verify against.
@@ -143,16 +156,22 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             }
             Box::new(Vsftpd::new()?)
         }
-        _ => {
-            return Err(miette::miette!(
-                code = "vsconf::verify::no_embedded",
-                help = "use --engine vsftpd (as root, with vsftpd installed)",
-                "the embedded engine is not part of this build yet"
-            ));
-        }
+        _ => Box::new(Embedded {
+            running: None,
+            root_user: is_root,
+        }),
     };
-    let predicted = Predicted::new(&config, cst.text(), dialect);
     let started = engine.start(&loaded.bytes, &config)?;
+    let remap = match &started {
+        Started::Listening { remap, .. } => *remap,
+        Started::Refused(_) => Remap::default(),
+    };
+    let scope = if engine_kind == EngineArg::Vsftpd {
+        HostScope::Machine
+    } else {
+        HostScope::Files
+    };
+    let predicted = Predicted::new(&config, cst.text(), dialect, &remap, scope);
     let mut rows = vec![row(
         "starts",
         predicted.starts.clone(),
@@ -161,7 +180,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             Started::Refused(t) => format!("no: {t}"),
         },
     )];
-    if let Started::Listening { url } = &started
+    if let Started::Listening { url, .. } = &started
         && predicted.starts == "yes"
     {
         let report = engine.probe(url, args.timeout)?;
@@ -175,6 +194,8 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
                 "path": loaded.path,
                 "dialect": dialect.id(),
                 "engine": engine.name(),
+                "port_offset": remap.port_offset,
+                "listen_address": remap.address.map(|a| a.to_string()),
                 "rows": rows,
                 "exit_status": u8::from(mismatch),
             });
@@ -182,7 +203,21 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             s.push('\n');
             s
         }
-        Format::Table => table(&loaded.path, engine.name(), dialect, &rows),
+        Format::Table => {
+            let mut t = table(&loaded.path, engine.name(), dialect, &rows);
+            if remap.port_offset != 0 || remap.address.is_some() {
+                let mut note = String::from("remapped to run here:");
+                if remap.port_offset != 0 {
+                    note.push_str(&format!(" every port +{}", remap.port_offset));
+                }
+                if let Some(a) = remap.address {
+                    note.push_str(&format!(" listening on {a}"));
+                }
+                t.push_str(&note);
+                t.push('\n');
+            }
+            t
+        }
     };
     super::write_stdout(text.as_bytes())?;
     Ok(if mismatch {
@@ -231,6 +266,24 @@ fn table(path: &str, engine: &str, dialect: Dialect, rows: &[Row]) -> String {
     out
 }
 
+/// Which host checks shape the prediction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostScope {
+    /// All of them: the real vsftpd runs on this machine (users, directories, certificates, DNS).
+    Machine,
+    /// Only the files the embedded server itself reads ([`FILE_TUNABLES`]): it neither chroots nor
+    /// switches users, so secure_chroot_dir, nopriv_user and the like do not apply to it.
+    Files,
+}
+
+/// The settings naming files or names the embedded server reads as vsftpd does.
+const FILE_TUNABLES: &[&str] = &[
+    "rsa_cert_file",
+    "rsa_private_key_file",
+    "pasv_address",
+    "banner_file",
+];
+
 /// What the model says the server will do for an anonymous client on IPv4 loopback.
 struct Predicted {
     starts: String,
@@ -251,10 +304,24 @@ struct Predicted {
 }
 
 impl Predicted {
-    fn new(config: &EffectiveConfig, text: &[u8], dialect: Dialect) -> Predicted {
+    fn new(
+        config: &EffectiveConfig,
+        text: &[u8],
+        dialect: Dialect,
+        remap: &Remap,
+        scope: HostScope,
+    ) -> Predicted {
+        let offset = u32::from(remap.port_offset);
+        let control = remap.address.unwrap_or_else(|| control_address(config));
         let prediction = startup::predict(config, text);
         let host = RealHost;
-        let host_findings = startup::host::check(config, &host);
+        let host_findings: Vec<_> = startup::host::check(config, &host)
+            .into_iter()
+            .filter(|f| {
+                scope == HostScope::Machine
+                    || f.oops.tunable.is_some_and(|t| FILE_TUNABLES.contains(&t))
+            })
+            .collect();
         let starts = match &prediction.verdict {
             Verdict::Starts { .. } => match host_findings.iter().find(|f| f.at_startup) {
                 Some(f) => format!("no: {}", lossy(&f.oops.full_text())),
@@ -333,7 +400,7 @@ impl Predicted {
         } else if pasv_on && pasv_killed_early(config, data_session.is_some()) {
             "killed: 500 OOPS: invalid pasv_address".to_string()
         } else if pasv_on {
-            format!("within {lo}–{hi}")
+            format!("within {}–{}", lo + offset, hi + offset)
         } else {
             "disabled: 550 Permission denied.".to_string()
         };
@@ -342,7 +409,7 @@ impl Predicted {
         let killed = || "(session killed by PASV)".to_string();
         let pasv_address = if data_session.is_none() || !pasv_on {
             "(no PASV)".to_string()
-        } else if control_address(config).is_ipv6() {
+        } else if control.is_ipv6() {
             "(IPv6 control connection: the probe uses EPSV)".to_string()
         } else {
             match config.string(Tunable::PasvAddress) {
@@ -354,7 +421,7 @@ impl Predicted {
                     Some(o) => Ipv4Addr::from(o).to_string(),
                     None => "500 OOPS: invalid pasv_address".to_string(),
                 },
-                None => control_address(config).to_string(),
+                None => control.to_string(),
             }
         };
         let listing = match data_session {
@@ -369,16 +436,20 @@ impl Predicted {
             }
             Some(_) => "226 Directory send OK.".to_string(),
         };
+        // The data session is plain but the server wants TLS for data: every transfer gets 522.
+        let data_needs_tls = data_session == Some(SessionKind::Plain) && plain_data_refused;
         let active_source = if data_session.is_none() {
             "(no login)".to_string()
         } else if pasv_killed {
             killed()
         } else if !config.bool(Tunable::PortEnable) {
             "disabled: 550 Permission denied.".to_string()
+        } else if data_needs_tls {
+            "refused: 522 Data connections must be encrypted.".to_string()
         } else if config.bool(Tunable::ConnectFromPort20) {
             match config.uint(Tunable::FtpDataPort) & 0xffff {
                 0 => "ephemeral".to_string(),
-                p => p.to_string(),
+                p => (p + offset).to_string(),
             }
         } else {
             "ephemeral".to_string()
@@ -387,6 +458,21 @@ impl Predicted {
             ("(no login)".to_string(), "(no login)".to_string())
         } else if pasv_killed {
             (killed(), killed())
+        } else if data_needs_tls {
+            // Permission is checked when the command is dispatched, before the 522.
+            let tls_first = |ok: bool| {
+                if ok {
+                    "(data needs TLS)".to_string()
+                } else {
+                    allowed(false)
+                }
+            };
+            (
+                tls_first(config.bool(Tunable::DownloadEnable)),
+                tls_first(
+                    config.bool(Tunable::WriteEnable) && config.bool(Tunable::AnonUploadEnable),
+                ),
+            )
         } else {
             (
                 allowed(config.bool(Tunable::DownloadEnable)),
@@ -598,6 +684,15 @@ fn compare(p: &Predicted, report: &Report) -> Vec<Row> {
         Some(c) => match (&c.mode_reply, c.source) {
             (Some(r), _) if r.code != 200 => format!("disabled: {}", r.last_line()),
             (_, Some(src)) => source_words(src.port()),
+            (_, None) if c.transfer_reply.as_ref().is_some_and(|r| r.code / 100 != 1) => {
+                format!(
+                    "refused: {}",
+                    c.transfer_reply
+                        .as_ref()
+                        .map(|r| r.last_line())
+                        .unwrap_or("")
+                )
+            }
             (_, None) => c
                 .connect_failure
                 .as_ref()
@@ -888,6 +983,7 @@ impl Engine for Vsftpd {
                 };
                 return Ok(Started::Listening {
                     url: format!("{scheme}://{host}:{port}"),
+                    remap: Remap::default(),
                 });
             }
             if exited.is_none()
@@ -951,4 +1047,120 @@ impl Engine for Vsftpd {
             )
         })
     }
+}
+
+/// The embedded server (`vsconf::server`), in this process, on loopback; the probe runs in-process.
+struct Embedded {
+    running: Option<vsconf::server::RunningServer>,
+    root_user: bool,
+}
+
+impl Engine for Embedded {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    fn start(&mut self, _conf: &[u8], config: &EffectiveConfig) -> miette::Result<Started> {
+        use vsconf::server::{ServeError, ServeOptions, start};
+        // Loopback of the listener's family: an IPv6 listener on :: would also take IPv4 clients, but
+        // binding :: would expose the test server beyond loopback.
+        let address = if config.bool(Tunable::ListenIpv6) && !config.bool(Tunable::Listen) {
+            IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+        } else {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        };
+        // vsftpd serves anonymous users from anon_root, else the ftp user's home directory.
+        let root = match config.string(Tunable::AnonRoot) {
+            Some(r) => Some(PathBuf::from(lossy(r))),
+            None => config.string(Tunable::FtpUsername).and_then(home_of),
+        };
+        // Ports are remapped only when needed: below 1024 without root, or when the port is taken.
+        let low = (config.uint(Tunable::ListenPort) & 0xffff) < 1024
+            || (config.bool(Tunable::ConnectFromPort20)
+                && (config.uint(Tunable::FtpDataPort) & 0xffff) < 1024);
+        let offsets: &[u16] = if low && !self.root_user {
+            &[10000, 20000, 1000]
+        } else {
+            &[0, 10000, 20000, 1000]
+        };
+        let mut last = None;
+        for &port_offset in offsets {
+            let options = ServeOptions {
+                root: root.clone(),
+                bind: Some(address),
+                port_offset,
+                users: None,
+            };
+            match start(config, options) {
+                Ok(running) => {
+                    let control = running.control_addr();
+                    self.running = Some(running);
+                    let host = match control.ip() {
+                        IpAddr::V4(a) => a.to_string(),
+                        IpAddr::V6(a) => format!("[{a}]"),
+                    };
+                    let scheme =
+                        if config.bool(Tunable::SslEnable) && config.bool(Tunable::ImplicitSsl) {
+                            "ftps"
+                        } else {
+                            "ftp"
+                        };
+                    let configured = control_address(config);
+                    return Ok(Started::Listening {
+                        url: format!("{scheme}://{host}:{}", control.port()),
+                        remap: Remap {
+                            port_offset,
+                            address: (configured != address).then_some(address),
+                        },
+                    });
+                }
+                Err(ServeError::Oops { text }) => {
+                    return Ok(Started::Refused(format!("500 OOPS: {text}")));
+                }
+                Err(
+                    e @ (ServeError::Bind { .. }
+                    | ServeError::DataPort { .. }
+                    | ServeError::PortOffset { .. }),
+                ) => last = Some(e),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match last {
+            Some(e) => Err(e.into()),
+            None => Err(miette::miette!("the embedded server did not start")),
+        }
+    }
+
+    fn probe(&self, url: &str, timeout: f64) -> miette::Result<Report> {
+        let target = vsconf::probe::parse_target(url)?;
+        let options = vsconf::probe::ProbeOptions {
+            target,
+            user: None,
+            password: None,
+            tls: vsconf::probe::TlsMode::Try,
+            active: true,
+            passive_samples: 5,
+            timeout: Duration::from_secs_f64(timeout),
+            permissions: true,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| miette::miette!("cannot start the async runtime: {e}"))?;
+        let observations = runtime.block_on(vsconf::probe::probe(&options, &|_| {}))?;
+        let findings = vsconf::probe::diagnose(&observations);
+        Ok(Report::new(observations, findings))
+    }
+}
+
+/// The home directory of a user in /etc/passwd.
+fn home_of(name: &[u8]) -> Option<PathBuf> {
+    let passwd = std::fs::read("/etc/passwd").ok()?;
+    passwd.split(|&b| b == b'\n').find_map(|line| {
+        let fields: Vec<&[u8]> = line.split(|&b| b == b':').collect();
+        match fields.as_slice() {
+            [user, _, _, _, _, home, ..] if *user == name => Some(PathBuf::from(lossy(home))),
+            _ => None,
+        }
+    })
 }

@@ -135,7 +135,7 @@ fn control(s: &Session, timeout: &str, out: &mut Vec<Finding>) -> bool {
     if let Some(f) = &s.banner_failure {
         let message = match f.kind {
             FailureKind::Timeout => format!(
-                "connected to {addr}, but no greeting arrived within {timeout} — the server accepts connections and never answers (a stuck server, tcp_wrappers, or not FTP)"
+                "connected to {addr}, but no greeting arrived within {timeout} — the server accepts connections and never answers (a stuck server, tcp_wrappers, implicit FTPS (try ftps://), or not FTP)"
             ),
             FailureKind::Closed => format!(
                 "connected to {addr}, but the server closed the connection before greeting — max_clients, max_per_ip, tcp_wrappers or a crash"

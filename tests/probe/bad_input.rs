@@ -74,7 +74,7 @@ fn silent_server_times_out_on_the_greeting() {
     assert_eq!(
         f[0].message,
         format!(
-            "connected to 127.0.0.1:{port}, but no greeting arrived within 1s — the server accepts connections and never answers (a stuck server, tcp_wrappers, or not FTP)"
+            "connected to 127.0.0.1:{port}, but no greeting arrived within 1s — the server accepts connections and never answers (a stuck server, tcp_wrappers, implicit FTPS (try ftps://), or not FTP)"
         )
     );
 }

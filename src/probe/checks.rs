@@ -90,6 +90,23 @@ impl Recorder<'_> {
         });
     }
 
+    /// Logs a step from its result: `ok` words a success, a failure is logged by its message.
+    fn record<T>(
+        &mut self,
+        session: SessionKind,
+        action: &str,
+        sent: Option<&str>,
+        start: Instant,
+        result: &Result<T, Failure>,
+        ok: impl FnOnce(&T) -> (String, Option<u16>, bool),
+    ) {
+        let outcome = match result {
+            Ok(v) => ok(v),
+            Err(f) => (f.message.clone(), None, false),
+        };
+        self.step(session, action, sent, outcome, start);
+    }
+
     fn say(&self, line: &str) {
         (self.progress)(line);
     }
@@ -131,22 +148,9 @@ impl Recorder<'_> {
             Ok(Err(e)) => Err(wire_failure(e)),
             Err(_) => Err(timeout_failure(timeout, &format!("the reply to {action}"))),
         };
-        match &result {
-            Ok(r) => self.step(
-                session,
-                &action,
-                Some(&shown),
-                (r.last_line().to_string(), Some(r.code), r.is_positive()),
-                start,
-            ),
-            Err(f) => self.step(
-                session,
-                &action,
-                Some(&shown),
-                (f.message.clone(), None, false),
-                start,
-            ),
-        }
+        self.record(session, &action, Some(&shown), start, &result, |r| {
+            (r.last_line().to_string(), Some(r.code), r.is_positive())
+        });
         result
     }
 
@@ -167,22 +171,9 @@ impl Recorder<'_> {
             Ok(Err(e)) => Err(wire_failure(e)),
             Err(_) => Err(timeout_failure(self.timeout, &format!("the {action}"))),
         };
-        match &result {
-            Ok(r) => self.step(
-                session,
-                action,
-                None,
-                (r.last_line().to_string(), Some(r.code), r.is_positive()),
-                start,
-            ),
-            Err(f) => self.step(
-                session,
-                action,
-                None,
-                (f.message.clone(), None, false),
-                start,
-            ),
-        }
+        self.record(session, action, None, start, &result, |r| {
+            (r.last_line().to_string(), Some(r.code), r.is_positive())
+        });
         result
     }
 
@@ -206,22 +197,9 @@ impl Recorder<'_> {
                 &format!("connecting to {addr}"),
             )),
         };
-        match &result {
-            Ok(_) => self.step(
-                session,
-                action,
-                None,
-                (format!("connected to {addr}"), None, true),
-                start,
-            ),
-            Err(f) => self.step(
-                session,
-                action,
-                None,
-                (f.message.clone(), None, false),
-                start,
-            ),
-        }
+        self.record(session, action, None, start, &result, |_| {
+            (format!("connected to {addr}"), None, true)
+        });
         result
     }
 
@@ -252,30 +230,15 @@ impl Recorder<'_> {
             }),
             Err(_) => Err(timeout_failure(self.timeout, "the TLS handshake")),
         };
-        match &result {
-            Ok(s) => {
-                let version = s
-                    .get_ref()
-                    .1
-                    .protocol_version()
-                    .map(|v| format!("{v:?}"))
-                    .unwrap_or_default();
-                self.step(
-                    session,
-                    action,
-                    None,
-                    (format!("TLS established ({version})"), None, true),
-                    start,
-                );
-            }
-            Err(f) => self.step(
-                session,
-                action,
-                None,
-                (f.message.clone(), None, false),
-                start,
-            ),
-        }
+        self.record(session, action, None, start, &result, |s| {
+            let version = s
+                .get_ref()
+                .1
+                .protocol_version()
+                .map(|v| format!("{v:?}"))
+                .unwrap_or_default();
+            (format!("TLS established ({version})"), None, true)
+        });
         result
     }
 }

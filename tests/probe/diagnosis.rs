@@ -473,3 +473,162 @@ fn json_report_has_version_1_and_round_trips() {
     let back: Report = serde_json::from_str(&text).unwrap();
     assert_eq!(back, rep);
 }
+
+fn message(f: &[vsconf::probe::Finding], code: &str) -> String {
+    f.iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {f:#?}"))
+        .message
+        .clone()
+}
+
+#[test]
+fn refused_data_connection_says_rejected() {
+    let mut s = session(SessionKind::Plain, false);
+    passive(
+        &mut s,
+        DataMode::Pasv,
+        "203.0.113.7",
+        &[50123],
+        Some(Failure {
+            kind: FailureKind::Refused,
+            message: "refused".into(),
+        }),
+    );
+    assert_eq!(
+        message(&diagnose(&obs(vec![s])), "passive-blocked"),
+        "control connection works, the data connection to 203.0.113.7:50123 was refused — a firewall rejects the passive range, or a NAT forwards it nowhere"
+    );
+}
+
+#[test]
+fn illegal_port_blames_nat() {
+    let mut s = session(SessionKind::Plain, false);
+    let mut c = DataCheck::new(DataMode::Port);
+    c.mode_reply = Some(reply("500 Illegal PORT command."));
+    s.data.push(c);
+    let f = diagnose(&obs(vec![s]));
+    assert_eq!(exit_status(&f), 1);
+    assert_eq!(
+        message(&f, "active-refused"),
+        "PORT refused: \"500 Illegal PORT command.\" — the server sees you at another address than the one you announced (NAT between you); use passive mode"
+    );
+}
+
+#[test]
+fn local_login_needing_tls_is_information_when_tls_login_works() {
+    let mut plain = session(SessionKind::Plain, true);
+    plain.login = Some(Login {
+        user: "alice".into(),
+        reply: Some(reply("530 Non-anonymous sessions must use encryption.")),
+        ok: false,
+    });
+    let mut tls = session(SessionKind::ExplicitTls, true);
+    tls.login.as_mut().unwrap().user = "alice".into();
+    let f = diagnose(&obs(vec![plain, tls]));
+    assert_eq!(exit_status(&f), 0);
+    assert_eq!(
+        message(&f, "login-needs-tls"),
+        "login as alice needs TLS: without it the server says \"530 Non-anonymous sessions must use encryption.\" (force_local_logins_ssl)"
+    );
+}
+
+#[test]
+fn data_tls_failure_names_session_reuse() {
+    let plain = session(SessionKind::Plain, true);
+    let mut tls = session(SessionKind::ExplicitTls, true);
+    let mut c = DataCheck::new(DataMode::Pasv);
+    c.tls = true;
+    c.mode_reply = Some(reply("227 Entering Passive Mode (203,0,113,7,156,64)."));
+    c.address = Some(addr("203.0.113.7:40000"));
+    c.tls_failure = Some(Failure {
+        kind: FailureKind::Tls,
+        message: "TLS handshake failed: connection reset".into(),
+    });
+    c.transfer_reply = Some(reply("522 SSL connection failed: session reuse required"));
+    tls.data.push(c);
+    let f = diagnose(&obs(vec![plain, tls]));
+    assert_eq!(
+        message(&f, "data-tls-failed"),
+        "PASV: the data connection opened but its TLS handshake failed: TLS handshake failed: connection reset — the server says \"522 SSL connection failed: session reuse required\" (require_ssl_reuse=YES: the client must resume the control connection's TLS session)"
+    );
+}
+
+#[test]
+fn data_needing_tls_is_information() {
+    let mut s = session(SessionKind::Plain, true);
+    passive(&mut s, DataMode::Pasv, "203.0.113.7", &[40000], None);
+    s.data[0].transfer_reply = Some(reply("522 Data connections must be encrypted."));
+    s.data[0].done_reply = None;
+    let f = diagnose(&obs(vec![s]));
+    assert_eq!(exit_status(&f), 0);
+    assert_eq!(
+        message(&f, "data-needs-tls"),
+        "PASV: data connections need TLS: \"522 Data connections must be encrypted.\" (force_anon_data_ssl / force_local_data_ssl)"
+    );
+}
+
+#[test]
+fn stalled_listing_fails() {
+    let mut s = session(SessionKind::Plain, false);
+    passive(&mut s, DataMode::Epsv, "203.0.113.7", &[40000], None);
+    s.data[0].done_reply = None;
+    s.data[0].transfer_failure = Some(Failure {
+        kind: FailureKind::Timeout,
+        message: "no answer within 5s: reading the listing timed out".into(),
+    });
+    let f = diagnose(&obs(vec![s]));
+    assert_eq!(exit_status(&f), 1);
+    assert_eq!(
+        message(&f, "listing-stalled"),
+        "EPSV: the listing did not complete: no answer within 5s: reading the listing timed out"
+    );
+}
+
+#[test]
+fn session_ending_before_login_fails() {
+    let mut s = Session::new(SessionKind::Plain);
+    s.peer = Some(addr(SERVER));
+    s.banner = Some(reply("220 hi"));
+    s.aborted = Some(Failure {
+        kind: FailureKind::Timeout,
+        message: "no answer within 5s: the reply to FEAT timed out".into(),
+    });
+    let f = diagnose(&obs(vec![s]));
+    assert_eq!(exit_status(&f), 1);
+    assert_eq!(
+        message(&f, "session-ended"),
+        "the plain session ended before login: no answer within 5s: the reply to FEAT timed out"
+    );
+}
+
+#[test]
+fn permissions_are_read_from_vsftpd_texts() {
+    let mut s = session(SessionKind::Plain, false);
+    s.retr_reply = Some(reply("550 Failed to open file."));
+    s.stor_reply = Some(reply("550 Permission denied."));
+    let f = diagnose(&obs(vec![s]));
+    assert_eq!(
+        message(&f, "download"),
+        "downloads are allowed (RETR of a missing file: \"550 Failed to open file.\")"
+    );
+    assert_eq!(
+        message(&f, "upload"),
+        "uploads are not allowed (STOR into a missing directory: \"550 Permission denied.\")"
+    );
+}
+
+#[test]
+fn greeting_421_is_an_error() {
+    let mut s = Session::new(SessionKind::Plain);
+    s.peer = Some(addr(SERVER));
+    s.banner = Some(reply(
+        "421 There are too many connections from your internet address.",
+    ));
+    let f = diagnose(&obs(vec![s]));
+    assert_eq!(exit_status(&f), 2);
+    assert_eq!(
+        f[0].message,
+        "the server turned the session away: \"421 There are too many connections from your internet address.\""
+    );
+}

@@ -642,3 +642,100 @@ fn verify_with_the_embedded_engine_matches_or_names_what_it_cannot_serve() {
         "only {matched} examples ran on the embedded engine"
     );
 }
+
+/// A local user with a known password, deleted when dropped (also when the test fails).
+struct TestUser {
+    name: String,
+}
+
+impl TestUser {
+    fn new(home: &std::path::Path) -> TestUser {
+        let name = format!("vscpr{}", std::process::id() % 100_000);
+        let _ = Command::new("userdel").arg(&name).status();
+        sh(&[
+            "useradd",
+            "-M",
+            "-d",
+            home.to_str().unwrap(),
+            "-s",
+            "/bin/sh",
+            &name,
+        ]);
+        let user = TestUser { name };
+        let mut c = Command::new("chpasswd")
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        c.stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{}:probe-secret-1\n", user.name).as_bytes())
+            .unwrap();
+        assert!(c.wait().unwrap().success());
+        user
+    }
+}
+
+impl Drop for TestUser {
+    fn drop(&mut self) {
+        let _ = Command::new("userdel").arg(&self.name).status();
+    }
+}
+
+#[test]
+fn local_user_needs_tls_to_log_in_and_the_probe_says_so() {
+    if !ready() || !require("useradd", "passwd", true) {
+        return;
+    }
+    let mut lab = Lab::new("local");
+    let (cert, key) = lab.cert();
+    let home = lab.dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("mine.txt"), "x\n").unwrap();
+    let user = TestUser::new(&home);
+    lab.start(&format!(
+        "local_enable=YES\nssl_enable=YES\nrsa_cert_file={}\nrsa_private_key_file={}\npam_service_name=vsftpd\n",
+        cert.display(),
+        key.display()
+    ));
+    let out = vsconf_in(&lab.client_ns)
+        .args([
+            "probe",
+            &format!("ftp://{SERVER_IP}"),
+            "--user",
+            &user.name,
+            "--format",
+            "json",
+            "--timeout",
+            "2",
+            "--quiet",
+        ])
+        .env("VSCONF_PASSWORD", "probe-secret-1")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    let f = findings(&v);
+    let needs = f.iter().find(|f| f.1 == "login-needs-tls").unwrap();
+    assert_eq!(
+        needs.2,
+        format!(
+            "login as {} needs TLS: without it the server says \"530 Non-anonymous sessions must use encryption.\" (force_local_logins_ssl)",
+            user.name
+        )
+    );
+    assert!(
+        f.iter()
+            .any(|f| f.1 == "login" && f.2.ends_with("works under TLS"))
+    );
+    assert_eq!(
+        f.iter()
+            .filter(|f| f.1 == "passive" && f.2.contains("under TLS"))
+            .count(),
+        2,
+        "{f:#?}"
+    );
+    // The password never reaches the output.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("probe-secret-1"));
+}

@@ -231,6 +231,8 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
         w.set_if_known(Tunable::SslTlsv11, "NO")?;
         w.set_if_known(Tunable::SslTlsv12, "YES")?;
         w.set_if_known(Tunable::SslTlsv13, "YES")?;
+        w.comment("Upstream's seccomp sandbox kills TLS sessions on current systems (Debian and RHEL\ndefault to NO).");
+        w.set(Tunable::SeccompSandbox, "NO")?;
     } else {
         w.comment("No local logins, no writes.");
         w.set(Tunable::LocalEnable, "NO")?;

@@ -5,4 +5,5 @@
 mod edit;
 mod firewall;
 mod probe;
+mod rule_fixtures;
 mod support;

@@ -43,6 +43,17 @@ pub enum TlsMode {
     Off,
 }
 
+impl TlsMode {
+    /// The `--tls` value.
+    pub fn label(self) -> &'static str {
+        match self {
+            TlsMode::Require => "require",
+            TlsMode::Try => "try",
+            TlsMode::Off => "off",
+        }
+    }
+}
+
 /// Which kind of control connection a session used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

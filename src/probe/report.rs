@@ -51,8 +51,11 @@ pub fn render_json(report: &Report) -> String {
 pub fn render_human(report: &Report, timings: bool) -> String {
     let obs = &report.observations;
     let mut out = format!(
-        "probe {} as {} (tls {:?}, timeout {} ms)\n",
-        report.target, obs.user, obs.tls_mode, obs.timeout_ms
+        "probe {} as {} (tls {}, timeout {} ms)\n",
+        report.target,
+        obs.user,
+        obs.tls_mode.label(),
+        obs.timeout_ms
     );
     out.push_str("\nsteps:\n");
     let action_w = obs

@@ -186,7 +186,43 @@ fn firewall_open_only_on_21_blocks_passive() {
         &[50124],
         Some(timeout()),
     );
-    let o = obs(vec![s]);
+    let mut o = obs(vec![s]);
+    let step = |action: &str, sent: Option<&str>, result: &str, code: Option<u16>, ok: bool| {
+        vsconf::probe::observation::Step {
+            session: SessionKind::Plain,
+            action: action.into(),
+            sent: sent.map(Into::into),
+            result: result.into(),
+            code,
+            ok,
+            elapsed_ms: 1.0,
+        }
+    };
+    o.steps = vec![
+        step("connect", None, "connected to 203.0.113.7:21", None, true),
+        step("banner", None, "220 (vsFTPd 3.0.3)", Some(220), true),
+        step(
+            "PASS",
+            Some("PASS ****"),
+            "230 Login successful.",
+            Some(230),
+            true,
+        ),
+        step(
+            "PASV",
+            Some("PASV"),
+            "227 Entering Passive Mode (203,0,113,7,195,203).",
+            Some(227),
+            true,
+        ),
+        step(
+            "PASV data",
+            None,
+            "no answer within 5s: connecting to 203.0.113.7:50123 timed out",
+            None,
+            false,
+        ),
+    ];
     let f = diagnose(&o);
     assert_eq!(exit_status(&f), 1);
     let blocked: Vec<_> = f.iter().filter(|f| f.code == "passive-blocked").collect();

@@ -331,6 +331,17 @@ fn data(
             out.push(refusal(c.mode, reply.last_line()));
             continue;
         }
+        if !c.mode.is_active() && c.address.is_none() {
+            out.push(finding(
+                Status::Fail,
+                "passive-reply-unreadable",
+                format!(
+                    "{cmd}{under}: the reply names no address and port a client can use: \"{}\"",
+                    reply.last_line()
+                ),
+            ));
+            continue;
+        }
         if c.listed() {
             let how = match (c.mode.is_active(), c.fallback.is_some(), c.source) {
                 (true, _, Some(src)) => format!(

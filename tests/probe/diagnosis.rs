@@ -668,3 +668,17 @@ fn greeting_421_is_an_error() {
         "the server turned the session away: \"421 There are too many connections from your internet address.\""
     );
 }
+
+#[test]
+fn unreadable_pasv_reply_fails() {
+    let mut s = session(SessionKind::Plain, false);
+    let mut c = DataCheck::new(DataMode::Pasv);
+    c.mode_reply = Some(reply("227 Entering Passive Mode (garbage)."));
+    s.data.push(c);
+    let f = diagnose(&obs(vec![s]));
+    assert_eq!(exit_status(&f), 1);
+    assert_eq!(
+        message(&f, "passive-reply-unreadable"),
+        "PASV: the reply names no address and port a client can use: \"227 Entering Passive Mode (garbage).\""
+    );
+}

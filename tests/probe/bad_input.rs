@@ -235,3 +235,23 @@ fn bad_url_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the scheme must be ftp:// or ftps://"));
 }
+
+#[test]
+fn garbage_after_the_greeting_ends_the_session_with_a_message() {
+    let port = server(|mut c| {
+        let _ = c.write_all(b"220 ok\r\n");
+        let mut reader = BufReader::new(c.try_clone().unwrap());
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_ok() {
+            let _ = c.write_all(b"HELLO\r\n");
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    });
+    let f = run(options(port, false));
+    assert_eq!(exit_status(&f), 1);
+    assert!(
+        f.iter().any(|f| f.message
+            == "the plain session ended before login: the server sent something that is not an FTP reply: \"HELLO\""),
+        "{f:#?}"
+    );
+}

@@ -146,11 +146,58 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
             );
         }
     }
+    if config.bool(Tunable::ChownUploads) {
+        let name = config.string(Tunable::ChownUsername).unwrap_or(b"(null)");
+        if !host.user_exists(name) {
+            push(
+                oops::cannot_locate_user("chown_username", name),
+                Some(Tunable::ChownUsername),
+                !standalone,
+            );
+        }
+    }
+    // startup-checks.md B7: the banned e-mail list is read when deny_email_enable=YES.
+    if config.bool(Tunable::DenyEmailEnable) {
+        let path = config.string(Tunable::BannedEmailFile).unwrap_or(b"(null)");
+        if host.read(path).is_none() {
+            push(
+                [&b"cannot read anon e-mail list file:"[..], path].concat(),
+                Some(Tunable::BannedEmailFile),
+                !standalone,
+            );
+        }
+    }
     if let Some(path) = config.string(Tunable::BannerFile) {
         if host.read(path).is_none() {
             push(
                 oops::cannot_read_banner(path),
                 Some(Tunable::BannerFile),
+                !standalone,
+            );
+        }
+    }
+    // B9: the e-mail password list, when secure_email_list_enable=YES.
+    if config.bool(Tunable::SecureEmailListEnable) {
+        let path = config
+            .string(Tunable::EmailPasswordFile)
+            .unwrap_or(b"(null)");
+        if host.read(path).is_none() {
+            push(
+                [&b"cannot read email passwords file:"[..], path].concat(),
+                Some(Tunable::EmailPasswordFile),
+                !standalone,
+            );
+        }
+    }
+    // B10 (debian-3.0.3 binary, seen by the probe on rhel-stock.conf): with local logins and
+    // userlist_enable=YES the list must be readable, else every session gets
+    // `500 OOPS: cannot read user list file:<path>` (followed by a `priv_sock_get_cmd` line).
+    if config.bool(Tunable::LocalEnable) && config.bool(Tunable::UserlistEnable) {
+        let path = config.string(Tunable::UserlistFile).unwrap_or(b"(null)");
+        if host.read(path).is_none() {
+            push(
+                [&b"cannot read user list file:"[..], path].concat(),
+                Some(Tunable::UserlistFile),
                 !standalone,
             );
         }
@@ -225,5 +272,25 @@ mod tests {
             )],
         };
         assert!(check(&config, &with_cert).is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_user_list_refuses_every_local_session() {
+        let cst =
+            parse(b"listen=YES\nlocal_enable=YES\nuserlist_enable=YES\nuserlist_file=/nope\n").cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let findings = check(&config, &FakeHost { files: vec![] });
+        let messages: Vec<String> = findings
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.oops.message).into_owned())
+            .collect();
+        assert!(
+            messages.contains(&"cannot read user list file:/nope".to_owned()),
+            "{messages:?}"
+        );
+        assert!(
+            findings.iter().all(|f| !f.at_startup),
+            "standalone: per session"
+        );
     }
 }

@@ -511,16 +511,8 @@ fn pasv_killed_early(config: &EffectiveConfig, logged_in: bool) -> bool {
 
 /// data-channel.md §1: the effective passive range.
 fn passive_range(config: &EffectiveConfig) -> (u32, u32) {
-    let (mut lo, mut hi) = (1024, 65535);
-    let min = config.uint(Tunable::PasvMinPort);
-    if min > 1024 && min <= 65535 {
-        lo = min;
-    }
-    let max = config.uint(Tunable::PasvMaxPort);
-    if lo <= max && max < 65535 {
-        hi = max;
-    }
-    (lo, hi)
+    let r = config.passive_range();
+    (u32::from(r.first), u32::from(r.last))
 }
 
 /// The address the probe connects to: `listen_address` when set, else 127.0.0.1.

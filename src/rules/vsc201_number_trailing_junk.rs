@@ -1,5 +1,4 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::model::Outcome;
 use crate::model::value::{Radix, is_c_space};
 use crate::syntax::Span;
 
@@ -50,16 +49,7 @@ impl Rule for NumberTrailingJunk {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
-            let Some(value) = reading.value else { continue };
+        for (tunable, n, value) in cx.numbers() {
             let text = cx.text(value);
             if n.digits == 0 {
                 continue; // VSC202

@@ -1,5 +1,4 @@
 use crate::diagnostic::Severity;
-use crate::model::Outcome;
 
 use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
@@ -47,16 +46,7 @@ impl Rule for NumberWithoutDigits {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
-            let Some(value) = reading.value else { continue };
+        for (tunable, n, value) in cx.numbers() {
             if n.digits != 0 {
                 continue;
             }

@@ -1,6 +1,5 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
-use crate::model::Outcome;
 
 use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
@@ -48,19 +47,10 @@ impl Rule for PortNumberWraps {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
+        for (tunable, n, value) in cx.numbers() {
             if !matches!(tunable, Tunable::ListenPort | Tunable::FtpDataPort) || n.value <= 65535 {
                 continue;
             }
-            let Some(value) = reading.value else { continue };
             let port = n.value & 0xFFFF;
             let name = tunable.name();
             let text = excerpt(cx.text(value).trim_ascii_end());

@@ -1,5 +1,4 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::model::Outcome;
 use crate::model::value::Radix;
 
 use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
@@ -51,19 +50,10 @@ impl Rule for DecimalUmask {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
+        for (tunable, n, value) in cx.numbers() {
             if !tunable.spec().octal || n.radix != Radix::Decimal || n.value == 0 {
                 continue;
             }
-            let Some(value) = reading.value else { continue };
             let text = cx.text(value);
             let digits = text.trim_ascii();
             let name = tunable.name();

@@ -1,5 +1,4 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::model::Outcome;
 use crate::model::value::{Radix, parse_uint};
 use crate::syntax::Span;
 
@@ -51,19 +50,10 @@ impl Rule for LeadingZeroIsOctal {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
+        for (tunable, n, value) in cx.numbers() {
             if tunable.spec().octal || n.radix != Radix::Octal {
                 continue;
             }
-            let Some(value) = reading.value else { continue };
             let text = cx.text(value);
             let body = text.trim_ascii_end();
             let zeros = body.iter().take_while(|b| **b == b'0').count();

@@ -1,0 +1,103 @@
+use crate::diagnostic::{Applicability, Severity};
+use crate::dialect::{Dialect, Tunable};
+
+use super::vsc301_anonymous_upload::{add_after, set_value};
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags SSL 2, SSL 3, TLS 1.0 or TLS 1.1 enabled on a TLS server: `ssl_sslv2`, `ssl_sslv3`,
+/// `ssl_tlsv1` or `ssl_tlsv11` (3.0.5 only) set to `YES` with `ssl_enable=YES`. On debian-3.0.3,
+/// `ssl_tlsv1` defaults to `YES`, so a TLS server there is flagged even when the file says nothing.
+///
+/// ## Why is this bad?
+/// These protocol versions are broken or deprecated (DROWN and POODLE for SSL, BEAST and weak
+/// hash constructions for TLS 1.0/1.1) and every current client speaks TLS 1.2. Leaving them on
+/// invites downgrade attacks and fails compliance scans.
+///
+/// ## Example
+/// ```vsftpd
+/// ssl_enable=YES
+/// ssl_sslv3=YES
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// ssl_enable=YES
+/// ssl_sslv3=NO
+/// ```
+///
+/// ## Fix
+/// Unsafe: sets the value to `NO` (or adds `ssl_tlsv1=NO` after `ssl_enable` on Debian, where it
+/// is the default). Very old clients can no longer connect. On debian-3.0.3, `ssl_tlsv1=NO` also
+/// removes `AUTH TLS` from the `FEAT` reply, so clients that look for it there stop offering TLS.
+///
+/// ## Known problems
+/// The TLS library may refuse these versions on its own (OpenSSL 3 at its default security level
+/// refuses TLS 1.0 and 1.1); vsconf judges the configuration, not the library.
+///
+/// ## References
+/// - vsftpd.conf(5): `ssl_sslv2`, `ssl_sslv3`, `ssl_tlsv1` (and `ssl_tlsv11` in 3.0.5)
+/// - RFC 6176 (prohibiting SSL 2.0), RFC 7568 (deprecating SSL 3.0), RFC 8996 (deprecating TLS 1.0
+///   and TLS 1.1)
+/// - data-channel.md §5: FEAT lists `AUTH TLS` only with `ssl_tlsv1=YES` on debian-3.0.3 (bin)
+pub(crate) struct ObsoleteTlsProtocol;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC305",
+    name: "obsolete-tls-protocol",
+    category: Category::Security,
+    severity: Severity::Warning,
+    fix: FixAvailability::Always(Applicability::Unsafe),
+    dialects: ALL_DIALECTS,
+    host_checks: false,
+    summary: "SSL 2/3 or TLS 1.0/1.1 enabled",
+};
+
+impl Rule for ObsoleteTlsProtocol {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let cfg = cx.config();
+        if !cfg.bool(Tunable::SslEnable) {
+            return;
+        }
+        for (tunable, protocol) in [
+            (Tunable::SslSslv2, "SSL 2"),
+            (Tunable::SslSslv3, "SSL 3"),
+            (Tunable::SslTlsv1, "TLS 1.0"),
+            (Tunable::SslTlsv11, "TLS 1.1"),
+        ] {
+            if !cfg.bool(tunable) {
+                continue;
+            }
+            let message = if cfg.is_set(tunable) {
+                format!("{} enables {protocol}, which is obsolete", tunable.name())
+            } else {
+                format!(
+                    "{protocol} is enabled because {} is the {} default",
+                    cx.describe(tunable).trim_end_matches(" (default)"),
+                    cx.dialect()
+                )
+            };
+            let mut help = format!("set {}=NO", tunable.name());
+            if tunable == Tunable::SslTlsv1 && cx.dialect() == Dialect::Debian303 {
+                help.push_str(
+                    "; on debian-3.0.3 this also drops AUTH TLS from the FEAT reply, so check that your clients send AUTH TLS without looking at FEAT",
+                );
+            }
+            let span = if cfg.is_set(tunable) {
+                cx.span_or_file_start(tunable)
+            } else {
+                cx.span_or_file_start(Tunable::SslEnable)
+            };
+            let mut d = cx.report(&META, span, message).help(help);
+            let fix = set_value(cx, tunable, "NO")
+                .or_else(|| add_after(cx, Tunable::SslEnable, tunable, "NO"));
+            if let Some(fix) = fix {
+                d = d.fix(fix);
+            }
+            out.push(d);
+        }
+    }
+}

@@ -197,7 +197,7 @@ pasv_min_port=50000
 pasv_max_port=50100
 xferlog_enable=YES
 ";
-        for dialect in [crate::dialect::Dialect::Upstream305, crate::dialect::Dialect::Rhel305] {
+        for dialect in crate::dialect::Dialect::ALL {
             let cst = crate::syntax::parse(text).cst;
             let options = LintOptions {
                 dialect,

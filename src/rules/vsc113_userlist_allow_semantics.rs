@@ -63,7 +63,7 @@ impl Rule for UserlistAllowSemantics {
                     &META,
                     span,
                     format!(
-                        "userlist_deny is ignored: {} so {file} is never read",
+                        "userlist_deny is ignored because {}: {file} is never read",
                         cx.describe(Tunable::UserlistEnable)
                     ),
                 )

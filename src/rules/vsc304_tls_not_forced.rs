@@ -61,11 +61,11 @@ impl Rule for TlsNotForced {
         for (tunable, what) in [
             (
                 Tunable::ForceLocalLoginsSsl,
-                "local users may log in without TLS: their passwords can cross the network in clear text",
+                "lets local users log in without TLS, so their passwords can cross the network in clear text",
             ),
             (
                 Tunable::ForceLocalDataSsl,
-                "local users' listings and files may travel without TLS",
+                "lets local users' listings and files travel without TLS",
             ),
         ] {
             if cfg.bool(tunable) {
@@ -75,7 +75,7 @@ impl Rule for TlsNotForced {
                 .report(
                     &META,
                     cx.span_or_file_start(tunable),
-                    format!("{}=NO: {what}", tunable.name()),
+                    format!("{}=NO {what}", tunable.name()),
                 )
                 .help(format!(
                     "set {}=YES (the default) so that clear text is refused",

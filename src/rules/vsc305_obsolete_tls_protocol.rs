@@ -1,13 +1,15 @@
 use crate::diagnostic::{Applicability, Severity};
 use crate::dialect::{Dialect, Tunable};
+use crate::model::EffectiveConfig;
 
 use super::vsc301_anonymous_upload::{add_after, set_value};
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
-/// Flags SSL 2, SSL 3, TLS 1.0 or TLS 1.1 enabled on a TLS server: `ssl_sslv2`, `ssl_sslv3`,
-/// `ssl_tlsv1` or `ssl_tlsv11` (3.0.5 only) set to `YES` with `ssl_enable=YES`. On debian-3.0.3,
-/// `ssl_tlsv1` defaults to `YES`, so a TLS server there is flagged even when the file says nothing.
+/// Flags SSL 2, SSL 3, TLS 1.0 or TLS 1.1 switched on in a TLS server's file: `ssl_sslv2`,
+/// `ssl_sslv3`, `ssl_tlsv1` or `ssl_tlsv11` (3.0.5 only) set to `YES` with `ssl_enable=YES`. On
+/// debian-3.0.3, `ssl_tlsv1` defaults to `YES`; that default is flagged only when `ssl_ciphers`
+/// lowers OpenSSL's security level to 0, the one case where TLS 1.0 is really negotiated there.
 ///
 /// ## Why is this bad?
 /// These protocol versions are broken or deprecated (DROWN and POODLE for SSL, BEAST and weak
@@ -31,8 +33,11 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// removes `AUTH TLS` from the `FEAT` reply, so clients that look for it there stop offering TLS.
 ///
 /// ## Known problems
-/// The TLS library may refuse these versions on its own (OpenSSL 3 at its default security level
-/// refuses TLS 1.0 and 1.1); vsconf judges the configuration, not the library.
+/// Whether an enabled version is really negotiated also depends on the TLS library. On
+/// debian-3.0.3 (OpenSSL 3) the binary refused TLS 1.0 and 1.1 handshakes with `ssl_tlsv1=YES`
+/// under the default `ssl_ciphers` (no TLS 1.0 cipher: alert 40) and under `ssl_ciphers=HIGH`
+/// (alert 80), and accepted them only with `ssl_ciphers=DEFAULT@SECLEVEL=0`. An explicit `YES`
+/// is flagged anyway: it states an intent that the next library update may honour.
 ///
 /// ## References
 /// - vsftpd.conf(5): `ssl_sslv2`, `ssl_sslv3`, `ssl_tlsv1` (and `ssl_tlsv11` in 3.0.5)
@@ -68,14 +73,14 @@ impl Rule for ObsoleteTlsProtocol {
             (Tunable::SslTlsv1, "TLS 1.0"),
             (Tunable::SslTlsv11, "TLS 1.1"),
         ] {
-            if !cfg.bool(tunable) {
+            if !cfg.bool(tunable) || (!cfg.is_set(tunable) && !security_level_zero(cfg)) {
                 continue;
             }
             let message = if cfg.is_set(tunable) {
                 format!("{} enables {protocol}, which is obsolete", tunable.name())
             } else {
                 format!(
-                    "{protocol} is enabled because {} is the {} default",
+                    "{protocol} is enabled: {} is the {} default, and ssl_ciphers lowers OpenSSL's security level to 0",
                     cx.describe(tunable).trim_end_matches(" (default)"),
                     cx.dialect()
                 )
@@ -100,4 +105,14 @@ impl Rule for ObsoleteTlsProtocol {
             out.push(d);
         }
     }
+}
+
+/// Whether `ssl_ciphers` sets OpenSSL's security level 0, which re-enables TLS 1.0/1.1 signatures.
+///
+/// debian-3.0.3 binary with its OpenSSL 3 (checked with `openssl s_client -starttls ftp -tls1`): with
+/// the default `ssl_tlsv1=YES`, TLS 1.0 failed under the default cipher list (handshake failure)
+/// and under `HIGH` (internal error), and was negotiated under `DEFAULT@SECLEVEL=0`.
+pub(super) fn security_level_zero(cfg: &EffectiveConfig) -> bool {
+    cfg.string(Tunable::SslCiphers)
+        .is_some_and(|c| c.windows(10).any(|w| w == b"SECLEVEL=0"))
 }

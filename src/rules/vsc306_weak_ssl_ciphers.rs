@@ -6,7 +6,7 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ## What it does
 /// Flags an `ssl_ciphers` list (with `ssl_enable=YES`) that asks for weak ciphers: an element
 /// naming `NULL`, `eNULL`, `aNULL`, `ADH`, `AECDH`, `EXPORT`/`EXP`, `LOW`, `RC4`, `RC2`, `DES`
-/// (including triple DES) or `MD5`, or `ALL`/`DEFAULT` with no exclusion (`!…`) at all. Elements
+/// (including triple DES) or `MD5`, `@SECLEVEL=0`, or `ALL`/`DEFAULT` with no exclusion (`!…`) at all. Elements
 /// excluded with `!` or `-` are not counted.
 ///
 /// ## Why is this bad?
@@ -102,9 +102,11 @@ fn weak_elements(value: &[u8]) -> Vec<String> {
         let is_weak = name
             .split(['-', '+'])
             .any(|component| WEAK.contains(&component));
+        // Security level 0 re-enables everything OpenSSL otherwise refuses (VSC305 notes).
+        let level_zero = name.contains("SECLEVEL=0");
         let catch_all = (name == "ALL" || name == "DEFAULT" || name == "COMPLEMENTOFALL")
             && !has_exclusion;
-        if is_weak || catch_all {
+        if is_weak || catch_all || level_zero {
             weak.push(format!("`{element}`"));
         }
     }
@@ -132,5 +134,9 @@ mod tests {
             vec!["`RC4-SHA`", "`DES-CBC3-SHA`", "`EXP-RC4-MD5`", "`aNULL`"]
         );
         assert_eq!(weak_elements(b"HIGH:+LOW"), vec!["`+LOW`"]);
+        assert_eq!(
+            weak_elements(b"DEFAULT@SECLEVEL=0"),
+            vec!["`DEFAULT@SECLEVEL=0`"]
+        );
     }
 }

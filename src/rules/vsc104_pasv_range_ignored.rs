@@ -102,3 +102,63 @@ impl Rule for PasvRangeIgnored {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::dialect::Dialect;
+    use crate::rules::{LintOptions, lint};
+    use crate::syntax::parse;
+
+    use super::PassiveRange;
+
+    fn range_codes(text: &str) -> Vec<(&'static str, String)> {
+        let cst = parse(text.as_bytes()).cst;
+        let options = LintOptions {
+            dialect: Dialect::Debian303,
+            ..LintOptions::default()
+        };
+        lint(&cst, None, &options, None)
+            .diagnostics
+            .into_iter()
+            .filter(|d| matches!(d.code, "VSC101" | "VSC102" | "VSC103" | "VSC104"))
+            .map(|d| (d.code, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn an_inverted_pair_is_vsc103_only_and_an_ignored_minimum_is_vsc104_only() {
+        let inverted = range_codes("listen=YES\npasv_min_port=60000\npasv_max_port=50000\n");
+        assert_eq!(inverted.len(), 1);
+        assert_eq!(inverted[0].0, "VSC103");
+        let ignored = range_codes("listen=YES\npasv_min_port=70000\npasv_max_port=50000\n");
+        assert_eq!(ignored.len(), 1, "{ignored:?}");
+        assert_eq!(ignored[0].0, "VSC104");
+        assert!(ignored[0].1.contains("1024–50000"), "{}", ignored[0].1);
+    }
+
+    proptest! {
+        #[test]
+        fn every_range_finding_states_the_effective_range(min in 0u32..80_000, max in 0u32..80_000, which in 0u8..3) {
+            let text = match which {
+                0 => format!("listen=YES\npasv_min_port={min}\npasv_max_port={max}\n"),
+                1 => format!("listen=YES\npasv_min_port={min}\n"),
+                _ => format!("listen=YES\npasv_max_port={max}\n"),
+            };
+            let (min, max) = match which {
+                0 => (min, max),
+                1 => (min, 0),
+                _ => (5001, max),
+            };
+            let range = PassiveRange::from_bounds(min, max).to_string();
+            for (code, message) in range_codes(&text) {
+                prop_assert!(message.contains(&range), "{code}: {message} lacks {range}");
+            }
+            // A fully honoured pair raises nothing.
+            if which == 0 && 1024 < min && min <= max && max < 65535 {
+                prop_assert!(range_codes(&text).is_empty());
+            }
+        }
+    }
+}

@@ -38,6 +38,8 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - vsftpd.conf(5): `listen_port`, `ftp_data_port`, `pasv_min_port`, `pasv_max_port`
 /// - data-channel.md §1 (port choice and retries), §3 (`ftp_data_port` is used only with
 ///   `connect_from_port_20=YES`), §4 (`listen_port` is cast to 16 bits, ignored in inetd mode)
+/// - debian-3.0.3 binary: `listen_port=50000` with the range 50000–50000: an anonymous PASV got
+///   `500 OOPS: vsf_sysutil_bind` and the session ended (private netns, 2026-11-24)
 pub(crate) struct PasvRangeOverlapsServicePort;
 
 static META: RuleMeta = RuleMeta {

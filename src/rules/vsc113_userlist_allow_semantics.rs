@@ -32,6 +32,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///
 /// ## References
 /// - vsftpd.conf(5): `userlist_enable`, `userlist_deny`, `userlist_file`
+/// - debian-3.0.3 binary: `userlist_enable=YES`, `userlist_deny=NO`, a list without `anonymous`:
+///   `USER anonymous` got `530 Permission denied.`, also with `local_enable=NO`; with the list file
+///   missing, every user got the same and vsftpd printed nothing
 pub(crate) struct UserlistAllowSemantics;
 
 static META: RuleMeta = RuleMeta {

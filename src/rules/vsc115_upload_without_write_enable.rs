@@ -30,6 +30,8 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ## References
 /// - vsftpd.conf(5): `write_enable`, `anon_upload_enable` ("the write_enable must be activated"),
 ///   `anon_mkdir_write_enable`, `anon_other_write_enable`
+/// - debian-3.0.3 binary: `anon_upload_enable=YES` without `write_enable`: an anonymous `STOR` into
+///   a directory the `ftp` user owns got `550 Permission denied.`
 pub(crate) struct UploadWithoutWriteEnable;
 
 static META: RuleMeta = RuleMeta {

@@ -34,6 +34,7 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ## References
 /// - vsftpd.conf(5): `implicit_ssl`, `listen_port`
 /// - RFC 4217 (explicit FTPS with `AUTH TLS`); IANA port 990 `ftps`
+/// - debian-3.0.3 binary: with `implicit_ssl=YES` a plain FTP client got no `220` and timed out
 pub(crate) struct ImplicitSslOnPort21;
 
 static META: RuleMeta = RuleMeta {

@@ -29,6 +29,8 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ## References
 /// - vsftpd.conf(5): `ls_recurse_enable`
 /// - CWE-400 (uncontrolled resource consumption)
+/// - debian-3.0.3 binary: `LIST -R` lists every subdirectory with `ls_recurse_enable=YES`; with the
+///   default `NO` the `-R` is ignored and only the directory itself is listed
 pub(crate) struct RecursiveListingEnabled;
 
 static META: RuleMeta = RuleMeta {

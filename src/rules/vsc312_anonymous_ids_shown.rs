@@ -31,6 +31,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ## References
 /// - vsftpd.conf(5): `hide_ids`, `text_userdb_names`
 /// - CWE-200 (exposure of sensitive information)
+/// - debian-3.0.3 binary: with `hide_ids=NO` an anonymous `LIST` showed owners and groups as
+///   numbers (`102 0` for a directory owned by the `ftp` user), with `text_userdb_names=YES` partly as
+///   names
 pub(crate) struct AnonymousIdsShown;
 
 static META: RuleMeta = RuleMeta {

@@ -28,6 +28,8 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///
 /// ## References
 /// - vsftpd.conf(5): `no_anon_password`, `deny_email_enable`, `secure_email_list_enable`
+/// - debian-3.0.3 binary: with `no_anon_password=YES`, `USER anonymous` is answered with
+///   `230 Login successful.` at once
 pub(crate) struct AnonymousPasswordNotAsked;
 
 static META: RuleMeta = RuleMeta {

@@ -14,6 +14,8 @@
 
 pub mod diagnostic;
 pub mod dialect;
+pub mod edit;
+pub mod firewall;
 pub mod model;
 pub mod render;
 pub mod rules;

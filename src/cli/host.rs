@@ -5,7 +5,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use vsconf::startup::host::Host;
+use vsconf::startup::host::{Host, PathMeta, UserEntry};
 
 /// The local machine, for the config file at `config`.
 pub struct SystemHost {
@@ -48,11 +48,58 @@ impl Host for SystemHost {
             .any(|line| line.split(|b| *b == b':').next() == Some(name))
     }
 
+    fn metadata(&self, p: &[u8]) -> Option<PathMeta> {
+        let m = std::fs::metadata(path(p)).ok()?;
+        Some(PathMeta {
+            uid: m.uid(),
+            gid: m.gid(),
+            mode: m.mode() & 0o7777,
+            is_dir: m.is_dir(),
+        })
+    }
+
+    fn user(&self, name: &[u8]) -> Option<UserEntry> {
+        let passwd = std::fs::read("/etc/passwd").ok()?;
+        passwd.split(|b| *b == b'\n').find_map(|line| {
+            let fields: Vec<&[u8]> = line.split(|b| *b == b':').collect();
+            let number = |i: usize| {
+                fields
+                    .get(i)
+                    .and_then(|f| std::str::from_utf8(f).ok())
+                    .and_then(|f| f.parse::<u32>().ok())
+            };
+            (fields.first() == Some(&name)).then_some(())?;
+            Some(UserEntry {
+                uid: number(2)?,
+                gid: number(3)?,
+                home: fields.get(5)?.to_vec(),
+            })
+        })
+    }
+
     fn resolves(&self, name: &[u8]) -> bool {
         std::str::from_utf8(name).is_ok_and(|n| {
             (n, 0u16)
                 .to_socket_addrs()
                 .is_ok_and(|mut a| a.next().is_some())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_owner_mode_and_users_from_the_machine() {
+        let host = SystemHost {
+            config: PathBuf::from("/"),
+        };
+        let root = host.metadata(b"/").expect("/ exists");
+        assert!(root.is_dir);
+        assert_eq!(host.metadata(b"/nonexistent/vsconf"), None);
+        let user = host.user(b"root").expect("root is in /etc/passwd");
+        assert_eq!((user.uid, user.gid), (0, 0));
+        assert_eq!(host.user(b"no-such-user-vsconf"), None);
     }
 }

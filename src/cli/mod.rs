@@ -4,12 +4,19 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod diff;
+mod firewall;
+mod fix;
 mod host;
 pub mod input;
 mod lint;
+mod new;
+pub mod preview;
 mod rules;
+mod set;
 mod show;
 mod syntax;
+mod unset;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -27,8 +34,20 @@ enum Command {
     Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Give settings a value: type-checked, previewed as a diff, written with --write.
+    Set(set::Args),
+    /// Remove settings so vsftpd's defaults apply: previewed, written with --write.
+    Unset(unset::Args),
+    /// Apply the rules' mechanical fixes: previewed, written with --write.
+    Fix(fix::Args),
+    /// Compare two configs by their effective values and what the change means.
+    Diff(diff::Args),
+    /// Write a sane, commented config for a common setup.
+    New(new::Args),
     /// Print the lossless syntax tree of a config (for debugging and bug reports).
     Syntax(syntax::Args),
+    /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
+    Firewall(firewall::Args),
 }
 
 /// Runs a parsed command line.
@@ -37,7 +56,13 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Lint(args) => lint::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Set(args) => set::run(&args),
+        Command::Unset(args) => unset::run(&args),
+        Command::Fix(args) => fix::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::New(args) => new::run(&args),
         Command::Syntax(args) => syntax::run(&args),
+        Command::Firewall(args) => firewall::run(&args),
     }
 }
 

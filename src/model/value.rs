@@ -238,6 +238,124 @@ pub fn inet_aton(text: &[u8]) -> Option<[u8; 4]> {
     u32::try_from(v).ok().map(u32::to_be_bytes)
 }
 
+/// What vsftpd's own IPv6 parser (used for `listen_address6`; vsftpd deliberately avoids
+/// `inet_pton`) made of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipv6Reading {
+    /// The bytes the parser produced, zero-filled after `parsed_len`.
+    pub bytes: [u8; 16],
+    /// How many of the 16 address bytes the parser wrote. Fewer than 16 happens when nothing follows a
+    /// `::` (`::`, `1::`) or when there is no `::` and fewer than eight groups (`127.0.0.1`,
+    /// `1:2:3:4:5:6:7:`): vsftpd then binds to an address whose remaining bytes come from
+    /// uninitialised memory.
+    pub parsed_len: usize,
+}
+
+impl Ipv6Reading {
+    /// Whether every byte of the address comes from the text.
+    pub fn is_complete(&self) -> bool {
+        self.parsed_len == 16
+    }
+
+    /// The address, with unparsed bytes taken as zero (what the binary usually binds, but not always).
+    pub fn addr(&self) -> std::net::Ipv6Addr {
+        std::net::Ipv6Addr::from(self.bytes)
+    }
+}
+
+/// vsftpd's IPv6 address parser, which accepts more than `inet_pton` and differs from it:
+/// the text is cut at the first `::` into a left and a right part; each part is a list of
+/// `:`-separated fields, each either hex (any number of digits as long as the value fits 16 bits,
+/// so `00000` is fine) or, when it contains a `.`, a dotted quad of decimal bytes (4 bytes, leading
+/// zeros allowed, in any field position). An empty field fails, except that a part may end with a
+/// single `:`. When the right part is non-empty, zeros fill the gap to 16 bytes; when it is empty the
+/// address is left short (see [`Ipv6Reading::parsed_len`]). More than 16 bytes fails. There is no
+/// scope (`%eth0`) syntax here; see the dialect-specific handling in `startup`.
+///
+/// debian-3.0.3 binary (strace of bind, test namespace): `00000::1` binds ::1, `::1.2.3.04` binds
+/// ::1.2.3.4, `1:2:3:4:5:6:7:8:` binds 1:2:…:8, `127.0.0.1` binds 7f00:1:: (4 bytes then memory),
+/// `::12345`, `1::2::3`, `:1::`, `:::1`, `::1x` and `::256.1.1.1` are `bad listen_address6`.
+pub fn parse_ipv6(text: &[u8]) -> Option<Ipv6Reading> {
+    let (left, right) = match text.windows(2).position(|w| w == b"::") {
+        Some(i) => (
+            text.get(..i).unwrap_or_default(),
+            text.get(i + 2..).unwrap_or_default(),
+        ),
+        None => (text, &b""[..]),
+    };
+    let left = ipv6_fields(left)?;
+    let right = ipv6_fields(right)?;
+    if left.len() + right.len() > 16 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    let parsed_len = if right.is_empty() {
+        bytes.get_mut(..left.len())?.copy_from_slice(&left);
+        left.len()
+    } else {
+        bytes.get_mut(..left.len())?.copy_from_slice(&left);
+        bytes.get_mut(16 - right.len()..)?.copy_from_slice(&right);
+        16
+    };
+    Some(Ipv6Reading { bytes, parsed_len })
+}
+
+/// One side of the `::`: `:`-separated hex groups or dotted quads, as bytes.
+fn ipv6_fields(mut text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    while !text.is_empty() {
+        let (field, rest) = match text.iter().position(|b| *b == b':') {
+            Some(i) => (
+                text.get(..i).unwrap_or_default(),
+                text.get(i + 1..).unwrap_or_default(),
+            ),
+            None => (text, &b""[..]),
+        };
+        if field.is_empty() {
+            return None;
+        }
+        if field.contains(&b'.') {
+            out.extend_from_slice(&dotted_quad(field)?);
+        } else {
+            let mut value: u32 = 0;
+            for b in field {
+                let digit = char::from(*b).to_digit(16)?;
+                value = (value << 4) | digit;
+                if value > 0xFFFF {
+                    return None;
+                }
+            }
+            out.extend_from_slice(&u16::try_from(value).ok()?.to_be_bytes());
+        }
+        text = rest;
+    }
+    Some(out)
+}
+
+/// Exactly four decimal bytes separated by dots (leading zeros allowed, no empty part).
+fn dotted_quad(field: &[u8]) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = field.split(|b| *b == b'.');
+    for slot in &mut out {
+        let part = parts.next()?;
+        if part.is_empty() {
+            return None;
+        }
+        let mut value: u32 = 0;
+        for b in part {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(b - b'0');
+            if value > 255 {
+                return None;
+            }
+        }
+        *slot = u8::try_from(value).ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
 /// C `inet_pton(AF_INET6, …)`: the text must be an IPv6 address and nothing else.
 pub fn inet_pton6(text: &[u8]) -> Option<std::net::Ipv6Addr> {
     std::str::from_utf8(text).ok()?.parse().ok()
@@ -328,6 +446,61 @@ mod tests {
             read_string(b"", StringTrim::TrimCrashOnBlank),
             StringReading::Value(None)
         );
+    }
+
+    #[test]
+    fn listen_address6_is_read_by_vsftpds_own_parser() {
+        // debian-3.0.3 binary, `listen_ipv6=YES` + `listen_address6=<text>`, bind() traced with strace:
+        // these are accepted (inet_pton would reject the first four) and bound as shown.
+        let complete = |t: &[u8]| {
+            parse_ipv6(t)
+                .filter(Ipv6Reading::is_complete)
+                .map(|r| r.addr().to_string())
+        };
+        assert_eq!(complete(b"00000::1").as_deref(), Some("::1"));
+        assert_eq!(complete(b"::1.2.3.04").as_deref(), Some("::102:304"));
+        assert_eq!(
+            complete(b"1:2:3:4:5:6:7:8:").as_deref(),
+            Some("1:2:3:4:5:6:7:8")
+        );
+        assert_eq!(
+            complete(b"::ffff:127.0.0.1").as_deref(),
+            Some("::ffff:127.0.0.1")
+        );
+        assert_eq!(complete(b"::0").as_deref(), Some("::"));
+        assert_eq!(complete(b"fe80::1").as_deref(), Some("fe80::1"));
+        // Short results: the rest of the address is whatever memory holds (usually zeros: the binary
+        // bound `127.0.0.1` as 7f00:1::, `1::` as 1::, and `::` once as :: and once as garbage).
+        let short = |t: &[u8]| parse_ipv6(t).map(|r| (r.parsed_len, r.addr().to_string()));
+        assert_eq!(short(b"127.0.0.1"), Some((4, "7f00:1::".to_owned())));
+        assert_eq!(
+            short(b"1:2:3:4:5:6:7:"),
+            Some((14, "1:2:3:4:5:6:7:0".to_owned()))
+        );
+        assert_eq!(short(b"::"), Some((0, "::".to_owned())));
+        assert_eq!(short(b"1::"), Some((2, "1::".to_owned())));
+        // Refused by the binary with `bad listen_address6: <text>`.
+        for bad in [
+            &b"::12345"[..],
+            b"1::2::3",
+            b":1::",
+            b":::1",
+            b"::1x",
+            b"::256.1.1.1",
+            b"::1.2.3",
+            b"zz",
+            b":",
+            b":::",
+            b"::1 junk",
+            b"[::1]",
+            b"::1/128",
+            b"1:2:3:4:5:6:7:8:9",
+            b"::1.2.3.4.5",
+            b"::g",
+            b"::1%lo",
+        ] {
+            assert_eq!(parse_ipv6(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]

@@ -101,6 +101,12 @@ pub struct RuleMeta {
 /// All dialects, for rules that apply everywhere.
 pub const ALL_DIALECTS: &[Dialect] = &Dialect::ALL;
 
+/// A byte count inside the buffer as a span offset. Buffers are capped far below 4 GiB when read, so
+/// this never saturates in practice; it exists so that no rule narrows with `as`.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// A check over one config file.
 pub trait Rule: Sync {
     /// The rule's metadata.
@@ -161,6 +167,18 @@ macro_rules! register {
 
 register! {
     vsc001_unrecognised_variable::UnrecognisedVariable,
+    vsc002_missing_value::MissingValue,
+    vsc003_bad_bool_value::BadBoolValue,
+    vsc004_blank_string_crash::BlankStringCrash,
+    vsc005_indented_comment::IndentedComment,
+    vsc006_byte_order_mark::ByteOrderMark,
+    vsc007_two_listeners::TwoListeners,
+    vsc008_bad_listen_address::BadListenAddress,
+    vsc009_inetd_mode::InetdMode,
+    vsc010_tcp_wrappers_unsupported::TcpWrappersUnsupported,
+    vsc011_sessions_refused::SessionsRefused,
+    vsc012_host_refusal::HostRefusal,
+    vsc013_crlf_line_endings::CrlfLineEndings,
     vsc101_pasv_range_unset::PasvRangeUnset,
     vsc102_pasv_range_half_set::PasvRangeHalfSet,
     vsc103_pasv_range_inverted::PasvRangeInverted,
@@ -178,6 +196,21 @@ register! {
     vsc115_upload_without_write_enable::UploadWithoutWriteEnable,
     vsc116_local_settings_while_local_disabled::LocalSettingsWhileLocalDisabled,
     vsc117_implicit_ssl_on_port_21::ImplicitSslOnPort21,
+    vsc201_number_trailing_junk::NumberTrailingJunk,
+    vsc202_number_without_digits::NumberWithoutDigits,
+    vsc203_port_number_wraps::PortNumberWraps,
+    vsc204_decimal_umask::DecimalUmask,
+    vsc205_leading_zero_is_octal::LeadingZeroIsOctal,
+    vsc206_string_whitespace_kept::StringWhitespaceKept,
+    vsc207_duplicate_setting::DuplicateSetting,
+    vsc208_file_truncated::FileTruncated,
+    vsc209_nul_byte_in_line::NulByteInLine,
+    vsc210_pasv_address_invalid::PasvAddressInvalid,
+    vsc211_pasv_address_private::PasvAddressPrivate,
+    vsc212_pasv_address_ignored_with_ipv6_listener::PasvAddressIgnoredWithIpv6Listener,
+    vsc213_seccomp_sandbox_breaks_tls::SeccompSandboxBreaksTls,
+    vsc214_writable_chroot_root::WritableChrootRoot,
+    vsc215_anon_root_missing::AnonRootMissing,
     vsc301_anonymous_upload::AnonymousUpload,
     vsc302_anonymous_other_write::AnonymousOtherWrite,
     vsc303_cleartext_local_logins::CleartextLocalLogins,
@@ -192,6 +225,8 @@ register! {
     vsc312_anonymous_ids_shown::AnonymousIdsShown,
     vsc314_anonymous_enabled_implicitly::AnonymousEnabledImplicitly,
     vsc315_anonymous_password_not_asked::AnonymousPasswordNotAsked,
+    vsc401_default_differs_between_dialects::DefaultDiffersBetweenDialects,
+    vsc402_tls_version_name_not_parsed::TlsVersionNameNotParsed,
     vsc901_unknown_suppression::UnknownSuppression,
     vsc902_misplaced_suppression::MisplacedSuppression,
     vsc903_unused_suppression::UnusedSuppression,

@@ -57,8 +57,14 @@ impl Rule for UnrecognisedVariable {
                 continue;
             }
             let name = cx.text(reading.name);
-            // An indented comment and a byte order mark have rules of their own.
-            if name.first() == Some(&b'#') || name.starts_with(b"\xEF\xBB\xBF") {
+            // An indented comment (VSC005), a byte order mark (VSC006) and the TLS version names of
+            // the 3.0.5 manual (VSC402) have rules of their own.
+            if name.first() == Some(&b'#')
+                || name.starts_with(b"\xEF\xBB\xBF")
+                || super::vsc402_tls_version_name_not_parsed::NAMES
+                    .iter()
+                    .any(|(n, _)| *n == name)
+            {
                 continue;
             }
             let shown = escape_bytes(name);

@@ -6,8 +6,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 
 /// ## What it does
 /// Flags a passive port range that is clearly too small for the sessions the server admits: a
-/// one-port range (unless `max_clients=1`), or fewer ports than an explicitly set `max_clients`
-/// (standalone mode).
+/// one-port range (unless `max_clients=1`), or, with `max_clients` set explicitly (standalone
+/// mode), no more ports than half of `max_clients`, so that half the permitted sessions in passive
+/// transfers at once exhaust it. Not every session transfers at the same time, so a range somewhat
+/// smaller than `max_clients` is not reported.
 ///
 /// ## Why is this bad?
 /// Every PASV or EPSV holds one port until the transfer connects or the next data command. vsftpd
@@ -28,7 +30,7 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// listen=YES
 /// max_clients=200
 /// pasv_min_port=50000
-/// pasv_max_port=50399
+/// pasv_max_port=50199
 /// ```
 ///
 /// ## Fix
@@ -70,7 +72,7 @@ impl Rule for PasvRangeTooSmall {
         let too_small = if ports == 1 {
             limit != Some(1)
         } else {
-            cfg.is_set(Tunable::MaxClients) && limit.is_some_and(|l| ports < l)
+            cfg.is_set(Tunable::MaxClients) && limit.is_some_and(|l| ports <= l / 2)
         };
         if !too_small {
             return;
@@ -92,7 +94,7 @@ impl Rule for PasvRangeTooSmall {
             )
         } else {
             format!(
-                "the passive range {range} has {ports} ports for {sessions}: with {held} ports held a PASV fails {percent:.0}% of the time and with {ports} held always (`500 OOPS: vsf_sysutil_bind`)"
+                "the passive range {range} has {ports} ports for {sessions}: once {ports} sessions are in passive transfers every further PASV fails (`500 OOPS: vsf_sysutil_bind`), and with {held} busy {percent:.0}% do"
             )
         };
         let span = if cfg.is_set(Tunable::PasvMaxPort) {

@@ -7,7 +7,8 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ## What it does
 /// Flags TLS settings (`ssl_*`, `rsa_*`, `dsa_*`, `force_*_ssl`, `implicit_ssl`, `allow_anon_ssl`,
 /// `require_ssl_reuse`, `require_cert`, `validate_cert`, `ca_certs_file`, `debug_ssl`,
-/// `strict_ssl_*`) in a file where `ssl_enable` is `NO`.
+/// `strict_ssl_*`) in a file where `ssl_enable` is `NO`. A line that only restates the default is
+/// not reported, except `force_*_ssl=YES`.
 ///
 /// ## Why is this bad?
 /// Without `ssl_enable=YES` vsftpd ignores all of them: it does not even open the certificate. A
@@ -89,7 +90,16 @@ impl Rule for TlsSettingsWithoutTls {
         }
         let off = stated(cx, Tunable::SslEnable);
         for &tunable in TLS_SETTINGS {
-            if !cfg.is_set(tunable) {
+            // A line restating the default changes nothing, except a `force_*_ssl=YES`, which
+            // promises a protection that does not exist without TLS.
+            let promise = matches!(
+                tunable,
+                Tunable::ForceLocalLoginsSsl
+                    | Tunable::ForceLocalDataSsl
+                    | Tunable::ForceAnonLoginsSsl
+                    | Tunable::ForceAnonDataSsl
+            ) && cfg.bool(tunable);
+            if !cfg.is_set(tunable) || !(cfg.differs_from_default(tunable) || promise) {
                 continue;
             }
             let file = matches!(

@@ -7,7 +7,8 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ## What it does
 /// Flags settings that only concern anonymous logins (`anon_*`, `no_anon_password`,
 /// `allow_anon_ssl`, `force_anon_*_ssl`, the e-mail password lists, `chown_uploads`…) in a file
-/// with `anonymous_enable=NO`.
+/// with `anonymous_enable=NO`. A line that only restates the default (`allow_anon_ssl=NO`) is not
+/// reported.
 ///
 /// ## Why is this bad?
 /// They do nothing, yet a reader (or an auditor) takes them for policy: `anon_upload_enable=YES`
@@ -90,7 +91,8 @@ impl Rule for AnonymousSettingsWhileAnonymousDisabled {
         }
         settings.sort_by_key(|t| cx.span_or_file_start(*t).start);
         for tunable in settings {
-            if !cfg.is_set(tunable) {
+            // A line restating the default (`allow_anon_ssl=NO`) changes nothing even if read.
+            if !cfg.is_set(tunable) || !cfg.differs_from_default(tunable) {
                 continue;
             }
             let mut d = cx

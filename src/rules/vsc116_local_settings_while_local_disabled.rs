@@ -8,7 +8,8 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// Flags settings that only concern local (and guest) logins — `local_root`, `local_umask`,
 /// `local_max_rate`, `chroot_local_user`, `chroot_list_*`, `passwd_chroot_enable`,
 /// `allow_writeable_chroot`, `guest_*`, `virtual_use_local_privs`, `user_sub_token`, `chmod_enable`
-/// and, with TLS on, `force_local_*_ssl` — in a file with `local_enable=NO`.
+/// and, with TLS on, `force_local_*_ssl` — in a file with `local_enable=NO`. A line that only
+/// restates the default is not reported.
 ///
 /// ## Why is this bad?
 /// They do nothing. `chroot_local_user=YES` in an anonymous-only server suggests a confinement
@@ -77,7 +78,8 @@ impl Rule for LocalSettingsWhileLocalDisabled {
         }
         settings.sort_by_key(|t| cx.span_or_file_start(*t).start);
         for tunable in settings {
-            if !cfg.is_set(tunable) {
+            // A line restating the default (`chroot_local_user=NO`) changes nothing even if read.
+            if !cfg.is_set(tunable) || !cfg.differs_from_default(tunable) {
                 continue;
             }
             let mut d = cx

@@ -23,6 +23,39 @@ pub trait Host {
     fn user_exists(&self, name: &[u8]) -> bool;
     /// Whether the name resolves.
     fn resolves(&self, name: &[u8]) -> bool;
+    /// Owner, group, permission bits and type of a path (links followed), or `None` when it does not
+    /// exist or cannot be examined.
+    fn metadata(&self, _path: &[u8]) -> Option<PathMeta> {
+        None
+    }
+    /// The user database entry for a name, or `None` when there is none.
+    fn user(&self, _name: &[u8]) -> Option<UserEntry> {
+        None
+    }
+}
+
+/// What `stat` says about a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathMeta {
+    /// Owner uid.
+    pub uid: u32,
+    /// Group gid.
+    pub gid: u32,
+    /// Permission bits (`st_mode & 0o7777`).
+    pub mode: u32,
+    /// Whether it is a directory.
+    pub is_dir: bool,
+}
+
+/// A user database entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserEntry {
+    /// The uid.
+    pub uid: u32,
+    /// The primary gid.
+    pub gid: u32,
+    /// The home directory.
+    pub home: Vec<u8>,
 }
 
 /// A host problem at startup or in each session.

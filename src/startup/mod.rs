@@ -11,8 +11,10 @@ pub mod oops;
 
 use serde::Serialize;
 
-use crate::dialect::{TcpWrappersSupport, Tunable};
-use crate::model::value::{inet_aton, inet_pton6};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::dialect::{Dialect, TcpWrappersSupport, Tunable};
+use crate::model::value::{Ipv6Reading, inet_aton, parse_ipv6};
 use crate::model::{EffectiveConfig, Origin, Outcome, Reading};
 use crate::syntax::Span;
 
@@ -174,33 +176,6 @@ pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
             Some(Tunable::ListenIpv6),
         ));
     }
-    if listen {
-        if let Some(addr) = config.string(Tunable::ListenAddress) {
-            if inet_aton(addr).is_none() {
-                let span = config.origin(Tunable::ListenAddress).line();
-                let oops = Oops::new(
-                    oops::bad_listen_address(addr),
-                    Check::BadListenAddress,
-                    span,
-                    Some(Tunable::ListenAddress),
-                );
-                return refuses(oops);
-            }
-        }
-    } else if listen_ipv6 {
-        if let Some(addr) = config.string(Tunable::ListenAddress6) {
-            if inet_pton6(addr).is_none() {
-                let span = config.origin(Tunable::ListenAddress6).line();
-                let oops = Oops::new(
-                    oops::bad_listen_address6(addr),
-                    Check::BadListenAddress6,
-                    span,
-                    Some(Tunable::ListenAddress6),
-                );
-                return refuses(oops);
-            }
-        }
-    }
     if !listen && !listen_ipv6 {
         // inetd mode: the session checks run at startup, and the first of them that does not depend on
         // the file is "stdin is not a socket", which is what a service manager or a shell gives it.
@@ -223,9 +198,89 @@ pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
     } else {
         ListenMode::StandaloneIpv6
     };
+    if let Err(oops) = bind_address(config, mode) {
+        return refuses(oops);
+    }
     Prediction {
         verdict: Verdict::Starts { mode },
         session: session_check(config),
+    }
+}
+
+/// The address a standalone listener binds, as the file decides it (whether the bind then works is a
+/// host matter: `could not bind listening IPv4 socket`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindAddress {
+    /// No address set: 0.0.0.0 or ::.
+    Any,
+    /// `listen_address`, as C `inet_aton` read it.
+    V4(Ipv4Addr),
+    /// `listen_address6`, as vsftpd's own parser read it.
+    V6 {
+        /// The address, unparsed bytes taken as zero.
+        addr: Ipv6Addr,
+        /// Whether all 16 bytes come from the text; when not, vsftpd binds to an address completed
+        /// from uninitialised memory (usually zeros, but not always: the bind may fail).
+        complete: bool,
+        /// The interface name after `%` (debian-3.0.3 only), given to `if_nametoindex`; an unknown
+        /// name gives scope 0 and no error.
+        scope: Option<Vec<u8>>,
+    },
+}
+
+/// The listen address of a standalone vsftpd in `mode`, or vsftpd's refusal when the file's address
+/// does not parse. Only the active listener's address is read (`listen_address6` is ignored with
+/// `listen=YES`, and the other way round).
+pub fn bind_address(config: &EffectiveConfig, mode: ListenMode) -> Result<BindAddress, Oops> {
+    match mode {
+        ListenMode::StandaloneIpv4 => {
+            let Some(text) = config.string(Tunable::ListenAddress) else {
+                return Ok(BindAddress::Any);
+            };
+            inet_aton(text)
+                .map(|a| BindAddress::V4(Ipv4Addr::from(a)))
+                .ok_or_else(|| {
+                    let span = config.origin(Tunable::ListenAddress).line();
+                    Oops::new(
+                        oops::bad_listen_address(text),
+                        Check::BadListenAddress,
+                        span,
+                        Some(Tunable::ListenAddress),
+                    )
+                })
+        }
+        ListenMode::StandaloneIpv6 => {
+            let Some(text) = config.string(Tunable::ListenAddress6) else {
+                return Ok(BindAddress::Any);
+            };
+            // debian-3.0.3 binary (strace of bind): `::1%lo` binds ::1 with sin6_scope_id 1, `::1%x`
+            // and `::1%` bind ::1 with scope 0, `::1%a%b` gives scope 0 (the name is `a%b`), and
+            // `%` alone binds a short (empty) address. Debian splits at the first `%`; the upstream
+            // source passes the whole text to the parser, so there `::1%lo` is a bad address.
+            let (address, scope) = match text.iter().position(|b| *b == b'%') {
+                Some(i) if config.dialect() == Dialect::Debian303 => (
+                    text.get(..i).unwrap_or_default(),
+                    Some(text.get(i + 1..).unwrap_or_default().to_vec()),
+                ),
+                _ => (text, None),
+            };
+            parse_ipv6(address)
+                .map(|r: Ipv6Reading| BindAddress::V6 {
+                    addr: r.addr(),
+                    complete: r.is_complete(),
+                    scope,
+                })
+                .ok_or_else(|| {
+                    let span = config.origin(Tunable::ListenAddress6).line();
+                    let oops = oops::bad_listen_address6(text);
+                    Oops::new(
+                        oops,
+                        Check::BadListenAddress6,
+                        span,
+                        Some(Tunable::ListenAddress6),
+                    )
+                })
+        }
     }
 }
 
@@ -409,6 +464,80 @@ mod tests {
                 Dialect::Debian303
             ),
             "500 OOPS: bad listen_address6: zz"
+        );
+    }
+
+    #[test]
+    fn listen_address6_follows_vsftpds_parser_not_inet_pton() {
+        // debian-3.0.3 binary: each of these starts (or fails only at bind), none is a bad address.
+        for addr in [
+            "00000::1",
+            "::1.2.3.04",
+            "1:2:3:4:5:6:7:",
+            "127.0.0.1",
+            "::1%lo",
+            "::1%",
+            "%",
+        ] {
+            let text = format!("listen_ipv6=YES\nlisten_address6={addr}\n");
+            assert!(
+                predict_text(text.as_bytes(), Dialect::Debian303)
+                    .verdict
+                    .starts(),
+                "{addr}"
+            );
+        }
+        // debian-3.0.3 binary: `500 OOPS: bad listen_address6: ::1x` (and the same for `::12345`).
+        assert_eq!(
+            oops(
+                b"listen_ipv6=YES\nlisten_address6=::1x\n",
+                Dialect::Debian303
+            ),
+            "500 OOPS: bad listen_address6: ::1x"
+        );
+        assert_eq!(
+            oops(
+                b"listen_ipv6=YES\nlisten_address6=::12345\n",
+                Dialect::Debian303
+            ),
+            "500 OOPS: bad listen_address6: ::12345"
+        );
+        // Upstream has no scope syntax (source: standalone.c hands the whole value to the parser).
+        assert_eq!(
+            oops(
+                b"listen=NO\nlisten_ipv6=YES\nlisten_address6=::1%lo\n",
+                Dialect::Upstream305
+            ),
+            "500 OOPS: bad listen_address6: ::1%lo"
+        );
+    }
+
+    #[test]
+    fn short_ipv6_addresses_are_flagged_incomplete() {
+        // debian-3.0.3 binary: `listen_address6=::` bound :: in one run and failed with `could not bind
+        // listening IPv6 socket` in another (a cut line in a 100 kB file): the parser leaves the
+        // address bytes unwritten, and vsftpd binds whatever memory holds.
+        let cst = parse(b"listen_ipv6=YES\nlisten_address6=::\n").cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let bound = bind_address(&config, ListenMode::StandaloneIpv6);
+        assert_eq!(
+            bound,
+            Ok(BindAddress::V6 {
+                addr: Ipv6Addr::UNSPECIFIED,
+                complete: false,
+                scope: None
+            })
+        );
+        let cst = parse(b"listen_ipv6=YES\nlisten_address6=::1%lo\n").cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let bound = bind_address(&config, ListenMode::StandaloneIpv6);
+        assert_eq!(
+            bound,
+            Ok(BindAddress::V6 {
+                addr: Ipv6Addr::LOCALHOST,
+                complete: true,
+                scope: Some(b"lo".to_vec())
+            })
         );
     }
 

@@ -9,12 +9,15 @@
 //! Regenerate: `INSTA_UPDATE=always cargo test --test rules` (then read the snapshots), and
 //! `UPDATE_DOCS=1 cargo test --test rules` for docs/rules.md and docs/rules/*.md.
 
+mod examples;
+mod host;
+
 use std::path::{Path, PathBuf};
 
 use vsconf::diagnostic::{Applicability, Diagnostic, apply_edits};
 use vsconf::dialect::Dialect;
 use vsconf::render::{FileReport, StartupSummary, human};
-use vsconf::rules::{FixAvailability, LintOptions, REGISTRY, docs, lint};
+use vsconf::rules::{FixAvailability, LintOptions, LintResult, REGISTRY, docs, lint};
 use vsconf::startup::Verdict;
 use vsconf::syntax::{escape_bytes, parse};
 
@@ -53,15 +56,25 @@ fn options(dialect: Dialect) -> LintOptions {
     }
 }
 
-fn run(text: &[u8], dialect: Dialect) -> (Vec<Diagnostic>, Verdict) {
+/// Lints a fixture, against the machine its `# host:` lines describe, if any.
+fn lint_fixture(text: &[u8], dialect: Dialect) -> LintResult {
     let cst = parse(text).cst;
-    let result = lint(&cst, None, &options(dialect), None);
+    let machine = host::for_fixture(text);
+    lint(
+        &cst,
+        None,
+        &options(dialect),
+        machine.as_ref().map(|h| h as _),
+    )
+}
+
+fn run(text: &[u8], dialect: Dialect) -> (Vec<Diagnostic>, Verdict) {
+    let result = lint_fixture(text, dialect);
     (result.diagnostics, result.prediction.verdict)
 }
 
 fn render(path: &str, text: &[u8], dialect: Dialect) -> String {
-    let cst = parse(text).cst;
-    let result = lint(&cst, None, &options(dialect), None);
+    let result = lint_fixture(text, dialect);
     let mut startup = StartupSummary::default();
     match &result.prediction.verdict {
         Verdict::Refuses(o) => {
@@ -115,7 +128,12 @@ fn every_rule_has_a_folder_with_good_and_bad_fixtures_and_every_folder_a_rule() 
         }
         for f in &files {
             let text = std::fs::read(f).unwrap_or_default();
-            if !text.starts_with(b"#") {
+            // A byte order mark may precede it (VSC006 is about exactly that).
+            if !text
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(&text)
+                .starts_with(b"#")
+            {
                 problems.push(format!(
                     "{}: must start with a column-1 `#` line saying what it shows",
                     f.display()

@@ -2,4 +2,6 @@
 //! `require(…)`: under `CI=true` a missing tool fails the test with the install command; elsewhere the
 //! test prints `SKIPPED: <why>` and returns.
 
+mod edit;
+mod firewall;
 mod support;

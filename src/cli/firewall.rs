@@ -1,0 +1,409 @@
+//! `vsconf firewall CONF… --format nft|nft-json|iptables|ip6tables|firewalld|ufw`: the firewall rules the
+//! effective config needs, with a summary on stderr; `--diff`, `--output` and `--apply` to preview, save
+//! and load them.
+//!
+//! Exit codes: 0 rules written (or `--diff` found no difference); 1 no working rules exist for this
+//! config (TLS without a pinned passive range, a format that cannot express what is needed), or
+//! `--diff` found differences; 2 usage or I/O error, `--apply` without root, or a tool refused the rules.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use vsconf::firewall::lower::lower;
+use vsconf::firewall::{
+    self as fw, Allow, Cidr, EmitError, Format, Header, Shape, TableFamily, Target,
+};
+use vsconf::model::EffectiveConfig;
+use vsconf::syntax::parse;
+
+use super::input::{DialectArg, load};
+
+/// Arguments of `vsconf firewall`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The vsftpd config file(s): one per vsftpd process behind this firewall (e.g. an IPv4 and an IPv6
+    /// instance).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub dialect: DialectArg,
+    /// Output format.
+    #[arg(long, default_value = "nft", value_parser = format_parser())]
+    pub format: Format,
+    /// Keep another service reachable in the standalone ruleset: PORT/PROTO or FIRST-LAST/PROTO (tcp or
+    /// udp), e.g. --allow 22/tcp. Repeatable.
+    #[arg(long, value_name = "PORT/PROTO", value_parser = parse_allow)]
+    pub allow: Vec<Allow>,
+    /// Accept FTP only from this prefix (e.g. 198.51.100.0/24 or 2001:db8::/32). Repeatable.
+    #[arg(long, value_name = "CIDR", value_parser = parse_source)]
+    pub source: Vec<Cidr>,
+    /// Emit only the rules to append to an existing chain, e.g. --into inet filter input (nft) or
+    /// --into ip filter INPUT (iptables).
+    #[arg(long, num_args = 3, value_names = ["FAMILY", "TABLE", "CHAIN"])]
+    pub into: Option<Vec<String>>,
+    /// Show a unified diff between FILE (existing rules) and the generated rules instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub diff: Option<PathBuf>,
+    /// Write the rules to FILE atomically instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Check the rules with the real tool (nft -c, iptables-restore --test), load them, and print what
+    /// changed in the live ruleset. Root only; nft, nft-json, iptables and ip6tables.
+    #[arg(long)]
+    pub apply: bool,
+    /// Print only the explanation of what is opened and why (on standard output).
+    #[arg(long)]
+    pub explain: bool,
+    /// Do not print the summary on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name)).map(|s| {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .unwrap_or(Format::Nft)
+    })
+}
+
+fn parse_allow(text: &str) -> Result<Allow, String> {
+    Allow::parse(text).ok_or_else(|| {
+        format!("expected PORT/PROTO or FIRST-LAST/PROTO with PROTO tcp or udp (e.g. 22/tcp), got {text:?}")
+    })
+}
+
+fn parse_source(text: &str) -> Result<Cidr, String> {
+    Cidr::parse(text).ok_or_else(|| {
+        format!("expected an IPv4 or IPv6 address with an optional /LEN (e.g. 198.51.100.0/24), got {text:?}")
+    })
+}
+
+/// Why `--apply`, `--diff` or `--output` could not do their job.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum FirewallCliError {
+    /// `--into` with a bad family.
+    #[error("--into: unknown family {0:?}")]
+    #[diagnostic(
+        code(vsconf::firewall::into),
+        help("use inet, ip or ip6 (iptables: ip; ip6tables: ip6)")
+    )]
+    IntoFamily(String),
+    /// `--apply` as non-root.
+    #[error("--apply needs root: loading firewall rules requires CAP_NET_ADMIN")]
+    #[diagnostic(
+        code(vsconf::firewall::not_root),
+        help(
+            "run it with sudo, or review first with --diff FILE / --output FILE and load the file yourself"
+        )
+    )]
+    NotRoot,
+    /// `--apply` for a format without a loader.
+    #[error("--apply does not support --format {0}")]
+    #[diagnostic(
+        code(vsconf::firewall::apply_format),
+        help("write the file with --output and install it as the comment at its top says")
+    )]
+    ApplyFormat(&'static str),
+    /// A tool failed.
+    #[error("{tool} refused the rules: {detail}")]
+    #[diagnostic(
+        code(vsconf::firewall::tool_failed),
+        help("nothing was loaded when the check failed; the message above is the tool's own")
+    )]
+    Tool {
+        /// The command line.
+        tool: String,
+        /// Its stderr, or why it could not run.
+        detail: String,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    #[diagnostic(code(vsconf::firewall::io))]
+    Io {
+        /// The path.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// Runs `vsconf firewall`.
+pub fn run(args: &Args) -> miette::Result<ExitCode> {
+    let first = args.files.first().cloned().unwrap_or_default();
+    let dialect = super::settings_dialect(&args.dialect, &first);
+    let mut loaded = Vec::new();
+    for file in &args.files {
+        let l = load(file)?;
+        let cst = parse(&l.bytes).cst;
+        loaded.push((
+            l.path.clone(),
+            EffectiveConfig::read(&cst, dialect, Some(l.file_len)),
+        ));
+    }
+    let configs: Vec<(String, &EffectiveConfig)> =
+        loaded.iter().map(|(p, c)| (p.clone(), c)).collect();
+    let plan = match fw::plan(&configs, args.allow.clone(), args.source.clone()) {
+        Ok(p) => p,
+        Err(e) => return report(miette::Report::new(e)),
+    };
+    let shape = match &args.into {
+        None => Shape::Standalone,
+        Some(v) => {
+            let [family, table, chain] = v.as_slice() else {
+                return Err(miette::miette!(
+                    "--into takes three values: FAMILY TABLE CHAIN"
+                ));
+            };
+            let family = TableFamily::parse(family)
+                .ok_or_else(|| FirewallCliError::IntoFamily(family.clone()))?;
+            Shape::Into(Target {
+                family,
+                table: table.clone(),
+                chain: chain.clone(),
+            })
+        }
+    };
+    let format = args.format;
+    let header = Header {
+        sources: args.files.iter().map(|f| f.display().to_string()).collect(),
+        dialect: dialect.id(),
+    };
+
+    let mut summary = fw::explain(&plan, &shape);
+    for n in lower(&plan, &shape).notes {
+        summary.push_str(&format!("note: {n}\n"));
+    }
+    let families = plan.families();
+    if format == Format::Iptables && families.contains(&fw::plan::Family::Ipv6) {
+        summary.push_str("note: --format iptables covers IPv4 only; generate the IPv6 half with --format ip6tables\n");
+    }
+    if format == Format::Ip6tables && families.contains(&fw::plan::Family::Ipv4) {
+        summary.push_str("note: --format ip6tables covers IPv6 only; generate the IPv4 half with --format iptables\n");
+    }
+    if args.explain {
+        super::write_stdout(summary.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let text = match fw::emit(format, &plan, &shape, &header) {
+        Ok(t) => t,
+        Err(e @ (EmitError::Option { .. } | EmitError::IntoFamily { .. })) => return Err(e.into()),
+        Err(e) => return report(miette::Report::new(e)),
+    };
+    if !args.quiet {
+        eprint_text(&summary);
+    }
+    let mut code = ExitCode::SUCCESS;
+    if let Some(old_path) = &args.diff {
+        let old = std::fs::read_to_string(old_path).map_err(|source| FirewallCliError::Io {
+            path: old_path.display().to_string(),
+            source,
+        })?;
+        if old != text {
+            let diff = similar::TextDiff::from_lines(&old, &text)
+                .unified_diff()
+                .header(&old_path.display().to_string(), "generated")
+                .to_string();
+            super::write_stdout(diff.as_bytes())?;
+            code = ExitCode::from(1);
+        }
+    }
+    if let Some(out) = &args.output {
+        write_atomic(out, text.as_bytes()).map_err(|source| FirewallCliError::Io {
+            path: out.display().to_string(),
+            source,
+        })?;
+    }
+    if args.apply {
+        apply(format, &plan, &shape, &text)?;
+    }
+    if args.diff.is_none() && args.output.is_none() && !args.apply {
+        super::write_stdout(text.as_bytes())?;
+    }
+    Ok(code)
+}
+
+/// Prints a config-caused failure and exits 1.
+fn report(r: miette::Report) -> miette::Result<ExitCode> {
+    eprint_text(&format!("{r:?}\n"));
+    Ok(ExitCode::from(1))
+}
+
+fn eprint_text(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Whether the effective user is root, from `/proc/self/status` (no libc dependency).
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|rest| rest.split_whitespace().nth(1))
+            .is_some_and(|euid| euid == "0")
+    })
+}
+
+/// Checks, loads, and prints the change in the live ruleset.
+fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> miette::Result<()> {
+    if !matches!(
+        format,
+        Format::Nft | Format::NftJson | Format::Iptables | Format::Ip6tables
+    ) {
+        return Err(FirewallCliError::ApplyFormat(format.name()).into());
+    }
+    if !is_root() {
+        return Err(FirewallCliError::NotRoot.into());
+    }
+    let (list, check, load, input): (Vec<&str>, Vec<&str>, Vec<&str>, String) = match format {
+        Format::Nft => (
+            vec!["nft", "list", "ruleset"],
+            vec!["nft", "-c", "-f", "-"],
+            vec!["nft", "-f", "-"],
+            text.to_owned(),
+        ),
+        Format::NftJson => (
+            vec!["nft", "list", "ruleset"],
+            vec!["nft", "-j", "-c", "-f", "-"],
+            vec!["nft", "-j", "-f", "-"],
+            text.to_owned(),
+        ),
+        _ => {
+            let (family, save, restore) = if format == Format::Iptables {
+                (fw::plan::Family::Ipv4, "iptables-save", "iptables-restore")
+            } else {
+                (
+                    fw::plan::Family::Ipv6,
+                    "ip6tables-save",
+                    "ip6tables-restore",
+                )
+            };
+            match shape {
+                Shape::Standalone => (
+                    vec![save],
+                    vec![restore, "--test"],
+                    vec![restore],
+                    text.to_owned(),
+                ),
+                Shape::Into(_) => {
+                    let input = fw::emit::iptables::restore_into(&lower(plan, shape), family)
+                        .unwrap_or_default();
+                    (
+                        vec![save],
+                        vec![restore, "--test", "--noflush"],
+                        vec![restore, "--noflush"],
+                        input,
+                    )
+                }
+            }
+        }
+    };
+    let before = listing(&run_tool(&list, None)?);
+    run_tool(&check, Some(&input))?;
+    run_tool(&load, Some(&input))?;
+    let after = listing(&run_tool(&list, None)?);
+    let mut out = String::new();
+    if before == after {
+        out.push_str("applied: the live ruleset already matched, nothing changed\n");
+    } else {
+        out.push_str(
+            &similar::TextDiff::from_lines(&before, &after)
+                .unified_diff()
+                .header("live ruleset before", "after")
+                .to_string(),
+        );
+    }
+    super::write_stdout(out.as_bytes())
+}
+
+/// A ruleset listing without the lines that change on every call (iptables-save's dates and counters).
+fn listing(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let line = match (line.starts_with(':'), line.rfind(" [")) {
+            (true, Some(i)) => line.get(..i).unwrap_or(line),
+            _ => line,
+        };
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs a tool with optional standard input, under a 30-second limit; returns its standard output.
+fn run_tool(argv: &[&str], input: Option<&str>) -> Result<String, FirewallCliError> {
+    let shown = argv.join(" ");
+    let fail = |detail: String| FirewallCliError::Tool {
+        tool: shown.clone(),
+        detail,
+    };
+    let (program, rest) = argv
+        .split_first()
+        .ok_or_else(|| fail("empty command".to_owned()))?;
+    let mut child = Command::new(program)
+        .args(rest)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(format!("cannot run: {e}")))?;
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| fail(format!("cannot write its input: {e}")))?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail("no answer within 30 s".to_owned()));
+            }
+            Err(e) => return Err(fail(e.to_string())),
+        }
+    }
+    let out = child.wait_with_output().map_err(|e| fail(e.to_string()))?;
+    if !out.status.success() {
+        return Err(fail(String::from_utf8_lossy(&out.stderr).trim().to_owned()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Writes a temp file next to `path`, fsyncs it, renames it over `path` (keeping an existing file's
+/// mode) and fsyncs the directory. On error the original is untouched.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rules".to_owned());
+    let tmp = dir.join(format!(".{name}.vsconf-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        std::fs::File::open(&dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

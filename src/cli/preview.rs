@@ -1,0 +1,221 @@
+//! The flow every command that changes a file shares: show the change as a unified diff, check it
+//! with the lint engine and the startup prediction, then — only with `--write` — write it atomically.
+//!
+//! Exit codes: 0 previewed, written, or nothing to change; 1 with `--check` when the file would change;
+//! 2 on an error, including a change refused because vsftpd would no longer start (override with
+//! `--force`). The diff goes to standard output, notes and verdicts to standard error.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use vsconf::edit::diff::{Color, unified};
+use vsconf::edit::write::{WriteOptions, backup_path, write_atomic};
+use vsconf::edit::{Review, describe_prediction, review};
+use vsconf::rules::LintOptions;
+
+/// `--write`, `--check`, `--backup`, `--force`, `--color`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WriteArgs {
+    /// Apply the change: a temporary file in the same directory, fsync, rename; owner and mode kept.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Change nothing; exit 1 when the file would change (for CI).
+    #[arg(long)]
+    pub check: bool,
+    /// With --write, keep the old file as FILE.bak.
+    #[arg(long)]
+    pub backup: bool,
+    /// Write even when vsftpd would then refuse to start or crash.
+    #[arg(long)]
+    pub force: bool,
+    /// Colour the diff.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub settings: super::SettingsArg,
+}
+
+impl WriteArgs {
+    /// The lint options for checking the change: `--dialect`, else `vsconf.toml`'s; its rule selection
+    /// and severities.
+    pub fn lint_options(&self, dialect: &super::input::DialectArg) -> miette::Result<LintOptions> {
+        let settings = self.settings.load()?;
+        Ok(LintOptions {
+            dialect: dialect.dialect.or(settings.dialect).unwrap_or_default(),
+            disabled: settings.ignore,
+            categories: settings.categories,
+            severities: settings.severity,
+            no_suppressions: false,
+        })
+    }
+
+    /// Whether any flag that needs a file was given.
+    pub fn wants_file(&self) -> bool {
+        self.write || self.check || self.backup
+    }
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and NO_COLOR is unset.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// The resolved choice.
+    pub fn resolve(self) -> Color {
+        match self {
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+            ColorChoice::Auto
+                if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+            {
+                Color::Always
+            }
+            ColorChoice::Auto => Color::Never,
+        }
+    }
+}
+
+/// Why a previewed change was not written.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum PreviewError {
+    /// vsftpd would stop starting.
+    #[error("not written: with this change vsftpd {after} (now it {before})")]
+    #[diagnostic(
+        code(vsconf::edit::would_refuse),
+        help(
+            "correct the change, or pass --force to write it anyway; `vsconf lint FILE` explains the findings"
+        )
+    )]
+    WouldRefuse {
+        /// The prediction before.
+        before: String,
+        /// The prediction after.
+        after: String,
+    },
+    /// `-` (standard input) cannot be written back.
+    #[error("cannot write to standard input")]
+    #[diagnostic(
+        code(vsconf::edit::stdin),
+        help("give the config file's path to use --write, --check or --backup")
+    )]
+    Stdin,
+    /// The write itself failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Write(#[from] vsconf::edit::write::WriteError),
+}
+
+/// A change ready to be shown and maybe written.
+pub struct Proposal<'a> {
+    /// Where it goes.
+    pub path: &'a Path,
+    /// The current bytes (empty for a new file).
+    pub before: &'a [u8],
+    /// The proposed bytes.
+    pub after: &'a [u8],
+    /// Whether the file does not exist yet.
+    pub new_file: bool,
+    /// How to check it.
+    pub lint: &'a LintOptions,
+    /// Notes for people (what was done, duplicates, skipped fixes).
+    pub notes: &'a [String],
+}
+
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Shows, checks and (with `--write`) writes a change.
+pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitCode> {
+    let shown = proposal.path.display().to_string();
+    let is_stdin = shown == "-";
+    if is_stdin && args.wants_file() {
+        return Err(PreviewError::Stdin.into());
+    }
+    for note in proposal.notes {
+        say(&format!("note: {note}"));
+    }
+    if proposal.before == proposal.after && !proposal.new_file {
+        say(&format!("{shown}: nothing to change"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let old_label = if proposal.new_file {
+        "/dev/null".to_owned()
+    } else {
+        format!("{shown} (current)")
+    };
+    let diff = unified(
+        proposal.before,
+        proposal.after,
+        &old_label,
+        &format!("{shown} (proposed)"),
+        args.color.resolve(),
+    );
+    super::write_stdout(diff.as_bytes())?;
+    let checked = review(proposal.before, proposal.after, proposal.lint);
+    report(&shown, &checked);
+    let refused = checked.breaks_startup() && !args.force;
+    if args.check {
+        say(&format!("{shown}: would change"));
+        return Ok(ExitCode::from(1));
+    }
+    if !args.write {
+        if refused {
+            say(
+                "--write would refuse this change: vsftpd would no longer start (--force overrides)",
+            );
+        } else {
+            say("preview only: nothing written (add --write to apply)");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if refused {
+        return Err(PreviewError::WouldRefuse {
+            before: describe_prediction(&checked.before),
+            after: describe_prediction(&checked.after),
+        }
+        .into());
+    }
+    let backup = (args.backup && !proposal.new_file).then(|| backup_path(proposal.path));
+    let options = WriteOptions {
+        backup: backup.clone(),
+        new_file_mode: Some(0o600),
+        fault: None,
+    };
+    write_atomic(proposal.path, proposal.after, &options).map_err(PreviewError::from)?;
+    match backup {
+        Some(b) => say(&format!("wrote {shown} (old file kept as {})", b.display())),
+        None => say(&format!("wrote {shown}")),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(shown: &str, checked: &Review) {
+    for (d, line) in checked.new_findings.iter().zip(&checked.new_finding_lines) {
+        say(&format!(
+            "{shown}:{line}: {}[{} {}]: {}",
+            d.severity.as_str(),
+            d.code,
+            d.name,
+            d.message
+        ));
+    }
+    let (before, after) = (
+        describe_prediction(&checked.before),
+        describe_prediction(&checked.after),
+    );
+    if before != after || !checked.after.verdict.starts() {
+        say(&format!("vsftpd before: {before}"));
+        say(&format!("vsftpd after:  {after}"));
+    }
+}

@@ -1,0 +1,85 @@
+use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::syntax::{LineKind, escape_bytes};
+
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags a comment that does not start in column 1: `  # anonymous users`, `\t#listen=NO`.
+///
+/// ## Why is this bad?
+/// vsftpd treats a line as a comment only when its very first byte is `#`. Otherwise it skips the
+/// leading whitespace and reads the rest as `name=value`, so the indented comment stops the server:
+/// `500 OOPS: missing value in config file for: # anonymous users` when the comment has no `=`,
+/// `500 OOPS: unrecognised variable in config file: #listen` when it has one. Indenting comments to
+/// line them up with surrounding text is natural in other formats, and an editor's "comment out"
+/// command may insert the `#` after the indentation.
+///
+/// ## Example
+/// ```vsftpd
+///     # passive ports for the firewall
+/// pasv_min_port=50000
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// # passive ports for the firewall
+/// pasv_min_port=50000
+/// ```
+///
+/// ## Fix
+/// Safe: the indentation is removed, so the line becomes the comment it was meant to be.
+///
+/// ## References
+/// - vsftpd.conf(5), "FORMAT": "Lines beginning with a # are comments"
+/// - debian-3.0.3 binary: `  # x` gives `500 OOPS: missing value in config file for: # x`;
+///   `  #listen=NO` gives `500 OOPS: unrecognised variable in config file: #listen`
+pub(crate) struct IndentedComment;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC005",
+    name: "indented-comment",
+    category: Category::Startup,
+    severity: Severity::Error,
+    fix: FixAvailability::Always(Applicability::Safe),
+    dialects: ALL_DIALECTS,
+    host_checks: false,
+    summary: "a `#` comment that is not in column 1: vsftpd reads it as a setting and refuses to start",
+};
+
+impl Rule for IndentedComment {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for line in cx.cst.lines() {
+            let LineKind::Setting(setting) = &line.kind else {
+                continue;
+            };
+            if setting.indent.is_empty() || cx.text(setting.name).first() != Some(&b'#') {
+                continue;
+            }
+            let name = escape_bytes(cx.text(setting.name));
+            let oops = if setting.equals.is_some() {
+                format!("unrecognised variable in config file: {name}")
+            } else {
+                format!("missing value in config file for: {name}")
+            };
+            out.push(
+                cx.report(
+                    &META,
+                    setting.indent.cover(setting.name),
+                    "this comment is indented, so vsftpd reads it as a setting and refuses to start",
+                )
+                .fatal()
+                .help(format!(
+                    "vsftpd prints `500 OOPS: {oops}`; a comment must have `#` in the first column"
+                ))
+                .fix(Fix::new(
+                    "remove the indentation before `#`",
+                    Applicability::Safe,
+                    vec![Edit::delete(setting.indent)],
+                )),
+            );
+        }
+    }
+}

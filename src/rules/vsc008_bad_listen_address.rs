@@ -1,0 +1,102 @@
+use crate::diagnostic::Severity;
+use crate::dialect::Tunable;
+use crate::model::value::{inet_aton, inet_pton6};
+use crate::syntax::escape_bytes;
+
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags a `listen_address` that is not an IPv4 address while `listen=YES`, and a `listen_address6`
+/// that is not an IPv6 address while the IPv6 listener is the active one.
+///
+/// ## Why is this bad?
+/// vsftpd refuses to start: `500 OOPS: bad listen_address: <value>` (or `bad listen_address6`).
+/// The value must be a literal address: vsftpd does not resolve host names here, and an IPv6
+/// address in `listen_address` (or the reverse) is refused. The IPv4 form is read by C
+/// `inet_aton`, which also accepts odd forms such as `127.1` and ignores text after a space.
+///
+/// ## Example
+/// ```vsftpd
+/// listen=YES
+/// listen_address=ftp.example.com
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// listen=YES
+/// listen_address=192.0.2.10
+/// ```
+///
+/// ## Fix
+/// None: the address to bind is yours to choose.
+///
+/// ## References
+/// - vsftpd.conf(5): `listen_address`, `listen_address6`
+/// - debian-3.0.3 binary: `listen_address=localhost` gives `500 OOPS: bad listen_address: localhost`;
+///   `listen_address=127.0.0.1 ` starts (the value is trimmed on Debian)
+pub(crate) struct BadListenAddress;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC008",
+    name: "bad-listen-address",
+    category: Category::Startup,
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    dialects: ALL_DIALECTS,
+    host_checks: false,
+    summary: "`listen_address`/`listen_address6` is not an address literal: vsftpd refuses to start",
+};
+
+impl Rule for BadListenAddress {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let cfg = cx.config();
+        let listen = cfg.bool(Tunable::Listen);
+        let listen_ipv6 = cfg.bool(Tunable::ListenIpv6);
+        if listen {
+            if let Some(addr) = cfg.string(Tunable::ListenAddress) {
+                if inet_aton(addr).is_none() {
+                    let shown = escape_bytes(addr);
+                    let help = if inet_pton6(addr).is_some() {
+                        "this is an IPv6 address: use `listen_ipv6=YES`, `listen=NO` and `listen_address6=` instead".to_owned()
+                    } else {
+                        "write the IPv4 address to bind (e.g. `192.0.2.10`); host names are not resolved here, and leaving it unset binds every address".to_owned()
+                    };
+                    out.push(
+                        cx.report(
+                            &META,
+                            cx.value_span(Tunable::ListenAddress)
+                                .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress)),
+                            format!("`listen_address={shown}` is not an IPv4 address: vsftpd prints `500 OOPS: bad listen_address: {shown}` and refuses to start"),
+                        )
+                        .fatal()
+                        .help(help),
+                    );
+                }
+            }
+        } else if listen_ipv6 {
+            if let Some(addr) = cfg.string(Tunable::ListenAddress6) {
+                if inet_pton6(addr).is_none() {
+                    let shown = escape_bytes(addr);
+                    let help = if inet_aton(addr).is_some() {
+                        "this is an IPv4 address: write it as `::ffff:<address>`, or use `listen=YES`, `listen_ipv6=NO` and `listen_address=`".to_owned()
+                    } else {
+                        "write the IPv6 address to bind (e.g. `2001:db8::10`, no brackets); host names are not resolved here, and leaving it unset binds every address".to_owned()
+                    };
+                    out.push(
+                        cx.report(
+                            &META,
+                            cx.value_span(Tunable::ListenAddress6)
+                                .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress6)),
+                            format!("`listen_address6={shown}` is not an IPv6 address: vsftpd prints `500 OOPS: bad listen_address6: {shown}` and refuses to start"),
+                        )
+                        .fatal()
+                        .help(help),
+                    );
+                }
+            }
+        }
+    }
+}

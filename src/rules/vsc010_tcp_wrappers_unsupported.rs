@@ -1,0 +1,81 @@
+use crate::diagnostic::Severity;
+use crate::dialect::{Dialect, TcpWrappersSupport, Tunable};
+use crate::startup::{Check, Verdict};
+
+use super::{Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags `tcp_wrappers=YES` for a vsftpd built without TCP wrappers support: upstream's default
+/// build and RHEL/Fedora's package.
+///
+/// ## Why is this bad?
+/// The setting is accepted, and a standalone vsftpd starts, but every session is refused after the
+/// client connects: `500 OOPS: tcp_wrappers is set to YES but no tcp wrapper support compiled in`.
+/// In inetd mode the same check stops vsftpd at startup. Configs carried over from Debian (built
+/// with libwrap) or from old RHEL releases hit this.
+///
+/// ## Example
+/// ```vsftpd
+/// tcp_wrappers=YES
+/// ```
+/// Use instead (and restrict clients with the firewall or PAM's `pam_access`):
+/// ```vsftpd
+/// tcp_wrappers=NO
+/// ```
+///
+/// ## Fix
+/// None: dropping the line also drops whatever `/etc/hosts.allow` rules you relied on; replace them
+/// first.
+///
+/// ## Dialects
+/// upstream-3.0.5 and rhel-3.0.5; Debian's build supports TCP wrappers.
+///
+/// ## References
+/// - vsftpd.conf(5): `tcp_wrappers`
+/// - rhel-3.0.5 build (Fedora's spec builds without libwrap): every session gets
+///   `500 OOPS: tcp_wrappers is set to YES but no tcp wrapper support compiled in`;
+///   debian-3.0.3 binary: `tcp_wrappers=YES` starts and serves
+pub(crate) struct TcpWrappersUnsupported;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC010",
+    name: "tcp-wrappers-unsupported",
+    category: Category::Startup,
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    dialects: &[Dialect::Upstream305, Dialect::Rhel305],
+    host_checks: false,
+    summary: "`tcp_wrappers=YES` on a build without TCP wrappers: every session is refused",
+};
+
+impl Rule for TcpWrappersUnsupported {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let cfg = cx.config();
+        if !cfg.bool(Tunable::TcpWrappers) || cx.dialect().tcp_wrappers() != TcpWrappersSupport::Missing
+        {
+            return;
+        }
+        let span = cx.span_or_file_start(Tunable::TcpWrappers);
+        let fatal = matches!(&cx.prediction.verdict, Verdict::Refuses(o) if o.check == Check::TcpWrappersUnsupported);
+        let when = if fatal {
+            "vsftpd refuses to start"
+        } else {
+            "vsftpd starts, then refuses every session"
+        };
+        let mut d = cx
+            .report(
+                &META,
+                span,
+                format!("{} has no TCP wrappers support: {when} with `500 OOPS: tcp_wrappers is set to YES but no tcp wrapper support compiled in`", cx.dialect()),
+            )
+            .help("set `tcp_wrappers=NO` and move the `/etc/hosts.allow` rules to the firewall or to PAM (`pam_access`)");
+        if fatal {
+            d = d.fatal();
+        }
+        out.push(d);
+    }
+}

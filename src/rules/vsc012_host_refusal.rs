@@ -1,0 +1,84 @@
+use crate::diagnostic::Severity;
+use crate::startup::host::check;
+use crate::syntax::{Span, escape_bytes};
+
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// With `--host-checks`, asks the machine what vsftpd will ask it: whether the config file is owned
+/// by the user running vsftpd, whether the TLS certificate and key load, whether `pasv_address`
+/// resolves (with `pasv_addr_resolve=YES`), whether `ftp_username`, `guest_username` and `nopriv_user`
+/// exist, whether `banner_file` is readable and `secure_chroot_dir` exists.
+///
+/// ## Why is this bad?
+/// Each of these stops vsftpd with its own `500 OOPS` message, either at startup (owner,
+/// certificate, DNS) or — for a standalone server — in every session after a client connects (users,
+/// banner, secure_chroot_dir), so the service looks healthy and no one can log in. The message is
+/// quoted exactly as vsftpd prints it.
+///
+/// ## Example
+/// ```vsftpd
+/// listen=YES
+/// ssl_enable=YES
+/// rsa_cert_file=/etc/ssl/certs/missing.pem
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// listen=YES
+/// ssl_enable=YES
+/// rsa_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem
+/// rsa_private_key_file=/etc/ssl/private/ssl-cert-snakeoil.key
+/// ```
+///
+/// ## Fix
+/// None: the machine, not the file, has to change (or the path in the file).
+///
+/// ## References
+/// - vsftpd.conf(5): `rsa_cert_file`, `rsa_private_key_file`, `secure_chroot_dir`, `nopriv_user`,
+///   `ftp_username`, `banner_file`, `pasv_addr_resolve`
+/// - debian-3.0.3 binary: a missing `rsa_cert_file` gives `500 OOPS: SSL: cannot load RSA certificate`
+///   at startup; a config file not owned by root gives
+///   `500 OOPS: config file not owned by correct user, or not a file`
+pub(crate) struct HostRefusal;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC012",
+    name: "host-refusal",
+    category: Category::Startup,
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    dialects: ALL_DIALECTS,
+    host_checks: true,
+    summary: "the machine lacks a file, user or name vsftpd needs: it refuses to start or refuses every session",
+};
+
+impl Rule for HostRefusal {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(host) = cx.host else { return };
+        for finding in check(cx.config(), host) {
+            let text = escape_bytes(&finding.oops.full_text());
+            let (message, help) = if finding.at_startup {
+                (
+                    format!("vsftpd refuses to start on this machine: `{text}`"),
+                    "fix the file, user or name the message points at, or the path in the setting",
+                )
+            } else {
+                (
+                    format!("vsftpd starts on this machine, then every session gets `{text}`"),
+                    "vsftpd checks this after each client connects: fix the file, user or directory the message names",
+                )
+            };
+            let mut d = cx
+                .report(&META, finding.oops.span.unwrap_or(Span::empty(0)), message)
+                .help(help);
+            if finding.at_startup {
+                d = d.fatal();
+            }
+            out.push(d);
+        }
+    }
+}

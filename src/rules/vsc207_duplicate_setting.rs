@@ -1,0 +1,104 @@
+use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::model::Origin;
+use crate::syntax::{LineIndex, Span, escape_bytes};
+
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags a setting that appears more than once. The report points at the line vsftpd uses (the
+/// last one) and labels the earlier lines it ignores.
+///
+/// ## Why is this bad?
+/// The last occurrence wins, silently. Long configs collect duplicates — a stock `listen=NO` near
+/// the top and a `listen=YES` added at the bottom — and whoever edits the first one later changes
+/// nothing. With different values, the file says two things and only one is true.
+///
+/// ## Example
+/// ```vsftpd
+/// anonymous_enable=YES
+/// local_enable=YES
+/// anonymous_enable=NO
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// local_enable=YES
+/// anonymous_enable=NO
+/// ```
+///
+/// ## Fix
+/// Safe: the earlier lines are deleted. vsftpd ignores them, so nothing it reads changes.
+///
+/// ## References
+/// - vsftpd.conf(5)
+/// - debian-3.0.3 binary: `listen=NO` followed by `listen=YES` starts standalone (the last one wins)
+pub(crate) struct DuplicateSetting;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC207",
+    name: "duplicate-setting",
+    category: Category::Pitfall,
+    severity: Severity::Warning,
+    fix: FixAvailability::Always(Applicability::Safe),
+    dialects: ALL_DIALECTS,
+    host_checks: false,
+    summary: "a setting appears more than once: only the last one counts",
+};
+
+impl Rule for DuplicateSetting {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let index = LineIndex::new(cx.cst.text());
+        for (spec, effective) in cx.config().iter() {
+            let Origin::File {
+                line, overridden, ..
+            } = &effective.origin
+            else {
+                continue;
+            };
+            if overridden.is_empty() {
+                continue;
+            }
+            let name = spec.name;
+            let current = escape_bytes(cx.text(*line).trim_ascii());
+            let same = overridden
+                .iter()
+                .all(|o| cx.text(*o).trim_ascii() == cx.text(*line).trim_ascii());
+            let earlier: Vec<String> = overridden
+                .iter()
+                .map(|o| index.line_column(o.start).line.0.to_string())
+                .collect();
+            let message = if same {
+                format!(
+                    "`{name}` is set to the same value on line {}: only this last occurrence counts",
+                    earlier.join(", "),
+                )
+            } else {
+                format!(
+                    "`{current}` overrides line {}: vsftpd uses only this last occurrence of `{name}`",
+                    earlier.join(", ")
+                )
+            };
+            let mut d = cx.report(&META, *line, message);
+            let mut edits = Vec::new();
+            for o in overridden {
+                d = d.label(*o, "ignored: overridden below");
+                if let Some(full) = cx.cst.lines().iter().find(|l| l.content == *o) {
+                    edits.push(Edit::delete(full.span));
+                } else {
+                    edits.push(Edit::delete(Span::new(o.start, o.end)));
+                }
+            }
+            out.push(
+                d.help(format!("keep one `{name}` line: delete the earlier ones, or merge them into this one"))
+                    .fix(Fix::new(
+                        format!("delete the earlier `{name}` line{}", if overridden.len() == 1 { "" } else { "s" }),
+                        Applicability::Safe,
+                        edits,
+                    )),
+            );
+        }
+    }
+}

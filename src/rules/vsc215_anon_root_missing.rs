@@ -1,0 +1,72 @@
+use crate::diagnostic::Severity;
+use crate::dialect::Tunable;
+use crate::syntax::escape_bytes;
+
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// With `--host-checks`, flags an `anon_root` directory that does not exist while anonymous logins
+/// are enabled.
+///
+/// ## Why is this bad?
+/// vsftpd changes into `anon_root` at each anonymous login. When that fails the session ends with
+/// `500 OOPS: cannot change directory:<path>`. The manual page says a failure is ignored; the
+/// binary does not ignore it. The server starts, so the mistake shows only when someone logs in.
+///
+/// ## Example
+/// ```vsftpd
+/// anonymous_enable=YES
+/// anon_root=/srv/ftp/pub
+/// ```
+/// Use instead: create the directory (owned by root, not writable by the `ftp` user), or point
+/// `anon_root` at one that exists.
+///
+/// ## Fix
+/// None: create the directory or correct the path.
+///
+/// ## References
+/// - vsftpd.conf(5): `anon_root` (says failure is ignored: the binary disagrees)
+/// - debian-3.0.3 binary: an anonymous login with a missing `anon_root` gets
+///   `500 OOPS: cannot change directory:<path>`
+pub(crate) struct AnonRootMissing;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC215",
+    name: "anon-root-missing",
+    category: Category::Pitfall,
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    dialects: ALL_DIALECTS,
+    host_checks: true,
+    summary: "`anon_root` does not exist: every anonymous login fails",
+};
+
+impl Rule for AnonRootMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(host) = cx.host else { return };
+        let cfg = cx.config();
+        if !cfg.bool(Tunable::AnonymousEnable) {
+            return;
+        }
+        let Some(root) = cfg.string(Tunable::AnonRoot) else {
+            return;
+        };
+        if host.is_dir(root) {
+            return;
+        }
+        let shown = escape_bytes(root);
+        out.push(
+            cx.report(
+                &META,
+                cx.value_span(Tunable::AnonRoot)
+                    .unwrap_or_else(|| cx.span_or_file_start(Tunable::AnonRoot)),
+                format!("`anon_root={shown}` is not a directory on this machine: every anonymous login gets `500 OOPS: cannot change directory:{shown}`"),
+            )
+            .help("create the directory (owned by root, mode 755) or correct the path"),
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! The `vsconf firewall` command: exit codes, stdout/stderr split, --diff, --output, --apply refusal.
+
+use std::process::Command;
+
+fn vsconf() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_vsconf"))
+}
+
+fn example(name: &str) -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/examples/firewall/").to_owned() + name + ".conf"
+}
+
+#[test]
+fn rules_go_to_stdout_and_the_summary_to_stderr() {
+    let out = vsconf()
+        .args(["firewall", &example("plain-passive")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.starts_with("#!/usr/sbin/nft -f\n"), "{stdout}");
+    assert!(
+        stderr.contains("passive: data ports 50000-50100/tcp opened (101 ports"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("client side of active mode"), "{stderr}");
+    assert!(stderr.contains("NAT gateway in front"), "{stderr}");
+    let quiet = vsconf()
+        .args(["firewall", "-q", &example("plain-passive")])
+        .output()
+        .unwrap();
+    assert!(quiet.stderr.is_empty());
+    let explain = vsconf()
+        .args(["firewall", "--explain", &example("plain-passive")])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(explain.stdout)
+            .unwrap()
+            .starts_with(&example("plain-passive"))
+    );
+}
+
+#[test]
+fn tls_without_range_exits_1_with_the_fix() {
+    let out = vsconf()
+        .args(["firewall", &example("tls-unpinned")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    // miette wraps long lines; compare with the wrapping undone.
+    let stderr = String::from_utf8(out.stderr).unwrap().replace('│', " ");
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        stderr.contains("vsconf::firewall::tls_unpinned_range"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("5001-65535 would have to be opened"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_allow_and_source_are_usage_errors() {
+    let out = vsconf()
+        .args(["firewall", &example("plain-passive"), "--allow", "22/icmp"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = vsconf()
+        .args(["firewall", &example("plain-passive"), "--source", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = vsconf()
+        .args([
+            "firewall",
+            &example("plain-passive"),
+            "--format",
+            "ufw",
+            "--allow",
+            "22/tcp",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("ufw allow 22/tcp")
+    );
+}
+
+#[test]
+fn diff_shows_changes_and_exits_1_then_0_when_equal() {
+    let dir = crate::support::scratch("firewall-cli-diff");
+    let file = dir.join("rules.nft");
+    std::fs::write(&file, "old\n").unwrap();
+    let out = vsconf()
+        .args(["firewall", "-q", &example("plain-passive"), "--diff"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("-old\n") && diff.contains("+table inet vsconf {\n"),
+        "{diff}"
+    );
+    // --output writes the same bytes atomically; then --diff against it is empty.
+    let out = vsconf()
+        .args(["firewall", "-q", &example("plain-passive"), "--output"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let out = vsconf()
+        .args(["firewall", "-q", &example("plain-passive"), "--diff"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temp file left"
+    );
+}
+
+#[test]
+fn apply_refuses_when_not_root() {
+    if !crate::support::require("setpriv", "util-linux", true) {
+        return;
+    }
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_vsconf"),
+            "firewall",
+            "-q",
+        ])
+        .arg(example("plain-passive"))
+        .arg("--apply")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--apply needs root"), "{stderr}");
+}
+
+#[test]
+fn apply_refuses_formats_without_a_loader() {
+    let out = vsconf()
+        .args([
+            "firewall",
+            "-q",
+            &example("plain-passive"),
+            "--format",
+            "ufw",
+            "--apply",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("--apply does not support --format ufw")
+    );
+}

@@ -1,0 +1,142 @@
+//! A made-up machine for fixtures of `host_checks` rules, described in the fixture itself.
+//!
+//! A fixture with at least one `# host: …` line is linted as with `--host-checks` against this
+//! machine; fixtures without one are linted without host checks. The machine always has the users
+//! `root` (0), `nobody` (65534) and `ftp` (uid 107, gid 114, home `/srv/ftp`), and the directories
+//! `/usr/share/empty` and `/var/run/vsftpd/empty` (root, 0755); the config file is owned by root.
+//! Lines add to it:
+//!
+//! ```text
+//! # host: dir /srv/ftp uid=107 gid=114 mode=755
+//! # host: file /etc/ssl/certs/server.pem cert+key
+//! # host: user alice uid=1000 gid=1000 home=/home/alice
+//! # host: resolves ftp.example.com
+//! ```
+
+use vsconf::startup::host::{Host, PathMeta, UserEntry};
+
+#[derive(Default)]
+pub struct FixtureHost {
+    dirs: Vec<(Vec<u8>, PathMeta)>,
+    files: Vec<(Vec<u8>, Vec<u8>)>,
+    users: Vec<(Vec<u8>, UserEntry)>,
+    names: Vec<Vec<u8>>,
+}
+
+fn field(words: &[&str], key: &str) -> Option<u32> {
+    words.iter().find_map(|w| {
+        let v = w.strip_prefix(key)?.strip_prefix('=')?;
+        if key == "mode" {
+            u32::from_str_radix(v, 8).ok()
+        } else {
+            v.parse().ok()
+        }
+    })
+}
+
+/// The machine a fixture describes, or `None` when it has no `# host:` line.
+pub fn for_fixture(text: &[u8]) -> Option<FixtureHost> {
+    let text = String::from_utf8_lossy(text);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# host: "))
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let dir = |uid, gid, mode| PathMeta {
+        uid,
+        gid,
+        mode,
+        is_dir: true,
+    };
+    let user = |uid, gid, home: &str| UserEntry {
+        uid,
+        gid,
+        home: home.as_bytes().to_vec(),
+    };
+    let mut host = FixtureHost {
+        dirs: vec![
+            (b"/usr/share/empty".to_vec(), dir(0, 0, 0o755)),
+            (b"/var/run/vsftpd/empty".to_vec(), dir(0, 0, 0o755)),
+        ],
+        users: vec![
+            (b"root".to_vec(), user(0, 0, "/root")),
+            (b"nobody".to_vec(), user(65534, 65534, "/nonexistent")),
+            (b"ftp".to_vec(), user(107, 114, "/srv/ftp")),
+        ],
+        ..FixtureHost::default()
+    };
+    for line in lines {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["dir", path, rest @ ..] => host.dirs.insert(
+                0,
+                (
+                    path.as_bytes().to_vec(),
+                    dir(
+                        field(rest, "uid").unwrap_or(0),
+                        field(rest, "gid").unwrap_or(0),
+                        field(rest, "mode").unwrap_or(0o755),
+                    ),
+                ),
+            ),
+            ["file", path, "cert+key"] => host.files.push((
+                path.as_bytes().to_vec(),
+                b"-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n".to_vec(),
+            )),
+            ["user", name, rest @ ..] => host.users.insert(
+                0,
+                (
+                    name.as_bytes().to_vec(),
+                    user(
+                        field(rest, "uid").unwrap_or(1000),
+                        field(rest, "gid").unwrap_or(1000),
+                        rest.iter()
+                            .find_map(|w| w.strip_prefix("home="))
+                            .unwrap_or("/nonexistent"),
+                    ),
+                ),
+            ),
+            ["resolves", name] => host.names.push(name.as_bytes().to_vec()),
+            other => panic!("unknown `# host:` line: {other:?}"),
+        }
+    }
+    Some(host)
+}
+
+impl Host for FixtureHost {
+    fn config_file(&self) -> Option<(u32, bool)> {
+        Some((0, true))
+    }
+
+    fn read(&self, path: &[u8]) -> Option<Vec<u8>> {
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn is_dir(&self, path: &[u8]) -> bool {
+        self.metadata(path).is_some_and(|m| m.is_dir)
+    }
+
+    fn user_exists(&self, name: &[u8]) -> bool {
+        self.user(name).is_some()
+    }
+
+    fn resolves(&self, name: &[u8]) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    fn metadata(&self, path: &[u8]) -> Option<PathMeta> {
+        self.dirs.iter().find(|(p, _)| p == path).map(|(_, m)| *m)
+    }
+
+    fn user(&self, name: &[u8]) -> Option<UserEntry> {
+        self.users
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, u)| u.clone())
+    }
+}

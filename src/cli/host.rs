@@ -77,6 +77,13 @@ impl Host for SystemHost {
         })
     }
 
+    fn now_unix_seconds(&self) -> Option<i64> {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+    }
+
     fn resolves(&self, name: &[u8]) -> bool {
         std::str::from_utf8(name).is_ok_and(|n| {
             (n, 0u16)

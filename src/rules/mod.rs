@@ -225,6 +225,7 @@ register! {
     vsc312_anonymous_ids_shown::AnonymousIdsShown,
     vsc314_anonymous_enabled_implicitly::AnonymousEnabledImplicitly,
     vsc315_anonymous_password_not_asked::AnonymousPasswordNotAsked,
+    vsc316_tls_certificate_expired::TlsCertificateExpired,
     vsc401_default_differs_between_dialects::DefaultDiffersBetweenDialects,
     vsc402_tls_version_name_not_parsed::TlsVersionNameNotParsed,
     vsc901_unknown_suppression::UnknownSuppression,

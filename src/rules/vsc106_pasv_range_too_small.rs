@@ -82,6 +82,12 @@ impl Rule for PasvRangeTooSmall {
         } else {
             9
         };
+        // data-channel.md §1: RHEL's patch changes the text (src).
+        let oops = if cx.dialect() == Dialect::Rhel305 {
+            "500 OOPS: vsf_sysutil_bind, maximum number of attempts to find a listening port exceeded"
+        } else {
+            "500 OOPS: vsf_sysutil_bind"
+        };
         let held = ports.saturating_sub(1);
         let percent = (f64::from(held) / f64::from(ports)).powf(f64::from(retries)) * 100.0;
         let sessions = match limit {
@@ -90,11 +96,11 @@ impl Rule for PasvRangeTooSmall {
         };
         let message = if ports == 1 {
             format!(
-                "the passive range is {range}, shared by {sessions}: while one transfer holds it, every other PASV fails with `500 OOPS: vsf_sysutil_bind`"
+                "the passive range is {range}, shared by {sessions}: while one transfer holds it, every other PASV fails with `{oops}`"
             )
         } else {
             format!(
-                "the passive range {range} has {ports} ports for {sessions}: once {ports} sessions are in passive transfers every further PASV fails (`500 OOPS: vsf_sysutil_bind`), and with {held} busy {percent:.0}% do"
+                "the passive range {range} has {ports} ports for {sessions}: once {ports} sessions are in passive transfers every further PASV fails (`{oops}`), and with {held} busy {percent:.0}% do"
             )
         };
         let span = if cfg.is_set(Tunable::PasvMaxPort) {

@@ -50,7 +50,7 @@ static META: RuleMeta = RuleMeta {
     fix: FixAvailability::None,
     dialects: ALL_DIALECTS,
     host_checks: false,
-    summary: "fewer passive ports than concurrent sessions: PASV fails with 500 OOPS under load",
+    summary: "a passive port range far smaller than the sessions allowed: PASV fails with 500 OOPS under load",
 };
 
 impl Rule for PasvRangeTooSmall {

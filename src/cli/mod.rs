@@ -12,11 +12,14 @@ pub mod input;
 mod lint;
 mod new;
 pub mod preview;
+mod probe;
 mod rules;
+mod serve;
 mod set;
 mod show;
 mod syntax;
 mod unset;
+mod verify;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -34,6 +37,8 @@ enum Command {
     Rules(rules::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
+    /// Run the embedded FTP server as the config says (a stand-in for vsftpd in tests).
+    Serve(serve::Args),
     /// Give settings a value: type-checked, previewed as a diff, written with --write.
     Set(set::Args),
     /// Remove settings so vsftpd's defaults apply: previewed, written with --write.
@@ -48,6 +53,10 @@ enum Command {
     Syntax(syntax::Args),
     /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
     Firewall(firewall::Args),
+    /// Probe a live FTP server: login, passive and active data connections, TLS, with a diagnosis.
+    Probe(probe::Args),
+    /// Start a server for a config on loopback, probe it, and compare predicted with observed.
+    Verify(verify::Args),
 }
 
 /// Runs a parsed command line.
@@ -56,6 +65,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Lint(args) => lint::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Set(args) => set::run(&args),
         Command::Unset(args) => unset::run(&args),
         Command::Fix(args) => fix::run(&args),
@@ -63,6 +73,8 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::New(args) => new::run(&args),
         Command::Syntax(args) => syntax::run(&args),
         Command::Firewall(args) => firewall::run(&args),
+        Command::Probe(args) => probe::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 

@@ -107,6 +107,22 @@ fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A span to point at, cut to its first 200 bytes: a finding about a megabyte-long line points at
+/// its start rather than asking the renderer to underline all of it.
+fn head(span: crate::syntax::Span) -> crate::syntax::Span {
+    crate::syntax::Span::new(span.start, span.end.min(span.start.saturating_add(200)))
+}
+
+/// Bytes from the file for a message: escaped like `escape_bytes`, and cut after 60 bytes so that a
+/// megabyte-long value does not become a megabyte-long message.
+fn excerpt(bytes: &[u8]) -> String {
+    const MAX: usize = 60;
+    match bytes.get(..MAX) {
+        Some(head) if bytes.len() > MAX => format!("{}…", crate::syntax::escape_bytes(head)),
+        _ => crate::syntax::escape_bytes(bytes),
+    }
+}
+
 /// A check over one config file.
 pub trait Rule: Sync {
     /// The rule's metadata.
@@ -211,6 +227,7 @@ register! {
     vsc213_seccomp_sandbox_breaks_tls::SeccompSandboxBreaksTls,
     vsc214_writable_chroot_root::WritableChrootRoot,
     vsc215_anon_root_missing::AnonRootMissing,
+    vsc216_chroot_into_writable_home::ChrootIntoWritableHome,
     vsc301_anonymous_upload::AnonymousUpload,
     vsc302_anonymous_other_write::AnonymousOtherWrite,
     vsc303_cleartext_local_logins::CleartextLocalLogins,

@@ -1,8 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::model::Outcome;
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a numeric setting whose value holds no number at all: `pasv_min_port=abc`,
@@ -62,11 +61,11 @@ impl Rule for NumberWithoutDigits {
                 continue;
             }
             let name = tunable.name();
-            let text = escape_bytes(cx.text(value).trim_ascii_end());
+            let text = excerpt(cx.text(value).trim_ascii_end());
             out.push(
                 cx.report(
                     &META,
-                    value,
+                    head(value),
                     format!("`{name}={text}` holds no number: vsftpd silently reads it as 0"),
                 )
                 .help(format!(

@@ -1,9 +1,8 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::Outcome;
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `listen_port` or `ftp_data_port` set above 65535 or to a negative number.
@@ -64,7 +63,7 @@ impl Rule for PortNumberWraps {
             let Some(value) = reading.value else { continue };
             let port = n.value & 0xFFFF;
             let name = tunable.name();
-            let text = escape_bytes(cx.text(value).trim_ascii_end());
+            let text = excerpt(cx.text(value).trim_ascii_end());
             let used = if port == 0 {
                 "0, so the kernel picks a random port".to_owned()
             } else {
@@ -78,7 +77,7 @@ impl Rule for PortNumberWraps {
             out.push(
                 cx.report(
                     &META,
-                    value,
+                    head(value),
                     format!("`{name}={text}` is out of range: {why}, and vsftpd uses {used}"),
                 )
                 .help("use a port between 1 and 65535"),

@@ -1,9 +1,8 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::model::Outcome;
 use crate::model::value::Radix;
-use crate::syntax::escape_bytes;
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a mode or umask written without a leading `0`: `local_umask=22`, `anon_umask=77`,
@@ -70,10 +69,10 @@ impl Rule for DecimalUmask {
             let name = tunable.name();
             let mut d = cx.report(
                 &META,
-                value,
+                head(value),
                 format!(
                     "`{name}={}` has no leading 0, so vsftpd reads it as decimal {}, which is octal {:04o}",
-                    escape_bytes(digits),
+                    excerpt(digits),
                     n.value,
                     n.value
                 ),
@@ -83,10 +82,10 @@ impl Rule for DecimalUmask {
                 d = d
                     .help(format!(
                         "write modes and umasks in octal with a leading 0: `{name}=0{}`",
-                        escape_bytes(digits)
+                        excerpt(digits)
                     ))
                     .fix(Fix::new(
-                        format!("write `0{}`", escape_bytes(digits)),
+                        format!("write `0{}`", excerpt(digits)),
                         Applicability::Unsafe,
                         vec![Edit::insert(value.start.saturating_add(offset(lead)), b"0".to_vec())],
                     ));

@@ -21,7 +21,9 @@ pub trait Host {
     fn is_dir(&self, path: &[u8]) -> bool;
     /// Whether a user of that name exists.
     fn user_exists(&self, name: &[u8]) -> bool;
-    /// Whether the name resolves.
+    /// Whether the name resolves to an IPv4 address: vsftpd resolves `pasv_address` with
+    /// `gethostbyname` (debian-3.0.3 binary: `pasv_addr_resolve=YES` with `pasv_address=::1` is
+    /// refused with `cannot resolve host:::1`).
     fn resolves(&self, name: &[u8]) -> bool;
     /// Owner, group, permission bits and type of a path (links followed), or `None` when it does not
     /// exist or cannot be examined.

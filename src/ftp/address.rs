@@ -1,0 +1,242 @@
+//! Data-channel addresses on the wire (PASV 227, EPSV 229, PORT, EPRT) and vsftpd's passive port range.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// The ports vsftpd draws PASV/EPSV listeners from (data-channel.md §1, debian-3.0.3 binary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassiveRange {
+    /// Lowest port, inclusive.
+    pub lo: u16,
+    /// Highest port, inclusive.
+    pub hi: u16,
+}
+
+impl PassiveRange {
+    /// The effective range for the effective `pasv_min_port` and `pasv_max_port` values: start from
+    /// 1024–65535; `pasv_min_port` counts only when `1024 < min <= 65535`; then `pasv_max_port` counts only
+    /// when `lo <= max < 65535` (compared with the new `lo`). So `60000/50000` is 60000–65535 and an unset
+    /// range (compiled-in 5001/0) is 5001–65535.
+    pub fn from_settings(pasv_min_port: u32, pasv_max_port: u32) -> PassiveRange {
+        let mut lo: u32 = 1024;
+        let mut hi: u32 = 65535;
+        if pasv_min_port > 1024 && pasv_min_port <= 65535 {
+            lo = pasv_min_port;
+        }
+        if pasv_max_port >= lo && pasv_max_port < 65535 {
+            hi = pasv_max_port;
+        }
+        PassiveRange {
+            lo: u16::try_from(lo).unwrap_or(1024),
+            hi: u16::try_from(hi).unwrap_or(65535),
+        }
+    }
+
+    /// vsftpd's pick from 16 random bits: `lo + r × (hi − lo + 1) / 65536`.
+    pub fn pick(self, random_16_bits: u16) -> u16 {
+        let span = u32::from(self.hi).saturating_sub(u32::from(self.lo)) + 1;
+        let offset = u32::from(random_16_bits) * span / 65536;
+        u16::try_from(u32::from(self.lo) + offset).unwrap_or(self.hi)
+    }
+
+    /// Whether `port` lies in the range.
+    pub fn contains(self, port: u16) -> bool {
+        (self.lo..=self.hi).contains(&port)
+    }
+
+    /// The number of ports in the range.
+    pub fn len(self) -> u32 {
+        u32::from(self.hi).saturating_sub(u32::from(self.lo)) + 1
+    }
+
+    /// Always false: a range holds at least one port.
+    pub fn is_empty(self) -> bool {
+        false
+    }
+}
+
+/// `227 Entering Passive Mode (h1,h2,h3,h4,p1,p2).`
+pub fn format_227(ip: Ipv4Addr, port: u16) -> String {
+    let [a, b, c, d] = ip.octets();
+    format!(
+        "Entering Passive Mode ({a},{b},{c},{d},{},{}).",
+        port >> 8,
+        port & 0xff
+    )
+}
+
+/// `229 Entering Extended Passive Mode (|||port|)`
+pub fn format_229(port: u16) -> String {
+    format!("Entering Extended Passive Mode (|||{port}|)")
+}
+
+/// The address and port in a 227 reply text (anything around the six numbers is ignored).
+pub fn parse_227(text: &str) -> Option<(Ipv4Addr, u16)> {
+    let open = text.find('(')?;
+    let close = open + text.get(open..)?.find(')')?;
+    let inner = text.get(open + 1..close)?;
+    let nums: Vec<u8> = inner
+        .split(',')
+        .map(|p| p.trim().parse::<u8>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let [a, b, c, d, p1, p2] = nums.as_slice() else {
+        return None;
+    };
+    Some((
+        Ipv4Addr::new(*a, *b, *c, *d),
+        u16::from(*p1) << 8 | u16::from(*p2),
+    ))
+}
+
+/// The port in a 229 reply text.
+pub fn parse_229(text: &str) -> Option<u16> {
+    let open = text.find("(|||")?;
+    let rest = text.get(open + 4..)?;
+    let end = rest.find('|')?;
+    rest.get(..end)?.parse().ok()
+}
+
+/// A PORT argument that vsftpd refuses as `500 Illegal PORT command.`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("illegal PORT argument")]
+pub struct PortError;
+
+/// Parses a PORT argument `h1,h2,h3,h4,p1,p2`: exactly six decimal numbers 0–255.
+pub fn parse_port(arg: &[u8]) -> Result<(Ipv4Addr, u16), PortError> {
+    let text = std::str::from_utf8(arg).map_err(|_| PortError)?;
+    let mut nums = [0u8; 6];
+    let mut count = 0usize;
+    for part in text.split(',') {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PortError);
+        }
+        let slot = nums.get_mut(count).ok_or(PortError)?;
+        *slot = part.parse::<u8>().map_err(|_| PortError)?;
+        count += 1;
+    }
+    if count != 6 {
+        return Err(PortError);
+    }
+    let [a, b, c, d, p1, p2] = nums;
+    Ok((
+        Ipv4Addr::new(a, b, c, d),
+        u16::from(p1) << 8 | u16::from(p2),
+    ))
+}
+
+/// Why an EPRT argument is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EprtError {
+    /// Protocol field missing or not 1/2: `500 Bad EPRT protocol.`.
+    #[error("bad EPRT protocol")]
+    BadProtocol,
+    /// Address or port unreadable: `500 Bad EPRT command.`.
+    #[error("bad EPRT command")]
+    BadCommand,
+}
+
+/// Parses an EPRT argument `<d>proto<d>address<d>port<d>` (the delimiter is the first byte).
+pub fn parse_eprt(arg: &[u8]) -> Result<(IpAddr, u16), EprtError> {
+    let text = std::str::from_utf8(arg).map_err(|_| EprtError::BadProtocol)?;
+    let mut chars = text.chars();
+    let delim = chars.next().ok_or(EprtError::BadProtocol)?;
+    let parts: Vec<&str> = chars.as_str().split(delim).collect();
+    let proto = parts.first().copied().unwrap_or("");
+    if proto != "1" && proto != "2" {
+        return Err(EprtError::BadProtocol);
+    }
+    let addr = parts.get(1).copied().ok_or(EprtError::BadCommand)?;
+    let port = parts.get(2).copied().ok_or(EprtError::BadCommand)?;
+    let ip: IpAddr = if proto == "1" {
+        IpAddr::V4(
+            addr.parse::<Ipv4Addr>()
+                .map_err(|_| EprtError::BadCommand)?,
+        )
+    } else {
+        IpAddr::V6(
+            addr.parse::<Ipv6Addr>()
+                .map_err(|_| EprtError::BadCommand)?,
+        )
+    };
+    let port: u16 = port.parse().map_err(|_| EprtError::BadCommand)?;
+    if port == 0 {
+        return Err(EprtError::BadCommand);
+    }
+    Ok((ip, port))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn range(min: u32, max: u32) -> (u16, u16) {
+        let r = PassiveRange::from_settings(min, max);
+        (r.lo, r.hi)
+    }
+
+    #[test]
+    fn passive_range_matches_the_measured_table() {
+        // data-channel.md §1, every row observed on the debian-3.0.3 binary.
+        assert_eq!(range(5001, 0), (5001, 65535));
+        assert_eq!(range(0, 0), (1024, 65535));
+        assert_eq!(range(50000, 50009), (50000, 50009));
+        assert_eq!(range(50000, 0), (50000, 65535));
+        assert_eq!(range(5001, 50000), (5001, 50000));
+        assert_eq!(range(5001, 5000), (5001, 65535));
+        assert_eq!(range(0, 2000), (1024, 2000));
+        assert_eq!(range(0, 1000), (1024, 65535));
+        assert_eq!(range(60000, 50000), (60000, 65535));
+        assert_eq!(range(50000, 50000), (50000, 50000));
+        assert_eq!(range(65535, 0), (65535, 65535));
+        assert_eq!(range(1024, 1030), (1024, 1030));
+        assert_eq!(range(1000, 1030), (1024, 1030));
+        assert_eq!(range(70000, 80000), (1024, 65535));
+        assert_eq!(range(u32::MAX, u32::MAX), (1024, 65535));
+        assert_eq!(range(0, 65534), (1024, 65534));
+    }
+
+    #[test]
+    fn pick_covers_both_ends() {
+        let r = PassiveRange::from_settings(50000, 50009);
+        assert_eq!(r.pick(0), 50000);
+        assert_eq!(r.pick(u16::MAX), 50009);
+        let one = PassiveRange::from_settings(65535, 0);
+        assert_eq!(one.pick(12345), 65535);
+    }
+
+    #[test]
+    fn pasv_reply_round_trips() {
+        let text = format_227(Ipv4Addr::new(127, 0, 0, 1), 50003);
+        assert_eq!(text, "Entering Passive Mode (127,0,0,1,195,83).");
+        assert_eq!(parse_227(&text), Some((Ipv4Addr::new(127, 0, 0, 1), 50003)));
+        assert_eq!(parse_229(&format_229(50003)), Some(50003));
+    }
+
+    #[test]
+    fn port_needs_six_small_numbers() {
+        assert_eq!(
+            parse_port(b"127,0,0,1,200,10"),
+            Ok((Ipv4Addr::LOCALHOST, 51210))
+        );
+        assert_eq!(parse_port(b"1,2,3"), Err(PortError));
+        assert_eq!(parse_port(b"1,2,3,4,5,256"), Err(PortError));
+        assert_eq!(parse_port(b"1,2,3,4,5,6,7"), Err(PortError));
+        assert_eq!(parse_port(b""), Err(PortError));
+    }
+
+    #[test]
+    fn eprt_forms() {
+        assert_eq!(
+            parse_eprt(b"|1|127.0.0.1|5000|"),
+            Ok((IpAddr::V4(Ipv4Addr::LOCALHOST), 5000))
+        );
+        assert_eq!(
+            parse_eprt(b"|2|::1|5000|"),
+            Ok((IpAddr::V6(Ipv6Addr::LOCALHOST), 5000))
+        );
+        assert_eq!(parse_eprt(b""), Err(EprtError::BadProtocol));
+        assert_eq!(parse_eprt(b"|3|x|1|"), Err(EprtError::BadProtocol));
+        assert_eq!(parse_eprt(b"|1|bogus|1|"), Err(EprtError::BadCommand));
+    }
+}

@@ -1,0 +1,481 @@
+//! `EffectiveConfig` → `Behaviour`: every value the embedded server acts on, read once at start, and the
+//! list of settings whose effect it cannot reproduce (it refuses to start on those, naming the setting).
+//!
+//! The only file of the server that names tunables.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+// The tunable names are the model's query keys; the model re-exports no names of its own, so the server
+// reads them from the dialect table (see the report to the lead about this edge).
+use crate::dialect::{Dialect, Tunable};
+use crate::ftp::PassiveRange;
+use crate::model::EffectiveConfig;
+use crate::model::value::inet_aton;
+
+use super::{ServeError, ServeOptions};
+
+/// How the 227 address is chosen (data-channel.md §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasvAddress {
+    /// `pasv_address` unset: the local address of the control connection.
+    ControlLocal,
+    /// `pasv_address` parsed by `inet_aton`.
+    Fixed(Ipv4Addr),
+    /// `pasv_address` that `inet_aton` refuses: every PASV kills the session with
+    /// `500 OOPS: invalid pasv_address`.
+    Invalid,
+}
+
+/// Everything the server does, taken from the effective config and the command line.
+#[derive(Debug, Clone)]
+pub struct Behaviour {
+    pub version: &'static str,
+    pub listen: SocketAddr,
+    pub banner: Banner,
+    pub anonymous_enable: bool,
+    pub local_enable: bool,
+    pub no_anon_password: bool,
+    pub ftp_username: String,
+    pub write_enable: bool,
+    pub anon_upload_enable: bool,
+    pub anon_mkdir_write_enable: bool,
+    pub anon_other_write_enable: bool,
+    pub anon_umask: u32,
+    pub local_umask: u32,
+    pub file_open_mode: u32,
+    pub chmod_enable: bool,
+    pub dirlist_enable: bool,
+    pub download_enable: bool,
+    pub force_dot_files: bool,
+    pub hide_ids: bool,
+    pub pasv_enable: bool,
+    pub pasv_range: PassiveRange,
+    pub pasv_address: PasvAddress,
+    pub pasv_promiscuous: bool,
+    pub bind_attempts: u32,
+    pub rhel_bind_text: bool,
+    pub port_enable: bool,
+    pub port_promiscuous: bool,
+    /// Source port of active connections: `Some(port)` when connect_from_port_20=YES.
+    pub active_source_port: Option<u16>,
+    pub max_clients: u32,
+    pub max_per_ip: u32,
+    pub max_login_fails: u32,
+    pub delay_failed_login: Duration,
+    pub delay_successful_login: Duration,
+    /// `None`: no idle timeout (idle_session_timeout=0).
+    pub idle_timeout: Option<Duration>,
+    pub data_timeout: Option<Duration>,
+    pub accept_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub ssl: Option<SslSettings>,
+    pub root: PathBuf,
+}
+
+/// The greeting source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Banner {
+    /// `banner_file`, read at each connection (as vsftpd does).
+    File(PathBuf),
+    /// `ftpd_banner`.
+    Text(String),
+    /// `(vsFTPd <version>)`.
+    Default,
+}
+
+/// TLS settings (`ssl_enable=YES`).
+#[derive(Debug, Clone)]
+pub struct SslSettings {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    pub implicit: bool,
+    pub allow_anon_ssl: bool,
+    pub force_local_logins_ssl: bool,
+    pub force_local_data_ssl: bool,
+    pub force_anon_logins_ssl: bool,
+    pub force_anon_data_ssl: bool,
+    pub require_ssl_reuse: bool,
+    pub feat_auth_tls: bool,
+    pub tls12: bool,
+    pub tls13: bool,
+}
+
+fn text(config: &EffectiveConfig, t: Tunable) -> Option<String> {
+    config
+        .string(t)
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+}
+
+fn secs(n: u32) -> Duration {
+    Duration::from_secs(u64::from(n))
+}
+
+/// Settings whose non-default value changes what a client sees in a way the embedded server does not
+/// reproduce. Each entry: tunable, name, and the value that is refused.
+fn check_unsupported(config: &EffectiveConfig) -> Result<(), ServeError> {
+    let refuse =
+        |setting: &'static str, why: &'static str| Err(ServeError::Unsupported { setting, why });
+    let on = |t: Tunable| config.bool(t);
+    let set = |t: Tunable| config.string(t).is_some();
+    if !on(Tunable::Listen) && !on(Tunable::ListenIpv6) {
+        return refuse(
+            "listen",
+            "inetd mode (listen=NO and listen_ipv6=NO) is not served; set listen=YES or listen_ipv6=YES",
+        );
+    }
+    let checks: &[(bool, &'static str, &'static str)] = &[
+        (
+            on(Tunable::UserlistEnable),
+            "userlist_enable",
+            "user lists are not modelled",
+        ),
+        (
+            set(Tunable::UserConfigDir),
+            "user_config_dir",
+            "per-user config files are not modelled",
+        ),
+        (
+            on(Tunable::GuestEnable),
+            "guest_enable",
+            "guest (virtual) users are not modelled",
+        ),
+        (
+            on(Tunable::TcpWrappers),
+            "tcp_wrappers",
+            "TCP wrappers are not modelled",
+        ),
+        (
+            on(Tunable::DenyEmailEnable),
+            "deny_email_enable",
+            "banned e-mail lists are not modelled",
+        ),
+        (
+            on(Tunable::SecureEmailListEnable),
+            "secure_email_list_enable",
+            "e-mail password lists are not modelled",
+        ),
+        (
+            set(Tunable::CmdsAllowed),
+            "cmds_allowed",
+            "command filtering is not modelled",
+        ),
+        (
+            set(Tunable::CmdsDenied),
+            "cmds_denied",
+            "command filtering is not modelled",
+        ),
+        (
+            set(Tunable::DenyFile),
+            "deny_file",
+            "file filtering is not modelled",
+        ),
+        (
+            set(Tunable::HideFile),
+            "hide_file",
+            "file hiding is not modelled",
+        ),
+        (
+            on(Tunable::LsRecurseEnable),
+            "ls_recurse_enable",
+            "recursive listings are not modelled",
+        ),
+        (
+            on(Tunable::DirmessageEnable),
+            "dirmessage_enable",
+            "directory messages are not modelled",
+        ),
+        (
+            config.uint(Tunable::AnonMaxRate) != 0,
+            "anon_max_rate",
+            "bandwidth limits are not modelled",
+        ),
+        (
+            config.uint(Tunable::LocalMaxRate) != 0,
+            "local_max_rate",
+            "bandwidth limits are not modelled",
+        ),
+        (
+            on(Tunable::ChownUploads),
+            "chown_uploads",
+            "changing upload owners is not modelled",
+        ),
+        (
+            on(Tunable::AsciiDownloadEnable),
+            "ascii_download_enable",
+            "ASCII conversion is not modelled",
+        ),
+        (
+            on(Tunable::AsciiUploadEnable),
+            "ascii_upload_enable",
+            "ASCII conversion is not modelled",
+        ),
+        (
+            on(Tunable::UseLocaltime),
+            "use_localtime",
+            "listings are produced in GMT only",
+        ),
+        (
+            on(Tunable::TextUserdbNames),
+            "text_userdb_names",
+            "listings show numeric ids only",
+        ),
+        (
+            on(Tunable::TildeUserEnable),
+            "tilde_user_enable",
+            "~user paths are not modelled",
+        ),
+        (
+            on(Tunable::OneProcessModel),
+            "one_process_model",
+            "the one-process model is not modelled",
+        ),
+        (
+            on(Tunable::HttpEnable),
+            "http_enable",
+            "HTTP is not modelled",
+        ),
+        (
+            set(Tunable::DownloadFile),
+            "download_file",
+            "download patterns are not modelled",
+        ),
+        (
+            set(Tunable::SslSniHostname),
+            "ssl_sni_hostname",
+            "SNI checks are not modelled",
+        ),
+        (
+            on(Tunable::SslEnable) && on(Tunable::RequireCert),
+            "require_cert",
+            "client certificates are not modelled",
+        ),
+        (
+            on(Tunable::SslEnable) && (on(Tunable::SslSslv2) || on(Tunable::SslSslv3)),
+            "ssl_sslv3",
+            "SSLv2/SSLv3 cannot be offered (rustls)",
+        ),
+        (
+            on(Tunable::SslEnable) && set(Tunable::DsaCertFile),
+            "dsa_cert_file",
+            "DSA certificates are not supported (rustls)",
+        ),
+    ];
+    for (bad, setting, why) in checks {
+        if *bad {
+            return Err(ServeError::Unsupported { setting, why });
+        }
+    }
+    Ok(())
+}
+
+impl Behaviour {
+    /// Reads the effective config and the command line. Refuses what cannot be reproduced.
+    pub fn read(config: &EffectiveConfig, options: &ServeOptions) -> Result<Behaviour, ServeError> {
+        check_unsupported(config)?;
+        let dialect = config.dialect();
+        let listen_ipv6 = config.bool(Tunable::ListenIpv6);
+        if listen_ipv6 && config.bool(Tunable::Listen) {
+            return Err(ServeError::Oops {
+                text: "run two copies of vsftpd for IPv4 and IPv6".to_owned(),
+            });
+        }
+        let ip: IpAddr = match options.bind {
+            Some(ip) => ip,
+            None if listen_ipv6 => match config.string(Tunable::ListenAddress6) {
+                Some(v) => IpAddr::V6(crate::model::value::inet_pton6(v).ok_or_else(|| {
+                    ServeError::Oops {
+                        text: format!("bad listen_address6: {}", String::from_utf8_lossy(v)),
+                    }
+                })?),
+                None => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            },
+            None => match config.string(Tunable::ListenAddress) {
+                Some(v) => IpAddr::V4(Ipv4Addr::from(inet_aton(v).ok_or_else(|| {
+                    ServeError::Oops {
+                        text: format!("bad listen_address: {}", String::from_utf8_lossy(v)),
+                    }
+                })?)),
+                None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            },
+        };
+        let offset = u32::from(options.port_offset);
+        let shift = |setting: &'static str, port: u32| -> Result<u16, ServeError> {
+            u16::try_from(port + offset).map_err(|_| ServeError::PortOffset {
+                setting,
+                port,
+                offset,
+            })
+        };
+        // vsftpd casts listen_port to 16 bits (65557 → 21).
+        let listen_port = shift("listen_port", config.uint(Tunable::ListenPort) & 0xffff)?;
+        let range = PassiveRange::from_settings(
+            config.uint(Tunable::PasvMinPort),
+            config.uint(Tunable::PasvMaxPort),
+        );
+        let pasv_range = PassiveRange {
+            lo: shift("pasv_min_port", u32::from(range.lo))?,
+            hi: shift("pasv_max_port", u32::from(range.hi))?,
+        };
+        let active_source_port = if config.bool(Tunable::ConnectFromPort20) {
+            // Wraps like listen_port: ftp_data_port=70000 connects from 4464 (debian-3.0.3 binary).
+            let base = config.uint(Tunable::FtpDataPort) & 0xffff;
+            Some(if base == 0 {
+                0
+            } else {
+                shift("ftp_data_port", base)?
+            })
+        } else {
+            None
+        };
+        let pasv_address = match config.string(Tunable::PasvAddress) {
+            None => PasvAddress::ControlLocal,
+            Some(v) if config.bool(Tunable::PasvAddrResolve) => {
+                let name = String::from_utf8_lossy(v).into_owned();
+                let resolved = (name.as_str(), 0).to_socket_addrs().ok().and_then(|mut a| {
+                    a.find_map(|s| match s.ip() {
+                        IpAddr::V4(ip) => Some(ip),
+                        IpAddr::V6(_) => None,
+                    })
+                });
+                match resolved {
+                    Some(ip) => PasvAddress::Fixed(ip),
+                    None => {
+                        return Err(ServeError::Oops {
+                            text: format!("cannot resolve host:{name}"),
+                        });
+                    }
+                }
+            }
+            Some(v) => match inet_aton(v) {
+                Some(octets) => PasvAddress::Fixed(Ipv4Addr::from(octets)),
+                None => PasvAddress::Invalid,
+            },
+        };
+        let banner = match (
+            config.string(Tunable::BannerFile),
+            config.string(Tunable::FtpdBanner),
+        ) {
+            (Some(f), _) => Banner::File(PathBuf::from(String::from_utf8_lossy(f).into_owned())),
+            (None, Some(t)) => Banner::Text(String::from_utf8_lossy(t).into_owned()),
+            (None, None) => Banner::Default,
+        };
+        let root = match (&options.root, config.string(Tunable::AnonRoot)) {
+            (Some(r), _) => r.clone(),
+            (None, Some(a)) => PathBuf::from(String::from_utf8_lossy(a).into_owned()),
+            (None, None) => return Err(ServeError::NoRoot),
+        };
+        let root = std::fs::canonicalize(&root).map_err(|source| ServeError::Root {
+            path: root.clone(),
+            source,
+        })?;
+        if !root.is_dir() {
+            return Err(ServeError::Root {
+                path: root,
+                source: std::io::Error::other("not a directory"),
+            });
+        }
+        let ssl = if config.bool(Tunable::SslEnable) {
+            let cert_file = text(config, Tunable::RsaCertFile)
+                .map(PathBuf::from)
+                .ok_or(ServeError::Oops {
+                    text: "SSL: cannot load RSA certificate".to_owned(),
+                })?;
+            let key_file = text(config, Tunable::RsaPrivateKeyFile)
+                .map(PathBuf::from)
+                .unwrap_or_else(|| cert_file.clone());
+            let (tls12, tls13, feat_auth_tls) = match dialect {
+                // Debian 3.0.3 knows no TLS 1.2/1.3 switches: both are always allowed by its OpenSSL.
+                Dialect::Debian303 => (true, true, config.bool(Tunable::SslTlsv1)),
+                Dialect::Upstream305 => (
+                    config.bool(Tunable::SslTlsv12),
+                    config.bool(Tunable::SslTlsv13),
+                    config.bool(Tunable::SslTlsv1),
+                ),
+                Dialect::Rhel305 => (
+                    config.bool(Tunable::SslTlsv12),
+                    config.bool(Tunable::SslTlsv13),
+                    config.bool(Tunable::SslTlsv1)
+                        || config.bool(Tunable::SslTlsv11)
+                        || config.bool(Tunable::SslTlsv12),
+                ),
+            };
+            if !tls12 && !tls13 {
+                return Err(ServeError::Unsupported {
+                    setting: "ssl_tlsv12",
+                    why: "only TLS 1.2 and 1.3 can be offered (rustls); enable ssl_tlsv12 or ssl_tlsv13",
+                });
+            }
+            Some(SslSettings {
+                cert_file,
+                key_file,
+                implicit: config.bool(Tunable::ImplicitSsl),
+                allow_anon_ssl: config.bool(Tunable::AllowAnonSsl),
+                force_local_logins_ssl: config.bool(Tunable::ForceLocalLoginsSsl),
+                force_local_data_ssl: config.bool(Tunable::ForceLocalDataSsl),
+                force_anon_logins_ssl: config.bool(Tunable::ForceAnonLoginsSsl),
+                force_anon_data_ssl: config.bool(Tunable::ForceAnonDataSsl),
+                require_ssl_reuse: config.bool(Tunable::RequireSslReuse),
+                feat_auth_tls,
+                tls12,
+                tls13,
+            })
+        } else {
+            None
+        };
+        let timeout = |t: Tunable| match config.uint(t) {
+            0 => None,
+            n => Some(secs(n)),
+        };
+        let (bind_attempts, rhel_bind_text) = match dialect {
+            Dialect::Rhel305 => (config.uint(Tunable::BindRetries).max(1), true),
+            _ => (9, false),
+        };
+        Ok(Behaviour {
+            version: if dialect == Dialect::Debian303 {
+                "3.0.3"
+            } else {
+                "3.0.5"
+            },
+            listen: SocketAddr::new(ip, listen_port),
+            banner,
+            anonymous_enable: config.bool(Tunable::AnonymousEnable),
+            local_enable: config.bool(Tunable::LocalEnable),
+            no_anon_password: config.bool(Tunable::NoAnonPassword),
+            ftp_username: text(config, Tunable::FtpUsername).unwrap_or_else(|| "(null)".to_owned()),
+            write_enable: config.bool(Tunable::WriteEnable),
+            anon_upload_enable: config.bool(Tunable::AnonUploadEnable),
+            anon_mkdir_write_enable: config.bool(Tunable::AnonMkdirWriteEnable),
+            anon_other_write_enable: config.bool(Tunable::AnonOtherWriteEnable),
+            anon_umask: config.uint(Tunable::AnonUmask) & 0o777,
+            local_umask: config.uint(Tunable::LocalUmask) & 0o777,
+            file_open_mode: config.uint(Tunable::FileOpenMode) & 0o7777,
+            chmod_enable: config.bool(Tunable::ChmodEnable),
+            dirlist_enable: config.bool(Tunable::DirlistEnable),
+            download_enable: config.bool(Tunable::DownloadEnable),
+            force_dot_files: config.bool(Tunable::ForceDotFiles),
+            hide_ids: config.bool(Tunable::HideIds),
+            pasv_enable: config.bool(Tunable::PasvEnable),
+            pasv_range,
+            pasv_address,
+            pasv_promiscuous: config.bool(Tunable::PasvPromiscuous),
+            bind_attempts,
+            rhel_bind_text,
+            port_enable: config.bool(Tunable::PortEnable),
+            port_promiscuous: config.bool(Tunable::PortPromiscuous),
+            active_source_port,
+            max_clients: config.uint(Tunable::MaxClients),
+            max_per_ip: config.uint(Tunable::MaxPerIp),
+            max_login_fails: config.uint(Tunable::MaxLoginFails),
+            delay_failed_login: secs(config.uint(Tunable::DelayFailedLogin).min(60)),
+            delay_successful_login: secs(config.uint(Tunable::DelaySuccessfulLogin).min(60)),
+            idle_timeout: timeout(Tunable::IdleSessionTimeout),
+            data_timeout: timeout(Tunable::DataConnectionTimeout),
+            accept_timeout: secs(config.uint(Tunable::AcceptTimeout)),
+            connect_timeout: secs(config.uint(Tunable::ConnectTimeout)),
+            ssl,
+            root,
+        })
+    }
+}

@@ -1,0 +1,1257 @@
+//! One FTP session: the greeting, the command loop, logins, TLS upgrades and every command vsftpd
+//! answers, with vsftpd's reply texts. Every wait is under a timeout; any error ends this session only.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::os::unix::fs::PermissionsExt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::time::timeout;
+
+use crate::ftp::texts::{self, FeatSwitches, Text};
+use crate::ftp::{
+    Command, CommandReader, EprtError, LineError, Reply, format_227, format_229, parse_eprt,
+    parse_port,
+};
+
+use super::Shared;
+use super::config::PasvAddress;
+use super::fs::{self, ListStyle, join_virtual, list_args};
+use super::stream::Stream;
+
+/// Waits used where the config gives no bound (idle_session_timeout=0, data_connection_timeout=0): a day.
+const UNBOUNDED: Duration = Duration::from_secs(24 * 60 * 60);
+/// Sending a reply may not take longer than this (a client that stops reading).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+/// TLS handshakes.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most of a banner file that is read.
+const MAX_BANNER_BYTES: u64 = 64 * 1024;
+
+/// Whether the session goes on.
+enum Flow {
+    Continue,
+    Close,
+}
+
+/// The prepared data connection.
+enum DataSetup {
+    None,
+    Passive(TcpListener),
+    Active(SocketAddr),
+}
+
+struct Login {
+    anonymous: bool,
+    name: String,
+}
+
+/// Counts at the moment the session was accepted.
+pub struct Admission {
+    pub clients: u32,
+    pub from_ip: u32,
+}
+
+struct Session {
+    shared: Arc<Shared>,
+    control: Stream,
+    reader: CommandReader,
+    peer: SocketAddr,
+    local: SocketAddr,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    pending_user: Option<Vec<u8>>,
+    login: Option<Login>,
+    login_fails: u32,
+    cwd: String,
+    data: DataSetup,
+    epsv_all: bool,
+    prot_private: bool,
+    rest: u64,
+    rnfr: Option<String>,
+    binary: bool,
+    umask: u32,
+    admission: Admission,
+}
+
+/// Runs one session to its end. Errors are the client's problem: they end this session only.
+pub async fn run(shared: Arc<Shared>, tcp: TcpStream, peer: SocketAddr, admission: Admission) {
+    let local = tcp.local_addr().unwrap_or(peer);
+    let _ = tcp.set_nodelay(true);
+    let tls = shared.tls.as_ref().map(super::tls::per_session);
+    let umask = shared.behaviour.local_umask;
+    let mut session = Session {
+        shared,
+        control: Stream::Plain(tcp),
+        reader: CommandReader::new(),
+        peer,
+        local,
+        tls,
+        pending_user: None,
+        login: None,
+        login_fails: 0,
+        cwd: "/".to_owned(),
+        data: DataSetup::None,
+        epsv_all: false,
+        prot_private: false,
+        rest: 0,
+        rnfr: None,
+        binary: false,
+        umask,
+        admission,
+    };
+    let _ = session.serve().await;
+    let _ = timeout(Duration::from_secs(2), session.control.shutdown()).await;
+}
+
+fn is_anonymous_name(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"ftp") || name.eq_ignore_ascii_case(b"anonymous")
+}
+
+/// The IPv4 form of an address (v4-mapped IPv6 included).
+fn as_v4(ip: IpAddr) -> Option<Ipv4Addr> {
+    match ip {
+        IpAddr::V4(v4) => Some(v4),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+    }
+}
+
+fn random_u16() -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (h.finish() & 0xffff) as u16
+}
+
+impl Session {
+    fn idle(&self) -> Duration {
+        self.shared.behaviour.idle_timeout.unwrap_or(UNBOUNDED)
+    }
+
+    fn data_timeout(&self) -> Duration {
+        self.shared.behaviour.data_timeout.unwrap_or(UNBOUNDED)
+    }
+
+    async fn send(&mut self, reply: &Reply) -> io::Result<()> {
+        let bytes = reply.to_bytes();
+        match timeout(WRITE_TIMEOUT, async {
+            self.control.write_all(&bytes).await?;
+            self.control.flush().await
+        })
+        .await
+        {
+            Ok(r) => r,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "client stopped reading replies",
+            )),
+        }
+    }
+
+    async fn say(&mut self, text: Text) -> io::Result<Flow> {
+        self.send(&text.reply()).await?;
+        Ok(Flow::Continue)
+    }
+
+    /// Sends a reply that ends the session.
+    async fn fatal(&mut self, reply: Reply) -> io::Result<Flow> {
+        self.send(&reply).await?;
+        Ok(Flow::Close)
+    }
+
+    async fn oops(&mut self, text: &str) -> io::Result<Flow> {
+        self.fatal(texts::oops(text)).await
+    }
+
+    async fn serve(&mut self) -> io::Result<()> {
+        let b = self.shared.behaviour.clone();
+        if b.ssl.as_ref().is_some_and(|s| s.implicit)
+            && matches!(self.upgrade_control().await?, Flow::Close)
+        {
+            return Ok(());
+        }
+        if !b.anonymous_enable && !b.local_enable {
+            self.oops("vsftpd: both local and anonymous access disabled!")
+                .await?;
+            return Ok(());
+        }
+        let greeting = match &b.banner {
+            super::config::Banner::File(path) => match read_banner(path) {
+                Some(lines) => lines,
+                None => {
+                    self.oops(&format!("cannot read banner file:{}", path.display()))
+                        .await?;
+                    return Ok(());
+                }
+            },
+            super::config::Banner::Text(t) => Reply::new(220, t.clone()),
+            super::config::Banner::Default => Reply::new(220, texts::default_banner(b.version)),
+        };
+        if b.max_clients > 0 && self.admission.clients > b.max_clients {
+            self.fatal(texts::TOO_MANY_USERS.reply()).await?;
+            return Ok(());
+        }
+        if b.max_per_ip > 0 && self.admission.from_ip > b.max_per_ip {
+            self.fatal(texts::TOO_MANY_FROM_IP.reply()).await?;
+            return Ok(());
+        }
+        self.send(&greeting).await?;
+        loop {
+            let line = match self.next_line().await? {
+                Some(line) => line,
+                None => return Ok(()),
+            };
+            if line.is_empty() {
+                // debian-3.0.3 binary: an empty line gets no reply.
+                continue;
+            }
+            let command = Command::parse(&line);
+            let flow = if self.login.is_some() {
+                self.postlogin(command).await?
+            } else {
+                self.prelogin(command).await?
+            };
+            if matches!(flow, Flow::Close) {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The next command line; `None` when the session must end (closed, idle timeout, overlong line).
+    async fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut buf = [0u8; 4096];
+        loop {
+            match self.reader.next_line() {
+                Ok(Some(line)) => return Ok(Some(line)),
+                Ok(None) => {}
+                Err(LineError::TooLong) => {
+                    self.send(&texts::INPUT_TOO_LONG.reply()).await?;
+                    return Ok(None);
+                }
+            }
+            let idle = self.idle();
+            match timeout(idle, self.control.read(&mut buf)).await {
+                Err(_) => {
+                    self.send(&texts::IDLE_TIMEOUT.reply()).await?;
+                    return Ok(None);
+                }
+                Ok(Ok(0)) => return Ok(None),
+                Ok(Ok(n)) => self.reader.push(buf.get(..n).unwrap_or_default()),
+                Ok(Err(e)) => return Err(e),
+            }
+        }
+    }
+
+    async fn upgrade_control(&mut self) -> io::Result<Flow> {
+        let Some(config) = self.tls.clone() else {
+            return Ok(Flow::Close);
+        };
+        let Stream::Plain(tcp) = std::mem::replace(&mut self.control, Stream::Gone) else {
+            return Ok(Flow::Close);
+        };
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        match timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            Ok(Ok(tls)) => {
+                self.control = Stream::Tls(Box::new(tls));
+                Ok(Flow::Continue)
+            }
+            _ => Ok(Flow::Close),
+        }
+    }
+
+    fn feat(&self) -> Reply {
+        let b = &self.shared.behaviour;
+        texts::feat(FeatSwitches {
+            auth_tls: b.ssl.as_ref().is_some_and(|s| s.feat_auth_tls),
+            auth_ssl: false,
+            ssl: b.ssl.is_some(),
+            port: b.port_enable,
+            pasv: b.pasv_enable,
+        })
+    }
+
+    async fn prelogin(&mut self, c: Command) -> io::Result<Flow> {
+        let ssl = self.shared.behaviour.ssl.is_some();
+        match c.verb.as_str() {
+            "USER" => self.user(c.arg).await,
+            "PASS" => self.pass(c.arg).await,
+            "QUIT" => self.fatal(texts::GOODBYE.reply()).await,
+            "FEAT" => {
+                let feat = self.feat();
+                self.send(&feat).await?;
+                Ok(Flow::Continue)
+            }
+            "OPTS" => self.opts(&c.arg).await,
+            "AUTH" if ssl && !self.control.is_tls() => self.auth(&c.arg).await,
+            "PBSZ" if ssl => self.pbsz().await,
+            "PROT" if ssl => self.prot(&c.arg).await,
+            _ => self.say(texts::LOGIN_FIRST).await,
+        }
+    }
+
+    async fn user(&mut self, name: Vec<u8>) -> io::Result<Flow> {
+        let b = self.shared.behaviour.clone();
+        let anon = is_anonymous_name(&name);
+        self.pending_user = None;
+        if !b.local_enable && !anon {
+            return self.say(texts::ANONYMOUS_ONLY).await;
+        }
+        if let Some(ssl) = &b.ssl {
+            let tls = self.control.is_tls();
+            if anon && tls && !ssl.allow_anon_ssl && !ssl.force_anon_logins_ssl {
+                return self.say(texts::ANON_NO_ENCRYPTION).await;
+            }
+            if !anon && !tls && ssl.force_local_logins_ssl {
+                return self.fatal(texts::NON_ANON_MUST_ENCRYPT.reply()).await;
+            }
+            if anon && !tls && ssl.force_anon_logins_ssl {
+                return self.fatal(texts::ANON_MUST_ENCRYPT.reply()).await;
+            }
+        }
+        self.pending_user = Some(name);
+        if anon && b.no_anon_password {
+            return self.pass(b"<no password>".to_vec()).await;
+        }
+        self.say(texts::SPECIFY_PASSWORD).await
+    }
+
+    async fn pass(&mut self, password: Vec<u8>) -> io::Result<Flow> {
+        let b = self.shared.behaviour.clone();
+        let Some(user) = self.pending_user.take() else {
+            return self.say(texts::LOGIN_WITH_USER_FIRST).await;
+        };
+        if is_anonymous_name(&user) && b.anonymous_enable {
+            // vsftpd always chroots anonymous users and refuses a root the ftp user can write
+            // (startup-checks.md, Phase C, debian-3.0.3 binary); "other" write is the ftp user's.
+            let writable =
+                std::fs::metadata(&b.root).is_ok_and(|m| m.permissions().mode() & 0o002 != 0);
+            if writable {
+                return self
+                    .oops("vsftpd: refusing to run with writable root inside chroot()")
+                    .await;
+            }
+            tokio::time::sleep(b.delay_successful_login).await;
+            self.login = Some(Login {
+                anonymous: true,
+                name: b.ftp_username.clone(),
+            });
+            self.umask = b.anon_umask;
+            return self.say(texts::LOGIN_OK).await;
+        }
+        if b.local_enable && self.shared.users.check(&user, &password) {
+            tokio::time::sleep(b.delay_successful_login).await;
+            self.login = Some(Login {
+                anonymous: false,
+                name: String::from_utf8_lossy(&user).into_owned(),
+            });
+            self.umask = b.local_umask;
+            return self.say(texts::LOGIN_OK).await;
+        }
+        tokio::time::sleep(b.delay_failed_login).await;
+        self.send(&texts::LOGIN_INCORRECT.reply()).await?;
+        self.login_fails = self.login_fails.saturating_add(1);
+        if self.login_fails >= b.max_login_fails {
+            return Ok(Flow::Close);
+        }
+        Ok(Flow::Continue)
+    }
+
+    async fn auth(&mut self, arg: &[u8]) -> io::Result<Flow> {
+        let arg = String::from_utf8_lossy(arg).to_ascii_uppercase();
+        if !matches!(arg.as_str(), "TLS" | "TLS-C" | "SSL" | "TLS-P") {
+            return self.say(texts::UNKNOWN_AUTH).await;
+        }
+        self.send(&texts::PROCEED_WITH_NEGOTIATION.reply()).await?;
+        self.upgrade_control().await
+    }
+
+    async fn pbsz(&mut self) -> io::Result<Flow> {
+        if !self.control.is_tls() {
+            return self.say(texts::PBSZ_NEEDS_SECURE).await;
+        }
+        self.say(texts::PBSZ_OK).await
+    }
+
+    async fn prot(&mut self, arg: &[u8]) -> io::Result<Flow> {
+        if !self.control.is_tls() {
+            return self.say(texts::PROT_NEEDS_SECURE).await;
+        }
+        match String::from_utf8_lossy(arg).to_ascii_uppercase().as_str() {
+            "C" => {
+                self.prot_private = false;
+                self.say(texts::PROT_CLEAR).await
+            }
+            "P" => {
+                self.prot_private = true;
+                self.say(texts::PROT_PRIVATE).await
+            }
+            "S" | "E" => self.say(texts::PROT_UNSUPPORTED).await,
+            _ => self.say(texts::PROT_BAD).await,
+        }
+    }
+
+    async fn opts(&mut self, arg: &[u8]) -> io::Result<Flow> {
+        if String::from_utf8_lossy(arg).to_ascii_uppercase() == "UTF8 ON" {
+            self.say(texts::UTF8_ALWAYS).await
+        } else {
+            self.say(texts::OPTS_BAD).await
+        }
+    }
+
+    fn anonymous(&self) -> bool {
+        self.login.as_ref().is_some_and(|l| l.anonymous)
+    }
+
+    async fn postlogin(&mut self, c: Command) -> io::Result<Flow> {
+        let b = self.shared.behaviour.clone();
+        let anon = self.anonymous();
+        let write = b.write_enable;
+        let ssl = b.ssl.is_some();
+        let arg = c.arg_text();
+        match c.verb.as_str() {
+            "QUIT" => self.fatal(texts::GOODBYE.reply()).await,
+            "PWD" | "XPWD" => {
+                let reply = texts::pwd(&self.cwd);
+                self.send(&reply).await?;
+                Ok(Flow::Continue)
+            }
+            "CWD" | "XCWD" => self.cwd(&arg).await,
+            "CDUP" | "XCUP" => self.cwd("..").await,
+            "SYST" => self.say(texts::SYST).await,
+            "NOOP" => self.say(texts::NOOP).await,
+            "TYPE" => {
+                let t = arg.to_ascii_uppercase();
+                match t.as_str() {
+                    "I" | "L 8" => {
+                        self.binary = true;
+                        self.say(texts::TYPE_BINARY).await
+                    }
+                    "A" | "A N" => {
+                        self.binary = false;
+                        self.say(texts::TYPE_ASCII).await
+                    }
+                    _ => self.say(texts::TYPE_BAD).await,
+                }
+            }
+            "MODE" => {
+                self.say(if arg.eq_ignore_ascii_case("S") {
+                    texts::MODE_S
+                } else {
+                    texts::MODE_BAD
+                })
+                .await
+            }
+            "STRU" => {
+                self.say(if arg.eq_ignore_ascii_case("F") {
+                    texts::STRU_F
+                } else {
+                    texts::STRU_BAD
+                })
+                .await
+            }
+            "FEAT" => {
+                let feat = self.feat();
+                self.send(&feat).await?;
+                Ok(Flow::Continue)
+            }
+            "OPTS" => self.opts(&c.arg).await,
+            "HELP" => {
+                let lines: Vec<String> = texts::HELP_LINES
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain([texts::HELP_OK.line()])
+                    .collect();
+                self.send(&Reply { code: 214, lines }).await?;
+                Ok(Flow::Continue)
+            }
+            "STAT" if arg.is_empty() => self.stat().await,
+            "STAT" if b.dirlist_enable => self.stat_path(&arg).await,
+            "AUTH" if ssl && !self.control.is_tls() => self.auth(&c.arg).await,
+            "PBSZ" if ssl => self.pbsz().await,
+            "PROT" if ssl => self.prot(&c.arg).await,
+            "USER" => {
+                if anon {
+                    self.say(texts::CANT_CHANGE_FROM_GUEST).await
+                } else if self
+                    .login
+                    .as_ref()
+                    .is_some_and(|l| l.name.as_bytes() == c.arg.as_slice())
+                {
+                    self.say(texts::ANY_PASSWORD).await
+                } else {
+                    self.say(texts::CANT_CHANGE_USER).await
+                }
+            }
+            "PASS" => self.say(texts::ALREADY_LOGGED_IN).await,
+            "PASV" if b.pasv_enable && !self.epsv_all => self.pasv(false, &arg).await,
+            "EPSV" if b.pasv_enable => self.pasv(true, &arg).await,
+            "PORT" if b.port_enable && !self.epsv_all => self.port(&c.arg).await,
+            "EPRT" if b.port_enable => self.eprt(&c.arg).await,
+            "RETR" if b.download_enable => self.retr(&arg).await,
+            "LIST" if b.dirlist_enable => self.list(&arg, true).await,
+            "NLST" if b.dirlist_enable => self.list(&arg, false).await,
+            "STOR" if write && (!anon || b.anon_upload_enable) => self.store(&arg, false).await,
+            "APPE" if write && (!anon || b.anon_other_write_enable) => self.store(&arg, true).await,
+            "MKD" | "XMKD" if write && (!anon || b.anon_mkdir_write_enable) => self.mkd(&arg).await,
+            "RMD" | "XRMD" if write && (!anon || b.anon_other_write_enable) => self.rmd(&arg).await,
+            "DELE" if write && (!anon || b.anon_other_write_enable) => self.dele(&arg).await,
+            "RNFR" if write && (!anon || b.anon_other_write_enable) => self.rnfr(&arg).await,
+            "RNTO" if write && (!anon || b.anon_other_write_enable) => self.rnto(&arg).await,
+            "SITE" if !anon => self.site(&arg).await,
+            "SIZE" => self.size(&arg).await,
+            "MDTM" => self.mdtm(&arg).await,
+            "REST" => {
+                let digits: String = arg.chars().take_while(char::is_ascii_digit).collect();
+                self.rest = digits.parse().unwrap_or(0);
+                let reply = texts::rest_accepted(self.rest);
+                self.send(&reply).await?;
+                Ok(Flow::Continue)
+            }
+            "ABOR" => self.say(texts::NO_TRANSFER_TO_ABOR).await,
+            "ALLO" => self.say(texts::ALLO_IGNORED).await,
+            "ACCT" => self.say(texts::ACCT_NOT_IMPLEMENTED).await,
+            "REIN" => self.say(texts::REIN_NOT_IMPLEMENTED).await,
+            "SMNT" => self.say(texts::SMNT_NOT_IMPLEMENTED).await,
+            "PASV" | "PORT" | "STOR" | "MKD" | "XMKD" | "RMD" | "XRMD" | "DELE" | "RNFR"
+            | "RNTO" | "SITE" | "APPE" | "EPSV" | "EPRT" | "RETR" | "LIST" | "NLST" | "STOU"
+            | "STAT" | "PBSZ" | "PROT" | "AUTH" => self.say(texts::PERMISSION_DENIED).await,
+            _ => self.say(texts::UNKNOWN_COMMAND).await,
+        }
+    }
+
+    async fn stat(&mut self) -> io::Result<Flow> {
+        let b = self.shared.behaviour.clone();
+        let peer =
+            as_v4(self.peer.ip()).map_or_else(|| self.peer.ip().to_string(), |v4| v4.to_string());
+        let name = self
+            .login
+            .as_ref()
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        let idle = b.idle_timeout.map_or(0, |d| d.as_secs());
+        let middle = vec![
+            format!("     Connected to {peer}"),
+            format!("     Logged in as {name}"),
+            format!(
+                "     TYPE: {}",
+                if self.binary { "BINARY" } else { "ASCII" }
+            ),
+            "     No session bandwidth limit".to_owned(),
+            format!("     Session timeout in seconds is {idle}"),
+            format!(
+                "     Control connection is {}",
+                if self.control.is_tls() {
+                    "encrypted"
+                } else {
+                    "plain text"
+                }
+            ),
+            format!(
+                "     Data connections will be {}",
+                if self.prot_private {
+                    "encrypted"
+                } else {
+                    "plain text"
+                }
+            ),
+            format!(
+                "     At session startup, client count was {}",
+                self.admission.clients
+            ),
+            format!("     vsFTPd {} - secure, fast, stable", b.version),
+        ];
+        self.send(&Reply::multi(
+            211,
+            "FTP server status:",
+            &middle,
+            "End of status",
+        ))
+        .await?;
+        Ok(Flow::Continue)
+    }
+
+    fn list_style(&self) -> ListStyle {
+        let b = &self.shared.behaviour;
+        ListStyle {
+            hide_ids: b.hide_ids,
+            force_dot_files: b.force_dot_files,
+        }
+    }
+
+    async fn stat_path(&mut self, arg: &str) -> io::Result<Flow> {
+        let args = list_args(arg);
+        let lines = fs::listing(
+            &self.shared.root,
+            &self.cwd,
+            &args,
+            true,
+            self.list_style(),
+            SystemTime::now(),
+        );
+        self.send(&Reply::multi(
+            213,
+            "Status follows:",
+            &lines,
+            "End of status",
+        ))
+        .await?;
+        Ok(Flow::Continue)
+    }
+
+    async fn cwd(&mut self, arg: &str) -> io::Result<Flow> {
+        let target = join_virtual(&self.cwd, arg);
+        if !arg.is_empty()
+            && self
+                .shared
+                .root
+                .existing(&target)
+                .is_some_and(|p| p.is_dir())
+        {
+            self.cwd = target;
+            self.say(texts::DIRECTORY_CHANGED).await
+        } else {
+            self.say(texts::FAILED_TO_CHANGE_DIRECTORY).await
+        }
+    }
+
+    async fn size(&mut self, arg: &str) -> io::Result<Flow> {
+        let target = join_virtual(&self.cwd, arg);
+        let meta = self
+            .shared
+            .root
+            .existing(&target)
+            .and_then(|p| std::fs::metadata(p).ok())
+            .filter(std::fs::Metadata::is_file);
+        match meta {
+            Some(m) if !arg.is_empty() => {
+                self.send(&Reply::new(213, m.len().to_string())).await?;
+                Ok(Flow::Continue)
+            }
+            _ => self.say(texts::COULD_NOT_GET_SIZE).await,
+        }
+    }
+
+    async fn mdtm(&mut self, arg: &str) -> io::Result<Flow> {
+        use std::os::unix::fs::MetadataExt;
+        let target = join_virtual(&self.cwd, arg);
+        let meta = self
+            .shared
+            .root
+            .existing(&target)
+            .and_then(|p| std::fs::metadata(p).ok())
+            .filter(std::fs::Metadata::is_file);
+        match meta {
+            Some(m) if !arg.is_empty() => {
+                self.send(&Reply::new(213, fs::mdtm(m.mtime()))).await?;
+                Ok(Flow::Continue)
+            }
+            _ => self.say(texts::COULD_NOT_GET_MTIME).await,
+        }
+    }
+
+    /// Whether the logged-in user may create or remove entries in the directory holding `host`. The
+    /// anonymous user is vsftpd's unprivileged `ftp` user: it needs the directory's "other" write bit.
+    fn may_write_in(&self, host: &std::path::Path) -> bool {
+        if !self.anonymous() {
+            return true;
+        }
+        host.parent()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .is_some_and(|m| m.permissions().mode() & 0o003 == 0o003)
+    }
+
+    async fn mkd(&mut self, arg: &str) -> io::Result<Flow> {
+        let target = join_virtual(&self.cwd, arg);
+        let mode = 0o777 & !self.umask;
+        let ok = match self.shared.root.entry(&target) {
+            Some(host) if !arg.is_empty() && self.may_write_in(&host) => std::fs::create_dir(&host)
+                .and_then(|()| {
+                    std::fs::set_permissions(&host, std::fs::Permissions::from_mode(mode))
+                })
+                .is_ok(),
+            _ => false,
+        };
+        if ok {
+            let reply = texts::mkd_created(&target);
+            self.send(&reply).await?;
+            Ok(Flow::Continue)
+        } else {
+            self.say(texts::CREATE_DIRECTORY_FAILED).await
+        }
+    }
+
+    async fn rmd(&mut self, arg: &str) -> io::Result<Flow> {
+        let target = join_virtual(&self.cwd, arg);
+        let ok = match self.shared.root.entry(&target) {
+            Some(host) if target != "/" && self.may_write_in(&host) => {
+                std::fs::remove_dir(&host).is_ok()
+            }
+            _ => false,
+        };
+        self.say(if ok {
+            texts::REMOVE_DIRECTORY_OK
+        } else {
+            texts::REMOVE_DIRECTORY_FAILED
+        })
+        .await
+    }
+
+    async fn dele(&mut self, arg: &str) -> io::Result<Flow> {
+        let target = join_virtual(&self.cwd, arg);
+        let ok = match self.shared.root.entry(&target) {
+            Some(host) if target != "/" && self.may_write_in(&host) => {
+                std::fs::symlink_metadata(&host).is_ok_and(|m| !m.is_dir())
+                    && std::fs::remove_file(&host).is_ok()
+            }
+            _ => false,
+        };
+        self.say(if ok {
+            texts::DELETE_OK
+        } else {
+            texts::DELETE_FAILED
+        })
+        .await
+    }
+
+    async fn rnfr(&mut self, arg: &str) -> io::Result<Flow> {
+        let target = join_virtual(&self.cwd, arg);
+        let exists = target != "/"
+            && self
+                .shared
+                .root
+                .entry(&target)
+                .is_some_and(|h| std::fs::symlink_metadata(h).is_ok());
+        if exists {
+            self.rnfr = Some(target);
+            self.say(texts::READY_FOR_RNTO).await
+        } else {
+            self.rnfr = None;
+            self.say(texts::RNFR_FAILED).await
+        }
+    }
+
+    async fn rnto(&mut self, arg: &str) -> io::Result<Flow> {
+        let Some(from) = self.rnfr.take() else {
+            return self.say(texts::RNFR_FIRST).await;
+        };
+        let to = join_virtual(&self.cwd, arg);
+        let ok = match (self.shared.root.entry(&from), self.shared.root.entry(&to)) {
+            (Some(a), Some(b)) if to != "/" && self.may_write_in(&a) && self.may_write_in(&b) => {
+                std::fs::rename(a, b).is_ok()
+            }
+            _ => false,
+        };
+        self.say(if ok {
+            texts::RENAME_OK
+        } else {
+            texts::RENAME_FAILED
+        })
+        .await
+    }
+
+    async fn site(&mut self, arg: &str) -> io::Result<Flow> {
+        let b = self.shared.behaviour.clone();
+        let (word, rest) = arg.split_once(' ').unwrap_or((arg, ""));
+        match word.to_ascii_uppercase().as_str() {
+            "CHMOD" if b.write_enable && b.chmod_enable => {
+                let (mode, path) = rest.split_once(' ').unwrap_or((rest, ""));
+                let target = join_virtual(&self.cwd, path);
+                let ok = match (
+                    u32::from_str_radix(mode, 8),
+                    self.shared.root.entry(&target),
+                ) {
+                    (Ok(m), Some(host)) if !path.is_empty() => {
+                        std::fs::set_permissions(host, std::fs::Permissions::from_mode(m & 0o7777))
+                            .is_ok()
+                    }
+                    _ => false,
+                };
+                let reply = if ok {
+                    Reply::new(200, "SITE CHMOD command ok.")
+                } else {
+                    Reply::new(550, "SITE CHMOD command failed.")
+                };
+                self.send(&reply).await?;
+                Ok(Flow::Continue)
+            }
+            "CHMOD" => self.say(texts::PERMISSION_DENIED).await,
+            "UMASK" => {
+                let reply = if rest.is_empty() {
+                    Reply::new(200, format!("Your current UMASK is 0{:o}", self.umask))
+                } else {
+                    let was = self.umask;
+                    self.umask = u32::from_str_radix(rest, 8).unwrap_or(0) & 0o777;
+                    Reply::new(
+                        200,
+                        format!("UMASK set to 0{:o} (was 0{:o})", self.umask, was),
+                    )
+                };
+                self.send(&reply).await?;
+                Ok(Flow::Continue)
+            }
+            "HELP" => {
+                self.send(&Reply::new(214, "CHMOD UMASK HELP")).await?;
+                Ok(Flow::Continue)
+            }
+            _ => {
+                self.send(&Reply::new(500, "Unknown SITE command.")).await?;
+                Ok(Flow::Continue)
+            }
+        }
+    }
+
+    // ----- data channel -----
+
+    async fn pasv(&mut self, extended: bool, arg: &str) -> io::Result<Flow> {
+        let b = self.shared.behaviour.clone();
+        let control_v4 = as_v4(self.local.ip()).is_some();
+        if extended && !arg.is_empty() {
+            if arg.eq_ignore_ascii_case("ALL") {
+                self.epsv_all = true;
+                return self.say(texts::EPSV_ALL_OK).await;
+            }
+            let family_ok = if control_v4 { arg == "1" } else { arg == "2" };
+            if !family_ok {
+                return self.say(texts::BAD_NETWORK_PROTOCOL).await;
+            }
+        }
+        self.data = DataSetup::None;
+        // data-channel.md §2: the 227 address.
+        let shown: Option<Ipv4Addr> = if extended {
+            None
+        } else {
+            match (self.local.ip(), &b.pasv_address) {
+                (IpAddr::V4(_), PasvAddress::Invalid) => {
+                    return self.oops("invalid pasv_address").await;
+                }
+                (IpAddr::V4(_), PasvAddress::Fixed(ip)) => Some(*ip),
+                (IpAddr::V4(ip), PasvAddress::ControlLocal) => Some(ip),
+                (IpAddr::V6(v6), PasvAddress::ControlLocal) => {
+                    Some(v6.to_ipv4_mapped().unwrap_or(Ipv4Addr::UNSPECIFIED))
+                }
+                (IpAddr::V6(_), _) => Some(Ipv4Addr::UNSPECIFIED),
+            }
+        };
+        let mut listener = None;
+        for _ in 0..b.bind_attempts {
+            let port = b.pasv_range.pick(random_u16());
+            match bind_listener(SocketAddr::new(self.local.ip(), port)) {
+                Ok(l) => {
+                    listener = Some((l, port));
+                    break;
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::AddrInUse | io::ErrorKind::PermissionDenied
+                    ) => {}
+                Err(_) => return self.oops("vsf_sysutil_bind").await,
+            }
+        }
+        let Some((listener, port)) = listener else {
+            let text = if b.rhel_bind_text {
+                "vsf_sysutil_bind, maximum number of attempts to find a listening port exceeded"
+            } else {
+                "vsf_sysutil_bind"
+            };
+            return self.oops(text).await;
+        };
+        self.data = DataSetup::Passive(listener);
+        let reply = match shown {
+            Some(ip) => Reply::new(227, format_227(ip, port)),
+            None => Reply::new(229, format_229(port)),
+        };
+        self.send(&reply).await?;
+        Ok(Flow::Continue)
+    }
+
+    /// Whether an active-mode target passes vsftpd's check (the client's own IP, port ≥ 1024).
+    fn active_target_ok(&self, ip: IpAddr, port: u16) -> bool {
+        if self.shared.behaviour.port_promiscuous {
+            return true;
+        }
+        let same = match (as_v4(ip), as_v4(self.peer.ip())) {
+            (Some(a), Some(b)) => a == b,
+            _ => ip == self.peer.ip(),
+        };
+        same && port >= 1024
+    }
+
+    async fn port(&mut self, arg: &[u8]) -> io::Result<Flow> {
+        self.data = DataSetup::None;
+        let Ok((ip, port)) = parse_port(arg) else {
+            return self.say(texts::ILLEGAL_PORT).await;
+        };
+        if !self.active_target_ok(IpAddr::V4(ip), port) {
+            return self.say(texts::ILLEGAL_PORT).await;
+        }
+        self.data = DataSetup::Active(SocketAddr::new(IpAddr::V4(ip), port));
+        self.say(texts::PORT_OK).await
+    }
+
+    async fn eprt(&mut self, arg: &[u8]) -> io::Result<Flow> {
+        self.data = DataSetup::None;
+        let (ip, port) = match parse_eprt(arg) {
+            Ok(v) => v,
+            Err(EprtError::BadProtocol) => return self.say(texts::BAD_EPRT_PROTOCOL).await,
+            Err(EprtError::BadCommand) => return self.say(texts::BAD_EPRT_COMMAND).await,
+        };
+        let control_v4 = as_v4(self.local.ip()).is_some();
+        if control_v4 && ip.is_ipv6() {
+            return self.say(texts::BAD_EPRT_PROTOCOL).await;
+        }
+        if !self.active_target_ok(ip, port) {
+            return self.say(texts::ILLEGAL_EPRT).await;
+        }
+        let ip = match (ip, self.local.ip()) {
+            (IpAddr::V4(v4), IpAddr::V6(_)) => IpAddr::V6(v4.to_ipv6_mapped()),
+            (ip, _) => ip,
+        };
+        self.data = DataSetup::Active(SocketAddr::new(ip, port));
+        self.say(texts::EPRT_OK).await
+    }
+
+    /// vsftpd's `data_transfer_checks_ok`: a PASV/PORT first, and TLS when the config forces it.
+    async fn data_checks(&mut self) -> io::Result<bool> {
+        if matches!(self.data, DataSetup::None) {
+            self.say(texts::USE_PORT_OR_PASV).await?;
+            return Ok(false);
+        }
+        if let Some(ssl) = &self.shared.behaviour.ssl {
+            let anon = self.anonymous();
+            let forced = (ssl.force_local_data_ssl && !anon) || (ssl.force_anon_data_ssl && anon);
+            if forced && !self.prot_private {
+                self.say(texts::DATA_MUST_ENCRYPT).await?;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Establishes the data connection prepared by PASV/PORT, sends the 150 reply and wraps TLS.
+    /// `Ok(None)` after a refusal has been sent; `Err` ends the session (the flow says so).
+    async fn open_data(&mut self, preliminary: Reply) -> io::Result<Result<Stream, Flow>> {
+        let b = self.shared.behaviour.clone();
+        let setup = std::mem::replace(&mut self.data, DataSetup::None);
+        let tcp = match setup {
+            DataSetup::None => {
+                self.say(texts::USE_PORT_OR_PASV).await?;
+                return Ok(Err(Flow::Continue));
+            }
+            DataSetup::Passive(listener) => {
+                match timeout(b.accept_timeout, listener.accept()).await {
+                    Ok(Ok((tcp, from))) => {
+                        let same = match (as_v4(from.ip()), as_v4(self.peer.ip())) {
+                            (Some(a), Some(c)) => a == c,
+                            _ => from.ip() == self.peer.ip(),
+                        };
+                        if !same && !b.pasv_promiscuous {
+                            drop(tcp);
+                            self.say(texts::BAD_IP_CONNECTING).await?;
+                            return Ok(Err(Flow::Continue));
+                        }
+                        tcp
+                    }
+                    _ => {
+                        self.say(texts::FAILED_TO_ESTABLISH).await?;
+                        return Ok(Err(Flow::Continue));
+                    }
+                }
+            }
+            DataSetup::Active(target) => {
+                if target.port() < 1024 && !self.active_target_ok(target.ip(), target.port()) {
+                    let _ = self.oops("Illegal port request").await?;
+                    return Ok(Err(Flow::Close));
+                }
+                let source = SocketAddr::new(self.local.ip(), b.active_source_port.unwrap_or(0));
+                let connect = async {
+                    let socket = if source.is_ipv4() {
+                        TcpSocket::new_v4()?
+                    } else {
+                        TcpSocket::new_v6()?
+                    };
+                    socket.set_reuseaddr(true)?;
+                    socket.bind(source)?;
+                    socket.connect(target).await
+                };
+                match timeout(b.connect_timeout, connect).await {
+                    Ok(Ok(tcp)) => tcp,
+                    _ => {
+                        self.say(texts::FAILED_TO_ESTABLISH).await?;
+                        return Ok(Err(Flow::Continue));
+                    }
+                }
+            }
+        };
+        self.send(&preliminary).await?;
+        if !self.prot_private {
+            return Ok(Ok(Stream::Plain(tcp)));
+        }
+        let Some(config) = self.tls.clone() else {
+            return Ok(Ok(Stream::Plain(tcp)));
+        };
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let data = match timeout(
+            HANDSHAKE_TIMEOUT.min(self.data_timeout()),
+            acceptor.accept(tcp),
+        )
+        .await
+        {
+            Ok(Ok(tls)) => Stream::Tls(Box::new(tls)),
+            _ => {
+                let _ = self.fatal(texts::SSL_REUSE_REQUIRED.reply()).await?;
+                return Ok(Err(Flow::Close));
+            }
+        };
+        let reuse_required = b.ssl.as_ref().is_some_and(|s| s.require_ssl_reuse);
+        let resumed = data.tls_state().and_then(|c| c.handshake_kind())
+            == Some(rustls::HandshakeKind::Resumed);
+        if reuse_required && !resumed {
+            // debian-3.0.3 binary: the reply follows the 150 and the session ends.
+            let _ = self.fatal(texts::SSL_REUSE_REQUIRED.reply()).await?;
+            return Ok(Err(Flow::Close));
+        }
+        Ok(Ok(data))
+    }
+
+    /// Sends bytes on the data connection, then closes it; the final reply follows.
+    async fn send_data(&mut self, mut data: Stream, bytes: &[u8], done: Text) -> io::Result<Flow> {
+        let limit = self.data_timeout();
+        let mut failed = None;
+        for chunk in bytes.chunks(64 * 1024) {
+            match timeout(limit, data.write_all(chunk)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => {
+                    failed = Some(texts::FAILURE_WRITING_NETWORK);
+                    break;
+                }
+                Err(_) => {
+                    failed = Some(texts::DATA_TIMEOUT);
+                    break;
+                }
+            }
+        }
+        let _ = timeout(limit.min(Duration::from_secs(10)), data.shutdown()).await;
+        drop(data);
+        match failed {
+            Some(t) if t == texts::DATA_TIMEOUT => self.fatal(t.reply()).await,
+            Some(t) => self.say(t).await,
+            None => self.say(done).await,
+        }
+    }
+
+    async fn list(&mut self, arg: &str, long: bool) -> io::Result<Flow> {
+        if !self.data_checks().await? {
+            return Ok(Flow::Continue);
+        }
+        let args = list_args(arg);
+        let lines = fs::listing(
+            &self.shared.root,
+            &self.cwd,
+            &args,
+            long,
+            self.list_style(),
+            SystemTime::now(),
+        );
+        let data = match self.open_data(texts::DIRECTORY_LISTING.reply()).await? {
+            Ok(d) => d,
+            Err(flow) => return Ok(flow),
+        };
+        let mut bytes = Vec::new();
+        for line in lines {
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
+        }
+        self.send_data(data, &bytes, texts::DIRECTORY_SEND_OK).await
+    }
+
+    async fn retr(&mut self, arg: &str) -> io::Result<Flow> {
+        if !self.data_checks().await? {
+            return Ok(Flow::Continue);
+        }
+        let target = join_virtual(&self.cwd, arg);
+        let anon = self.anonymous();
+        let host = self.shared.root.existing(&target).filter(|p| {
+            std::fs::metadata(p)
+                .is_ok_and(|m| m.is_file() && (!anon || m.permissions().mode() & 0o004 != 0))
+        });
+        let opened = match host {
+            Some(p) if !arg.is_empty() => tokio::fs::File::open(p).await.ok(),
+            _ => None,
+        };
+        let Some(mut file) = opened else {
+            self.data = DataSetup::None;
+            return self.say(texts::FAILED_TO_OPEN).await;
+        };
+        let size = file.metadata().await.map_or(0, |m| m.len());
+        let offset = std::mem::take(&mut self.rest);
+        if offset > 0 && file.seek(io::SeekFrom::Start(offset)).await.is_err() {
+            return self.say(texts::FAILED_TO_OPEN).await;
+        }
+        let mut data = match self.open_data(texts::opening_binary(arg, size)).await? {
+            Ok(d) => d,
+            Err(flow) => return Ok(flow),
+        };
+        let limit = self.data_timeout();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut failed = None;
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) => {
+                    failed = Some(Text {
+                        code: 451,
+                        text: "Failure reading local file.",
+                    });
+                    break;
+                }
+            };
+            match timeout(limit, data.write_all(buf.get(..n).unwrap_or_default())).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => {
+                    failed = Some(texts::FAILURE_WRITING_NETWORK);
+                    break;
+                }
+                Err(_) => {
+                    failed = Some(texts::DATA_TIMEOUT);
+                    break;
+                }
+            }
+        }
+        let _ = timeout(limit.min(Duration::from_secs(10)), data.shutdown()).await;
+        drop(data);
+        match failed {
+            Some(t) if t == texts::DATA_TIMEOUT => self.fatal(t.reply()).await,
+            Some(t) => self.say(t).await,
+            None => self.say(texts::TRANSFER_COMPLETE).await,
+        }
+    }
+
+    async fn store(&mut self, arg: &str, append: bool) -> io::Result<Flow> {
+        if !self.data_checks().await? {
+            return Ok(Flow::Continue);
+        }
+        let b = self.shared.behaviour.clone();
+        let target = join_virtual(&self.cwd, arg);
+        let anon = self.anonymous();
+        let offset = std::mem::take(&mut self.rest);
+        let mode = b.file_open_mode & !self.umask;
+        let file = match self.shared.root.entry(&target) {
+            Some(host) if !arg.is_empty() && target != "/" && self.may_write_in(&host) => {
+                let mut options = tokio::fs::OpenOptions::new();
+                options.write(true).mode(mode);
+                if append {
+                    options.append(true).create(true);
+                } else if anon && !b.anon_other_write_enable {
+                    // vsftpd: anonymous uploads may not overwrite.
+                    options.create_new(true);
+                } else {
+                    options.create(true).truncate(offset == 0);
+                }
+                match options.open(&host).await {
+                    Ok(mut f) => {
+                        let _ =
+                            std::fs::set_permissions(&host, std::fs::Permissions::from_mode(mode));
+                        if offset > 0
+                            && !append
+                            && f.seek(io::SeekFrom::Start(offset)).await.is_err()
+                        {
+                            None
+                        } else {
+                            Some(f)
+                        }
+                    }
+                    Err(_) => None,
+                }
+            }
+            _ => None,
+        };
+        let Some(mut file) = file else {
+            self.data = DataSetup::None;
+            return self.say(texts::COULD_NOT_CREATE).await;
+        };
+        let mut data = match self.open_data(texts::OK_TO_SEND.reply()).await? {
+            Ok(d) => d,
+            Err(flow) => return Ok(flow),
+        };
+        let limit = self.data_timeout();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut failed = None;
+        loop {
+            let n = match timeout(limit, data.read(&mut buf)).await {
+                Ok(Ok(0)) => break,
+                Ok(Ok(n)) => n,
+                // A TLS peer that closes without close_notify: the bytes so far are kept (see docs).
+                Ok(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                Ok(Err(_)) => {
+                    failed = Some(texts::FAILURE_READING_NETWORK);
+                    break;
+                }
+                Err(_) => {
+                    failed = Some(texts::DATA_TIMEOUT);
+                    break;
+                }
+            };
+            if file
+                .write_all(buf.get(..n).unwrap_or_default())
+                .await
+                .is_err()
+            {
+                failed = Some(texts::FAILURE_WRITING_FILE);
+                break;
+            }
+        }
+        let _ = file.flush().await;
+        drop(data);
+        match failed {
+            Some(t) if t == texts::DATA_TIMEOUT => self.fatal(t.reply()).await,
+            Some(t) => self.say(t).await,
+            None => self.say(texts::TRANSFER_COMPLETE).await,
+        }
+    }
+}
+
+fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1)
+}
+
+/// The greeting from `banner_file`: each line `220-…`, the last `220 …` (debian-3.0.3 binary: a file
+/// ending in a newline gives a final `220 ` line).
+fn read_banner(path: &std::path::Path) -> Option<Reply> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_BANNER_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let parts: Vec<&str> = text.split('\n').collect();
+    let count = parts.len();
+    let lines = parts
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == count {
+                format!("220 {l}")
+            } else {
+                format!("220-{l}")
+            }
+        })
+        .collect();
+    Some(Reply { code: 220, lines })
+}

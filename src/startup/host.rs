@@ -34,6 +34,11 @@ pub trait Host {
     fn user(&self, _name: &[u8]) -> Option<UserEntry> {
         None
     }
+    /// The current time in seconds since the Unix epoch, or `None` when unknown (certificate dates
+    /// are then not judged).
+    fn now_unix_seconds(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// What `stat` says about a path.

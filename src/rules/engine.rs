@@ -82,8 +82,14 @@ pub fn lint(
             d.severity = *s;
         }
     }
+    // Fatal findings first (they are why vsftpd refuses to start), then by position and code.
     diagnostics.sort_by(|a, b| {
-        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
+        (!a.fatal, a.span.start, a.code, a.span.end).cmp(&(
+            !b.fatal,
+            b.span.start,
+            b.code,
+            b.span.end,
+        ))
     });
     diagnostics.dedup();
     LintResult {

@@ -18,6 +18,7 @@ pub mod edit;
 pub mod firewall;
 pub mod ftp;
 pub mod model;
+pub mod probe;
 pub mod render;
 pub mod rules;
 pub mod server;

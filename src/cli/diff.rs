@@ -18,6 +18,9 @@ use super::preview::ColorChoice;
 
 /// Arguments of `vsconf diff`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 the effective configurations are the same; 1 they differ; 2 error."
+)]
 pub struct Args {
     /// The old config.
     pub old: PathBuf,

@@ -137,13 +137,24 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let first = args.files.first().cloned().unwrap_or_default();
     let dialect = super::settings_dialect(&args.dialect, &first);
     let mut loaded = Vec::new();
+    // Rules for a config vsftpd refuses are still what it will need once fixed; say so.
+    let mut startup_notes = String::new();
     for file in &args.files {
         let l = load(file)?;
         let cst = parse(&l.bytes).cst;
-        loaded.push((
-            l.path.clone(),
-            EffectiveConfig::read(&cst, dialect, Some(l.file_len)),
-        ));
+        let config = EffectiveConfig::read(&cst, dialect, Some(l.file_len));
+        let prediction = vsconf::startup::predict(&config, cst.text());
+        if !prediction.verdict.starts() {
+            let why = prediction.verdict.oops_text().map_or_else(
+                || "it crashes".to_owned(),
+                |t| format!("\"{}\"", String::from_utf8_lossy(&t)),
+            );
+            startup_notes.push_str(&format!(
+                "note: {}: vsftpd would not start with this config ({why}); see `vsconf lint {}`\n",
+                l.path, l.path
+            ));
+        }
+        loaded.push((l.path.clone(), config));
     }
     let configs: Vec<(String, &EffectiveConfig)> =
         loaded.iter().map(|(p, c)| (p.clone(), c)).collect();
@@ -175,6 +186,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     };
 
     let mut summary = fw::explain(&plan, &shape);
+    summary.push_str(&startup_notes);
     for n in lower(&plan, &shape).notes {
         summary.push_str(&format!("note: {n}\n"));
     }
@@ -283,10 +295,11 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
                 )
             };
             match shape {
+                // -w 10: wait for the xtables lock (another iptables run) instead of failing at once.
                 Shape::Standalone => (
                     vec![save],
-                    vec![restore, "--test"],
-                    vec![restore],
+                    vec![restore, "-w", "10", "--test"],
+                    vec![restore, "-w", "10"],
                     text.to_owned(),
                 ),
                 Shape::Into(_) => {
@@ -294,8 +307,8 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
                         .unwrap_or_default();
                     (
                         vec![save],
-                        vec![restore, "--test", "--noflush"],
-                        vec![restore, "--noflush"],
+                        vec![restore, "-w", "10", "--test", "--noflush"],
+                        vec![restore, "-w", "10", "--noflush"],
                         input,
                     )
                 }

@@ -77,11 +77,20 @@ impl Host for SystemHost {
         })
     }
 
+    fn now_unix_seconds(&self) -> Option<i64> {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+    }
+
+    /// vsftpd resolves `pasv_address` for IPv4 only (debian-3.0.3 binary: `pasv_address=::1` gives
+    /// `cannot resolve host:::1`), so only an IPv4 answer counts.
     fn resolves(&self, name: &[u8]) -> bool {
         std::str::from_utf8(name).is_ok_and(|n| {
             (n, 0u16)
                 .to_socket_addrs()
-                .is_ok_and(|mut a| a.next().is_some())
+                .is_ok_and(|mut a| a.any(|addr| addr.is_ipv4()))
         })
     }
 }

@@ -7,9 +7,14 @@ use std::path::{Path, PathBuf};
 use miette::Diagnostic;
 use vsconf::dialect::Dialect;
 
-/// The most a command reads of a file. vsftpd itself reads 100,000 bytes; anything much larger is not a
-/// vsftpd config, and reading it whole would only cost memory.
+/// The most a command that rewrites files reads. vsftpd itself reads 100,000 bytes; anything much
+/// larger is not a vsftpd config.
 pub const MAX_READ_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What a read-only command (lint, show, diff, firewall) reads: vsftpd's 100,000 bytes plus room for the
+/// line cut by that limit. The file's full length is still known, so the model can say what is ignored,
+/// and memory stays bounded whatever the file (a 100 MB file costs the same as a 256 KiB one).
+pub const READ_ONLY_BYTES: u64 = 256 * 1024;
 
 /// A config file's bytes.
 #[derive(Debug)]
@@ -24,7 +29,6 @@ pub struct Loaded {
 
 impl Loaded {
     /// Whether the file was longer than what was read.
-    #[allow(dead_code, reason = "used by the commands that rewrite files")]
     pub fn is_partial(&self) -> bool {
         self.file_len > self.bytes.len() as u64
     }
@@ -60,7 +64,6 @@ pub enum InputError {
         path: String,
     },
     /// Larger than a command that rewrites files accepts.
-    #[allow(dead_code, reason = "used by the commands that rewrite files")]
     #[error("{path} is {len} bytes: too large to edit (vsftpd reads only the first 100000 bytes)")]
     #[diagnostic(
         code(vsconf::input::too_large),
@@ -74,8 +77,12 @@ pub enum InputError {
     },
 }
 
-/// Reads at most `MAX_READ_BYTES` of a file, or of standard input for `-`.
+/// Reads at most `READ_ONLY_BYTES` of a file, or of standard input for `-`.
 pub fn load(path: &Path) -> Result<Loaded, InputError> {
+    load_up_to(path, READ_ONLY_BYTES)
+}
+
+fn load_up_to(path: &Path, limit: u64) -> Result<Loaded, InputError> {
     let shown = path.display().to_string();
     if shown == "-" {
         let mut bytes = Vec::new();
@@ -106,7 +113,7 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
         source,
     })?;
     let mut bytes = Vec::new();
-    file.take(MAX_READ_BYTES)
+    file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(|source| InputError::Unreadable {
             path: shown.clone(),
@@ -121,9 +128,8 @@ pub fn load(path: &Path) -> Result<Loaded, InputError> {
 }
 
 /// Reads a whole file for a command that rewrites it; refuses anything over `MAX_READ_BYTES`.
-#[allow(dead_code, reason = "used by the commands that rewrite files")]
 pub fn load_whole(path: &Path) -> Result<Loaded, InputError> {
-    let loaded = load(path)?;
+    let loaded = load_up_to(path, MAX_READ_BYTES)?;
     if loaded.is_partial() {
         return Err(InputError::TooLarge {
             path: loaded.path,

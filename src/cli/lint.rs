@@ -273,17 +273,6 @@ fn lint_one(
                 .map(|o| escape_bytes(&o.full_text()));
         }
     }
-    // Host findings that stop vsftpd at startup decide the verdict when the file alone does not.
-    if host_checks && !startup.refused && !startup.crashed {
-        if let Some(first) = result
-            .diagnostics
-            .iter()
-            .find(|d| d.fatal && vsconf::rules::find(d.code).is_some_and(|r| r.meta().host_checks))
-        {
-            startup.refused = true;
-            startup.message = Some(first.message.clone());
-        }
-    }
     Ok(FileReport {
         path: loaded.path,
         dialect: options.dialect.id(),

@@ -12,12 +12,14 @@ pub mod input;
 mod lint;
 mod new;
 pub mod preview;
+mod probe;
 mod rules;
 mod serve;
 mod set;
 mod show;
 mod syntax;
 mod unset;
+mod verify;
 
 /// vsconf: the vsftpd configuration manager and linter.
 #[derive(Debug, Parser)]
@@ -51,6 +53,10 @@ enum Command {
     Syntax(syntax::Args),
     /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
     Firewall(firewall::Args),
+    /// Probe a live FTP server: login, passive and active data connections, TLS, with a diagnosis.
+    Probe(probe::Args),
+    /// Start a server for a config on loopback, probe it, and compare predicted with observed.
+    Verify(verify::Args),
 }
 
 /// Runs a parsed command line.
@@ -67,6 +73,8 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::New(args) => new::run(&args),
         Command::Syntax(args) => syntax::run(&args),
         Command::Firewall(args) => firewall::run(&args),
+        Command::Probe(args) => probe::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 

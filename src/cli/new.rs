@@ -53,6 +53,7 @@ impl std::str::FromStr for PortRangeArg {
 
 /// Arguments of `vsconf new`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::preview::EXIT_CODES)]
 pub struct Args {
     /// The setup to write.
     #[arg(long, value_enum)]

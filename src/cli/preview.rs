@@ -14,6 +14,9 @@ use vsconf::edit::write::{WriteOptions, backup_path, write_atomic};
 use vsconf::edit::{Review, describe_prediction, review};
 use vsconf::rules::LintOptions;
 
+/// The exit codes of every command that changes a file, for `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 previewed, written or nothing to change; 1 with --check when the file would change; 2 error (unknown setting, bad value, unreadable file, a change vsftpd would refuse without --force, failed write).";
+
 /// `--write`, `--check`, `--backup`, `--force`, `--color`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct WriteArgs {
@@ -142,6 +145,9 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
     if is_stdin && args.wants_file() {
         return Err(PreviewError::Stdin.into());
     }
+    if args.backup && !args.write {
+        say("note: --backup has no effect without --write");
+    }
     for note in proposal.notes {
         say(&format!("note: {note}"));
     }
@@ -190,6 +196,7 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
     let options = WriteOptions {
         backup: backup.clone(),
         new_file_mode: Some(0o600),
+        expected: Some(proposal.before.to_vec()),
         fault: None,
     };
     write_atomic(proposal.path, proposal.after, &options).map_err(PreviewError::from)?;

@@ -11,6 +11,7 @@ use super::preview::{Proposal, WriteArgs, finish};
 
 /// Arguments of `vsconf set`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::preview::EXIT_CODES)]
 pub struct Args {
     /// The vsftpd config file.
     pub file: PathBuf,

@@ -10,6 +10,7 @@ use super::preview::WriteArgs;
 
 /// Arguments of `vsconf unset`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::preview::EXIT_CODES)]
 pub struct Args {
     /// The vsftpd config file.
     pub file: PathBuf,

@@ -6,6 +6,9 @@
 //! are sorted by position and the ones whose edits overlap an earlier pick wait for the next round; the
 //! result is re-parsed and re-linted, and the loop ends when no fix applies (or after [`MAX_ROUNDS`]).
 //!
+//! Safe fixes go first: unsafe ones are considered only in rounds where no safe fix is left, so they
+//! see the file as the safe fixes leave it.
+//!
 //! Guard: a round never makes the startup prediction worse (see [`super::severity_rank`]). If the batch
 //! would, each fix is tried alone and the ones that would are rejected and reported, so `fix` never turns
 //! a config vsftpd starts with into one it refuses.
@@ -177,7 +180,7 @@ pub fn fix_with(
     while rounds < MAX_ROUNDS {
         let diagnostics = diagnose(&parse(&current).cst);
         let rank = severity_rank(&predict(&current, &options.lint));
-        let candidates: Vec<&Diagnostic> = diagnostics
+        let mut candidates: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| {
                 d.fix
@@ -186,6 +189,19 @@ pub fn fix_with(
             })
             .filter(|d| !rejected.contains(&key(d, &current)))
             .collect();
+        // Safe fixes first: an unsafe fix is judged on the file as the safe ones leave it (a byte order
+        // mark hiding `listen=YES` must not make the inetd-mode fix add a second one).
+        if candidates.iter().any(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe)
+        }) {
+            candidates.retain(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Safe)
+            });
+        }
         let mut picked = select(&candidates);
         if picked.is_empty() {
             converged = true;

@@ -210,6 +210,9 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
         w.set(Tunable::WriteEnable, "YES")?;
         w.set(Tunable::LocalUmask, "022")?;
         w.set(Tunable::ChrootLocalUser, "YES")?;
+        w.comment("Each user is jailed in a root-owned directory (vsftpd refuses a jail the user can\nwrite to): create /srv/ftp/users/NAME owned by root, with a writable subdirectory inside.");
+        w.set(Tunable::UserSubToken, "$USER")?;
+        w.set(Tunable::LocalRoot, "/srv/ftp/users/$USER")?;
         w.blank();
         w.comment("TLS for local users' logins and data. vsftpd loads the certificate at startup and\nrefuses to start when it cannot.");
         let (cert, key) = default_cert(options.dialect);
@@ -231,6 +234,8 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
         w.set_if_known(Tunable::SslTlsv11, "NO")?;
         w.set_if_known(Tunable::SslTlsv12, "YES")?;
         w.set_if_known(Tunable::SslTlsv13, "YES")?;
+        w.comment("Upstream's seccomp sandbox kills TLS sessions on current systems (Debian and RHEL\ndefault to NO).");
+        w.set(Tunable::SeccompSandbox, "NO")?;
     } else {
         w.comment("No local logins, no writes.");
         w.set(Tunable::LocalEnable, "NO")?;

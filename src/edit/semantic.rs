@@ -304,19 +304,10 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>) -> SemanticDiff {
 /// vsftpd's passive port choice (data-channel.md §1): start from 1024–65535, take `pasv_min_port`
 /// when `1024 < min <= 65535`, then `pasv_max_port` when `lo <= max < 65535`.
 pub fn passive_range(config: &EffectiveConfig) -> PortRange {
-    let mut lo: u32 = 1024;
-    let mut hi: u32 = 65535;
-    let min = config.uint(Tunable::PasvMinPort);
-    let max = config.uint(Tunable::PasvMaxPort);
-    if min > 1024 && min <= 65535 {
-        lo = min;
-    }
-    if lo <= max && max < 65535 {
-        hi = max;
-    }
+    let r = config.passive_range();
     PortRange {
-        first: u16::try_from(lo).unwrap_or(1024),
-        last: u16::try_from(hi).unwrap_or(u16::MAX),
+        first: r.first,
+        last: r.last,
     }
 }
 

@@ -113,6 +113,16 @@ pub enum WriteError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// Someone changed the file between reading and writing.
+    #[error("{path} changed while vsconf was preparing the edit")]
+    #[diagnostic(
+        code(vsconf::edit::changed),
+        help("nothing was written: run the command again to edit the new version")
+    )]
+    Changed {
+        /// The target.
+        path: PathBuf,
+    },
     /// The backup copy could not be written.
     #[error("cannot keep a backup at {path}: {source}")]
     #[diagnostic(
@@ -153,6 +163,9 @@ pub struct WriteOptions {
     pub backup: Option<PathBuf>,
     /// Mode for a file that does not exist yet (default 0600).
     pub new_file_mode: Option<u32>,
+    /// The bytes the edit was computed from (empty: the file did not exist). Checked again just before
+    /// the rename: if the file changed meanwhile, nothing is written.
+    pub expected: Option<Vec<u8>>,
     #[doc(hidden)]
     pub fault: Option<Fault>,
 }
@@ -184,11 +197,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result
             path: target.clone(),
             source,
         })?;
-        let backup_options = WriteOptions {
-            backup: None,
-            new_file_mode: None,
-            fault: None,
-        };
+        if options.expected.as_ref().is_some_and(|e| *e != old) {
+            return Err(WriteError::Changed { path: target });
+        }
+        let backup_options = WriteOptions::default();
         // The backup takes the original's owner and mode: it may hold the same secrets.
         replace(backup, &old, existing.as_ref(), &backup_options).map_err(|e| {
             WriteError::Backup {
@@ -275,6 +287,23 @@ fn replace(
         source,
     })?;
     drop(file);
+    if let Some(expected) = &options.expected {
+        let current = match std::fs::read(target) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(source) => {
+                return Err(WriteError::Inspect {
+                    path: target.to_owned(),
+                    source,
+                });
+            }
+        };
+        if &current != expected {
+            return Err(WriteError::Changed {
+                path: target.to_owned(),
+            });
+        }
+    }
     if options.fault == Some(Fault::Rename) {
         return Err(WriteError::Rename {
             path: target.to_owned(),
@@ -447,6 +476,23 @@ mod tests {
             };
             assert_eq!(left, expected, "{fault:?}");
         }
+    }
+
+    #[test]
+    fn a_file_changed_meanwhile_is_not_overwritten() {
+        let dir = scratch("changed");
+        let path = dir.join("vsftpd.conf");
+        std::fs::write(&path, b"listen=YES\n").unwrap();
+        let options = WriteOptions {
+            expected: Some(b"listen=NO\n".to_vec()),
+            ..WriteOptions::default()
+        };
+        assert!(matches!(
+            write_atomic(&path, b"x\n", &options),
+            Err(WriteError::Changed { .. })
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), b"listen=YES\n");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::plan::{
 pub fn explain(plan: &FirewallPlan, shape: &Shape) -> String {
     let mut out = String::new();
     for s in &plan.servers {
-        server(s, &mut out);
+        server(s, *shape == Shape::Standalone, &mut out);
     }
     if !plan.allow.is_empty() {
         let list: Vec<String> = plan
@@ -44,7 +44,7 @@ pub fn explain(plan: &FirewallPlan, shape: &Shape) -> String {
     out
 }
 
-fn server(s: &ServerPlan, out: &mut String) {
+fn server(s: &ServerPlan, standalone: bool, out: &mut String) {
     let families: Vec<&str> = s.families().iter().map(|f| f.label()).collect();
     let how = match s.mode {
         ListenMode::StandaloneIpv4 => "listen=YES",
@@ -98,9 +98,18 @@ fn server(s: &ServerPlan, out: &mut String) {
                     "an ephemeral port (connect_from_port_20=NO or ftp_data_port=0)".to_owned()
                 }
             };
+            let output = match (standalone, a.source) {
+                (true, _) => "the standalone output policy accepts",
+                (false, ActiveSource::Port(_)) => {
+                    "add the commented output rule if your output chain drops"
+                }
+                (false, ActiveSource::Ephemeral) => {
+                    "if your output chain drops, accept new TCP to those ports"
+                }
+            };
             let _ = writeln!(
                 out,
-                "  active: the server connects out from {from} to the client's port {}; this host's output must allow it (the standalone output policy accepts)",
+                "  active: the server connects out from {from} to the client's port {}; this host's output must allow it ({output})",
                 a.client_ports.dashed()
             );
             let src = match a.source {

@@ -423,21 +423,15 @@ pub enum PlanError {
 /// 1024–65535; `pasv_min_port` counts only when `1024 < min <= 65535`; then `pasv_max_port` counts only
 /// when `lo <= max < 65535`, compared with the new `lo`. Returns the range and which bounds counted.
 pub fn passive_range(min: u32, max: u32) -> (PortRange, bool, bool) {
-    let mut lo: u32 = 1024;
-    let mut hi: u32 = 65535;
-    let min_ok = min > 1024 && min <= 65535;
-    if min_ok {
-        lo = min;
-    }
-    let max_ok = max >= lo && max < 65535;
-    if max_ok {
-        hi = max;
-    }
-    let range = PortRange {
-        first: u16::try_from(lo).unwrap_or(u16::MAX),
-        last: u16::try_from(hi).unwrap_or(u16::MAX),
-    };
-    (range, min_ok, max_ok)
+    let r = crate::model::passive::effective_range(min, max);
+    (
+        PortRange {
+            first: r.first,
+            last: r.last,
+        },
+        r.min_used,
+        r.max_used,
+    )
 }
 
 /// Reads one vsftpd process's needs from its effective config. `label` names the config in messages.

@@ -5,10 +5,12 @@
 
 mod effective;
 mod origin;
+pub mod passive;
 pub mod value;
 
 pub use effective::{
     Effective, EffectiveConfig, Outcome, READ_LIMIT_BYTES, Reading, Truncation, default_value,
 };
 pub use origin::Origin;
+pub use passive::PassiveRange;
 pub use value::Value;

@@ -356,7 +356,8 @@ fn dotted_quad(field: &[u8]) -> Option<[u8; 4]> {
     parts.next().is_none().then_some(out)
 }
 
-/// C `inet_pton(AF_INET6, …)`: the text must be an IPv6 address and nothing else.
+/// C `inet_pton(AF_INET6, …)`: the text must be an IPv6 address and nothing else. Not what vsftpd
+/// uses for `listen_address6`: see [`parse_ipv6`].
 pub fn inet_pton6(text: &[u8]) -> Option<std::net::Ipv6Addr> {
     std::str::from_utf8(text).ok()?.parse().ok()
 }

@@ -83,7 +83,8 @@ impl Summary {
     }
 }
 
-/// The address of a rule's documentation page.
+/// Where a rule's documentation page is, relative to the repository root (also printed by
+/// `vsconf rules CODE`).
 pub fn rule_url(code: &str) -> String {
-    format!("https://github.com/vsconf/vsconf/blob/main/docs/rules/{code}.md")
+    format!("docs/rules/{code}.md")
 }

@@ -86,9 +86,8 @@ pub fn render_results(results: Vec<Value>, startup: Vec<Value>, tool_version: &s
                 "shortDescription": { "text": m.summary },
                 "fullDescription": { "text": m.summary },
                 "help": { "text": r.doc(), "markdown": r.doc() },
-                "helpUri": rule_url(m.code),
+                "properties": { "tags": [m.category.as_str()], "documentation": rule_url(m.code) },
                 "defaultConfiguration": { "level": level(m.severity) },
-                "properties": { "tags": [m.category.as_str()] },
             })
         })
         .collect();

@@ -3,7 +3,8 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::{Dialect, Tunable};
-use crate::model::{EffectiveConfig, Origin};
+use crate::model::value::NumberReading;
+use crate::model::{EffectiveConfig, Origin, Outcome};
 use crate::startup::Prediction;
 use crate::startup::host::Host;
 use crate::syntax::{Cst, Span};
@@ -86,5 +87,23 @@ impl<'a> Context<'a> {
             " (default)"
         };
         format!("{}={value}{from}", tunable.name())
+    }
+
+    /// Every numeric setting line vsftpd applied, in file order: the tunable, how the number was read,
+    /// and the value's span.
+    pub fn numbers(&self) -> impl Iterator<Item = (&'a Tunable, &'a NumberReading, Span)> + 'a {
+        self.config.readings().iter().filter_map(|reading| {
+            match (&reading.outcome, reading.value) {
+                (
+                    Outcome::Applied {
+                        tunable,
+                        number: Some(n),
+                        ..
+                    },
+                    Some(value),
+                ) => Some((tunable, n, value)),
+                _ => None,
+            }
+        })
     }
 }

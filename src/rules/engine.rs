@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::Dialect;
 use crate::model::EffectiveConfig;
 use crate::startup::host::Host;
-use crate::startup::{Prediction, predict};
+use crate::startup::{Prediction, predict, predict_with_host};
 use crate::syntax::Cst;
 
 use super::{Category, Context, REGISTRY, Suppression, find, parse_suppressions};
@@ -45,7 +45,10 @@ pub fn lint(
     host: Option<&dyn Host>,
 ) -> LintResult {
     let config = EffectiveConfig::read(cst, options.dialect, file_len);
-    let prediction = predict(&config, cst.text());
+    let prediction = match host {
+        Some(host) => predict_with_host(&config, cst.text(), host),
+        None => predict(&config, cst.text()),
+    };
     let mut diagnostics = Vec::new();
     {
         let cx = Context {
@@ -79,8 +82,14 @@ pub fn lint(
             d.severity = *s;
         }
     }
+    // Fatal findings first (they are why vsftpd refuses to start), then by position and code.
     diagnostics.sort_by(|a, b| {
-        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
+        (!a.fatal, a.span.start, a.code, a.span.end).cmp(&(
+            !b.fatal,
+            b.span.start,
+            b.code,
+            b.span.end,
+        ))
     });
     diagnostics.dedup();
     LintResult {

@@ -107,6 +107,22 @@ fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A span to point at, cut to its first 200 bytes: a finding about a megabyte-long line points at
+/// its start rather than asking the renderer to underline all of it.
+fn head(span: crate::syntax::Span) -> crate::syntax::Span {
+    crate::syntax::Span::new(span.start, span.end.min(span.start.saturating_add(200)))
+}
+
+/// Bytes from the file for a message: escaped like `escape_bytes`, and cut after 60 bytes so that a
+/// megabyte-long value does not become a megabyte-long message.
+fn excerpt(bytes: &[u8]) -> String {
+    const MAX: usize = 60;
+    match bytes.get(..MAX) {
+        Some(head) if bytes.len() > MAX => format!("{}…", crate::syntax::escape_bytes(head)),
+        _ => crate::syntax::escape_bytes(bytes),
+    }
+}
+
 /// A check over one config file.
 pub trait Rule: Sync {
     /// The rule's metadata.
@@ -179,6 +195,23 @@ register! {
     vsc011_sessions_refused::SessionsRefused,
     vsc012_host_refusal::HostRefusal,
     vsc013_crlf_line_endings::CrlfLineEndings,
+    vsc101_pasv_range_unset::PasvRangeUnset,
+    vsc102_pasv_range_half_set::PasvRangeHalfSet,
+    vsc103_pasv_range_inverted::PasvRangeInverted,
+    vsc104_pasv_range_ignored::PasvRangeIgnored,
+    vsc105_pasv_range_overlaps_service_port::PasvRangeOverlapsServicePort,
+    vsc106_pasv_range_too_small::PasvRangeTooSmall,
+    vsc107_no_data_channel::NoDataChannel,
+    vsc108_ftp_data_port_ignored::FtpDataPortIgnored,
+    vsc109_listener_setting_ignored::ListenerSettingIgnored,
+    vsc110_tls_settings_without_tls::TlsSettingsWithoutTls,
+    vsc111_max_per_ip_above_max_clients::MaxPerIpAboveMaxClients,
+    vsc112_chroot_list_inverted_meaning::ChrootListInvertedMeaning,
+    vsc113_userlist_allow_semantics::UserlistAllowSemantics,
+    vsc114_anonymous_settings_while_anonymous_disabled::AnonymousSettingsWhileAnonymousDisabled,
+    vsc115_upload_without_write_enable::UploadWithoutWriteEnable,
+    vsc116_local_settings_while_local_disabled::LocalSettingsWhileLocalDisabled,
+    vsc117_implicit_ssl_on_port_21::ImplicitSslOnPort21,
     vsc201_number_trailing_junk::NumberTrailingJunk,
     vsc202_number_without_digits::NumberWithoutDigits,
     vsc203_port_number_wraps::PortNumberWraps,
@@ -194,6 +227,22 @@ register! {
     vsc213_seccomp_sandbox_breaks_tls::SeccompSandboxBreaksTls,
     vsc214_writable_chroot_root::WritableChrootRoot,
     vsc215_anon_root_missing::AnonRootMissing,
+    vsc216_chroot_into_writable_home::ChrootIntoWritableHome,
+    vsc301_anonymous_upload::AnonymousUpload,
+    vsc302_anonymous_other_write::AnonymousOtherWrite,
+    vsc303_cleartext_local_logins::CleartextLocalLogins,
+    vsc304_tls_not_forced::TlsNotForced,
+    vsc305_obsolete_tls_protocol::ObsoleteTlsProtocol,
+    vsc306_weak_ssl_ciphers::WeakSslCiphers,
+    vsc307_promiscuous_data_connections::PromiscuousDataConnections,
+    vsc308_local_users_not_chrooted::LocalUsersNotChrooted,
+    vsc309_writeable_chroot_allowed::WriteableChrootAllowed,
+    vsc310_recursive_listing_enabled::RecursiveListingEnabled,
+    vsc311_transfer_log_disabled::TransferLogDisabled,
+    vsc312_anonymous_ids_shown::AnonymousIdsShown,
+    vsc314_anonymous_enabled_implicitly::AnonymousEnabledImplicitly,
+    vsc315_anonymous_password_not_asked::AnonymousPasswordNotAsked,
+    vsc316_tls_certificate_expired::TlsCertificateExpired,
     vsc401_default_differs_between_dialects::DefaultDiffersBetweenDialects,
     vsc402_tls_version_name_not_parsed::TlsVersionNameNotParsed,
     vsc901_unknown_suppression::UnknownSuppression,

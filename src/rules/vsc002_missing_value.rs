@@ -1,9 +1,8 @@
 use crate::dialect::{Kind, suggest};
 use crate::diagnostic::Severity;
 use crate::model::Outcome;
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a line that vsftpd reads as a setting but that has no value: a bare word (`listen`, `foo`),
@@ -68,7 +67,7 @@ impl Rule for MissingValue {
             {
                 continue;
             }
-            let shown = escape_bytes(name);
+            let shown = excerpt(name);
             let spec = cx.dialect().lookup(name);
             let has_equals = reading.value.is_some();
             let message = match (spec.map(|s| s.kind), has_equals) {
@@ -94,7 +93,7 @@ impl Rule for MissingValue {
                     )
                 }
             };
-            out.push(cx.report(&META, reading.line, message).fatal().help(help));
+            out.push(cx.report(&META, head(reading.line), message).fatal().help(help));
         }
     }
 }

@@ -1,9 +1,9 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::model::Outcome;
 use crate::model::value::{is_c_space, parse_bool};
-use crate::syntax::{Span, escape_bytes};
+use crate::syntax::Span;
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a boolean setting whose value is not exactly one of `YES`, `NO`, `TRUE`, `FALSE`, `1`, `0`
@@ -81,13 +81,13 @@ impl Rule for BadBoolValue {
             let Some(value) = reading.value else { continue };
             let text = cx.text(value);
             let name = tunable.name();
-            let shown = escape_bytes(text);
+            let shown = excerpt(text);
             // A valid value spoilt only by the CR of a CRLF line ending belongs to VSC013.
             if text.strip_suffix(b"\r").and_then(parse_bool).is_some() {
                 continue;
             }
             let base = cx
-                .report(&META, value, format!("`{name}` has the value `{shown}`, which is not a boolean: vsftpd refuses to start"))
+                .report(&META, head(value), format!("`{name}` has the value `{shown}`, which is not a boolean: vsftpd refuses to start"))
                 .fatal();
             out.push(diagnose(cx, reading.line, value, text, name, base));
         }
@@ -103,6 +103,8 @@ fn diagnose(
     base: Diagnostic,
 ) -> Diagnostic {
     let crlf = text.last() == Some(&b'\r');
+    // The `\r` of a CRLF line stays: converting line endings is VSC013's fix, for the whole file.
+    let body_end = value.start.saturating_add(offset(text.len() - usize::from(crlf)));
     let body = if crlf { text.get(..text.len() - 1).unwrap_or_default() } else { text };
     let trimmed = body.trim_ascii();
     // Valid once the surrounding whitespace is gone.
@@ -114,12 +116,12 @@ fn diagnose(
         if lead > 0 {
             edits.push(Edit::delete(Span::new(value.start, start)));
         }
-        edits.push(Edit::delete(Span::new(end, value.end)));
+        edits.push(Edit::delete(Span::new(end, body_end)));
         let word = if b { "YES" } else { "NO" };
         return Diagnostic {
             message: format!(
                 "`{name}` has whitespace around its value `{}`: vsftpd never trims booleans and refuses to start",
-                escape_bytes(trimmed)
+                excerpt(trimmed)
             ),
             ..base
         }
@@ -148,7 +150,7 @@ fn diagnose(
         return Diagnostic {
             message: format!(
                 "`{name}` has a comment after its value: vsftpd has no trailing comments, reads `{}` as the value and refuses to start",
-                escape_bytes(text)
+                excerpt(text)
             ),
             ..base
         }
@@ -158,7 +160,7 @@ fn diagnose(
             Applicability::Safe,
             vec![
                 Edit::insert(full_line, comment_line),
-                Edit::delete(Span::new(cut, value.end)),
+                Edit::delete(Span::new(cut, body_end)),
             ],
         ));
     }

@@ -2,7 +2,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::Dialect;
 use crate::model::Outcome;
 
-use super::{Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a string setting whose value is only whitespace (`ftpd_banner=   `, `anon_root=\t`, or a
@@ -63,7 +63,7 @@ impl Rule for BlankStringCrash {
             out.push(
                 cx.report(
                     &META,
-                    value,
+                    head(value),
                     format!("`{name}` is only whitespace: Debian's vsftpd 3.0.3 crashes (SIGSEGV) at startup and prints nothing"),
                 )
                 .fatal()

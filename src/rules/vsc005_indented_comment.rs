@@ -1,7 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::syntax::{LineKind, escape_bytes};
+use crate::syntax::LineKind;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a comment that does not start in column 1: `  # anonymous users`, `\t#listen=NO`.
@@ -58,7 +58,7 @@ impl Rule for IndentedComment {
             if setting.indent.is_empty() || cx.text(setting.name).first() != Some(&b'#') {
                 continue;
             }
-            let name = escape_bytes(cx.text(setting.name));
+            let name = excerpt(cx.text(setting.name));
             let oops = if setting.equals.is_some() {
                 format!("unrecognised variable in config file: {name}")
             } else {
@@ -67,7 +67,7 @@ impl Rule for IndentedComment {
             out.push(
                 cx.report(
                     &META,
-                    setting.indent.cover(setting.name),
+                    head(setting.indent.cover(setting.name)),
                     "this comment is indented, so vsftpd reads it as a setting and refuses to start",
                 )
                 .fatal()

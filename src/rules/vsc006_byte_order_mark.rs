@@ -1,7 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::syntax::{LineKind, Span};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -63,7 +63,7 @@ impl Rule for ByteOrderMark {
         out.push(
             cx.report(
                 &META,
-                span,
+                head(span),
                 format!("the file starts with a UTF-8 byte order mark: {what} and vsftpd refuses to start"),
             )
             .fatal()

@@ -1,7 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `listen=YES` together with `listen_ipv6=YES`, whether set in the file or inherited from the
@@ -65,12 +65,12 @@ impl Rule for TwoListeners {
         let mut d = cx
             .report(
                 &META,
-                span,
+                head(span),
                 "`listen=YES` and `listen_ipv6=YES` are both on: vsftpd prints `500 OOPS: run two copies of vsftpd for IPv4 and IPv6` and refuses to start",
             )
             .fatal();
         match (v4, v6) {
-            (Some(v4), Some(_)) => d = d.label(v4, "`listen=YES` is set here"),
+            (Some(v4), Some(_)) => d = d.label(head(v4), "`listen=YES` is set here"),
             (None, _) => {
                 d = d.help(format!(
                     "`listen` is not set and defaults to YES in {}: add `listen=NO` to keep the dual-stack IPv6 listener, or set `listen_ipv6=NO` for IPv4 only",

@@ -1,9 +1,8 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `listen_address` that is not an IPv4 address while `listen=YES`, and a `listen_address6`
@@ -58,7 +57,7 @@ impl Rule for BadListenAddress {
         if listen {
             if let Some(addr) = cfg.string(Tunable::ListenAddress) {
                 if inet_aton(addr).is_none() {
-                    let shown = escape_bytes(addr);
+                    let shown = excerpt(addr);
                     let help = if inet_pton6(addr).is_some() {
                         "this is an IPv6 address: use `listen_ipv6=YES`, `listen=NO` and `listen_address6=` instead".to_owned()
                     } else {
@@ -67,8 +66,8 @@ impl Rule for BadListenAddress {
                     out.push(
                         cx.report(
                             &META,
-                            cx.value_span(Tunable::ListenAddress)
-                                .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress)),
+                            head(cx.value_span(Tunable::ListenAddress)
+                                .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress))),
                             format!("`listen_address={shown}` is not an IPv4 address: vsftpd prints `500 OOPS: bad listen_address: {shown}` and refuses to start"),
                         )
                         .fatal()
@@ -79,7 +78,7 @@ impl Rule for BadListenAddress {
         } else if listen_ipv6 {
             if let Some(addr) = cfg.string(Tunable::ListenAddress6) {
                 if inet_pton6(addr).is_none() {
-                    let shown = escape_bytes(addr);
+                    let shown = excerpt(addr);
                     let help = if inet_aton(addr).is_some() {
                         "this is an IPv4 address: write it as `::ffff:<address>`, or use `listen=YES`, `listen_ipv6=NO` and `listen_address=`".to_owned()
                     } else {
@@ -88,8 +87,8 @@ impl Rule for BadListenAddress {
                     out.push(
                         cx.report(
                             &META,
-                            cx.value_span(Tunable::ListenAddress6)
-                                .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress6)),
+                            head(cx.value_span(Tunable::ListenAddress6)
+                                .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress6))),
                             format!("`listen_address6={shown}` is not an IPv6 address: vsftpd prints `500 OOPS: bad listen_address6: {shown}` and refuses to start"),
                         )
                         .fatal()

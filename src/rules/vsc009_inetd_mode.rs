@@ -2,7 +2,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::Tunable;
 use crate::startup::{Check, Verdict};
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a config with neither listener on (`listen=NO` and `listen_ipv6=NO`, set or by default):
@@ -79,7 +79,7 @@ impl Rule for InetdMode {
                 cx.dialect()
             )
         };
-        let mut d = cx.report(&META, span, message).help(
+        let mut d = cx.report(&META, head(span), message).help(
             "set `listen=YES` (IPv4) or `listen_ipv6=YES` (dual-stack) to run standalone, as systemd's vsftpd.service expects; keep inetd mode only if inetd, xinetd or a socket unit with Accept=yes starts vsftpd",
         );
         if matches!(&cx.prediction.verdict, Verdict::Refuses(o) if o.check == Check::InetdMode) {

@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::dialect::{Dialect, TcpWrappersSupport, Tunable};
 use crate::startup::{Check, Verdict};
 
-use super::{Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `tcp_wrappers=YES` for a vsftpd built without TCP wrappers support: upstream's default
@@ -69,7 +69,7 @@ impl Rule for TcpWrappersUnsupported {
         let mut d = cx
             .report(
                 &META,
-                span,
+                head(span),
                 format!("{} has no TCP wrappers support: {when} with `500 OOPS: tcp_wrappers is set to YES but no tcp wrapper support compiled in`", cx.dialect()),
             )
             .help("set `tcp_wrappers=NO` and move the `/etc/hosts.allow` rules to the firewall or to PAM (`pam_access`)");

@@ -3,7 +3,7 @@ use crate::dialect::Tunable;
 use crate::startup::{Check, session_check};
 use crate::syntax::{Span, escape_bytes};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags settings that vsftpd accepts at startup but that make it refuse every client session:
@@ -77,6 +77,6 @@ impl Rule for SessionsRefused {
         } else {
             format!("every connection inetd starts vsftpd for is refused at once with `{text}`")
         };
-        out.push(cx.report(&META, span, message).help(help));
+        out.push(cx.report(&META, head(span), message).help(help));
     }
 }

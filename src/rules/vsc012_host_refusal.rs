@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::startup::host::check;
 use crate::syntax::{Span, escape_bytes};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// With `--host-checks`, asks the machine what vsftpd will ask it: whether the config file is owned
@@ -73,7 +73,7 @@ impl Rule for HostRefusal {
                 )
             };
             let mut d = cx
-                .report(&META, finding.oops.span.unwrap_or(Span::empty(0)), message)
+                .report(&META, head(finding.oops.span.unwrap_or(Span::empty(0))), message)
                 .help(help);
             if finding.at_startup {
                 d = d.fatal();

@@ -1,10 +1,9 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::{Dialect, StringTrim};
-use crate::model::value::parse_bool;
 use crate::model::{Outcome, Reading};
 use crate::syntax::Span;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a file with Windows (CRLF) line endings, once for the whole file, at the first line where
@@ -71,9 +70,8 @@ fn effect(cx: &Context<'_>, reading: &Reading, dialect: Dialect) -> Effect {
         return Effect::Harmless;
     }
     match reading.outcome {
-        Outcome::BadBool(_) if value.strip_suffix(b"\r").and_then(parse_bool).is_some() => {
-            Effect::BadBool
-        }
+        // Also when the line has a second problem (VSC003): once that is fixed, the `\r` remains.
+        Outcome::BadBool(_) => Effect::BadBool,
         Outcome::Applied {
             value: crate::model::Value::Str(Some(_)),
             ..
@@ -123,7 +121,7 @@ impl Rule for CrlfLineEndings {
                 let mut d = cx
                     .report(
                         &META,
-                        primary,
+                        head(primary),
                         format!(
                             "this file has Windows (CRLF) line endings: the `\\r` is part of every value, so {} boolean setting{} fail{} and vsftpd refuses to start",
                             bools.len(),
@@ -133,7 +131,7 @@ impl Rule for CrlfLineEndings {
                     )
                     .fatal();
                 for r in bools.iter().skip(1).take(5) {
-                    d = d.label(r.line, "also fails: bad bool value");
+                    d = d.label(head(r.line), "also fails: bad bool value");
                 }
                 d
             }
@@ -142,7 +140,7 @@ impl Rule for CrlfLineEndings {
                 cx.report_with(
                     &META,
                     Severity::Warning,
-                    first_string,
+                    head(first_string),
                     format!(
                         "this file has Windows (CRLF) line endings: {} keeps the `\\r` at the end of string values such as this one",
                         cx.dialect()
@@ -152,7 +150,7 @@ impl Rule for CrlfLineEndings {
             Effect::Harmless => cx.report_with(
                 &META,
                 Severity::Info,
-                *first,
+                head(*first),
                 format!(
                     "this file has Windows (CRLF) line endings on {lines} line{}: harmless for the settings it has now, but any boolean added later will fail",
                     if lines == 1 { "" } else { "s" }

@@ -1,9 +1,8 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::model::Outcome;
 use crate::model::value::{Radix, is_c_space};
-use crate::syntax::{Span, escape_bytes};
+use crate::syntax::Span;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a number followed by other text: `listen_port=21abc`, `max_clients=1e3`,
@@ -50,16 +49,7 @@ impl Rule for NumberTrailingJunk {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
-            let Some(value) = reading.value else { continue };
+        for (tunable, n, value) in cx.numbers() {
             let text = cx.text(value);
             if n.digits == 0 {
                 continue; // VSC202
@@ -77,16 +67,16 @@ impl Rule for NumberTrailingJunk {
             }
             let kept = text.get(..n.consumed as usize).unwrap_or_default();
             let name = tunable.name();
-            let shown_rest = escape_bytes(rest.trim_ascii());
+            let shown_rest = excerpt(rest.trim_ascii());
             let message = format!(
                 "`{name}={}` is read as {}: vsftpd ignores `{shown_rest}` after the number",
-                escape_bytes(text.trim_ascii_end()),
+                excerpt(text.trim_ascii_end()),
                 crate::model::Value::Uint(n.value).display(tunable.spec().octal),
             );
             let help = if rest.trim_ascii_start().first() == Some(&b'#') {
                 "vsftpd has no trailing comments: put the comment on its own line, with `#` in the first column".to_owned()
             } else {
-                format!("write the whole value as digits only, e.g. `{name}={}`", escape_bytes(kept.trim_ascii_start()))
+                format!("write the whole value as digits only, e.g. `{name}={}`", excerpt(kept.trim_ascii_start()))
             };
             let cut = Span::new(value.start.saturating_add(n.consumed), value.end);
             // Keep a final `\r` of a CRLF line: VSC013 converts the whole file.
@@ -96,8 +86,8 @@ impl Rule for NumberTrailingJunk {
                 cut
             };
             out.push(
-                cx.report(&META, value, message).help(help).fix(Fix::new(
-                    format!("keep only `{}`", escape_bytes(kept.trim_ascii_start())),
+                cx.report(&META, head(value), message).help(help).fix(Fix::new(
+                    format!("keep only `{}`", excerpt(kept.trim_ascii_start())),
                     Applicability::Unsafe,
                     vec![Edit::delete(cut)],
                 )),

@@ -1,8 +1,6 @@
 use crate::diagnostic::Severity;
-use crate::model::Outcome;
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a numeric setting whose value holds no number at all: `pasv_min_port=abc`,
@@ -48,25 +46,16 @@ impl Rule for NumberWithoutDigits {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
-            let Some(value) = reading.value else { continue };
+        for (tunable, n, value) in cx.numbers() {
             if n.digits != 0 {
                 continue;
             }
             let name = tunable.name();
-            let text = escape_bytes(cx.text(value).trim_ascii_end());
+            let text = excerpt(cx.text(value).trim_ascii_end());
             out.push(
                 cx.report(
                     &META,
-                    value,
+                    head(value),
                     format!("`{name}={text}` holds no number: vsftpd silently reads it as 0"),
                 )
                 .help(format!(

@@ -1,9 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
-use crate::model::Outcome;
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `listen_port` or `ftp_data_port` set above 65535 or to a negative number.
@@ -49,22 +47,13 @@ impl Rule for PortNumberWraps {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
+        for (tunable, n, value) in cx.numbers() {
             if !matches!(tunable, Tunable::ListenPort | Tunable::FtpDataPort) || n.value <= 65535 {
                 continue;
             }
-            let Some(value) = reading.value else { continue };
             let port = n.value & 0xFFFF;
             let name = tunable.name();
-            let text = escape_bytes(cx.text(value).trim_ascii_end());
+            let text = excerpt(cx.text(value).trim_ascii_end());
             let used = if port == 0 {
                 "0, so the kernel picks a random port".to_owned()
             } else {
@@ -78,7 +67,7 @@ impl Rule for PortNumberWraps {
             out.push(
                 cx.report(
                     &META,
-                    value,
+                    head(value),
                     format!("`{name}={text}` is out of range: {why}, and vsftpd uses {used}"),
                 )
                 .help("use a port between 1 and 65535"),

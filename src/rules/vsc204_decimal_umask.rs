@@ -1,9 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::model::Outcome;
 use crate::model::value::Radix;
-use crate::syntax::escape_bytes;
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a mode or umask written without a leading `0`: `local_umask=22`, `anon_umask=77`,
@@ -52,28 +50,19 @@ impl Rule for DecimalUmask {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
+        for (tunable, n, value) in cx.numbers() {
             if !tunable.spec().octal || n.radix != Radix::Decimal || n.value == 0 {
                 continue;
             }
-            let Some(value) = reading.value else { continue };
             let text = cx.text(value);
             let digits = text.trim_ascii();
             let name = tunable.name();
             let mut d = cx.report(
                 &META,
-                value,
+                head(value),
                 format!(
                     "`{name}={}` has no leading 0, so vsftpd reads it as decimal {}, which is octal {:04o}",
-                    escape_bytes(digits),
+                    excerpt(digits),
                     n.value,
                     n.value
                 ),
@@ -83,10 +72,10 @@ impl Rule for DecimalUmask {
                 d = d
                     .help(format!(
                         "write modes and umasks in octal with a leading 0: `{name}=0{}`",
-                        escape_bytes(digits)
+                        excerpt(digits)
                     ))
                     .fix(Fix::new(
-                        format!("write `0{}`", escape_bytes(digits)),
+                        format!("write `0{}`", excerpt(digits)),
                         Applicability::Unsafe,
                         vec![Edit::insert(value.start.saturating_add(offset(lead)), b"0".to_vec())],
                     ));

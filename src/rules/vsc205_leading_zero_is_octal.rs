@@ -1,9 +1,8 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::model::Outcome;
 use crate::model::value::{Radix, parse_uint};
-use crate::syntax::{Span, escape_bytes};
+use crate::syntax::Span;
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a number with a leading `0` in a setting that is not a mode or umask:
@@ -51,19 +50,10 @@ impl Rule for LeadingZeroIsOctal {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for reading in cx.config().readings() {
-            let Outcome::Applied {
-                tunable,
-                number: Some(n),
-                ..
-            } = &reading.outcome
-            else {
-                continue;
-            };
+        for (tunable, n, value) in cx.numbers() {
             if tunable.spec().octal || n.radix != Radix::Octal {
                 continue;
             }
-            let Some(value) = reading.value else { continue };
             let text = cx.text(value);
             let body = text.trim_ascii_end();
             let zeros = body.iter().take_while(|b| **b == b'0').count();
@@ -75,10 +65,10 @@ impl Rule for LeadingZeroIsOctal {
                 continue;
             }
             let name = tunable.name();
-            let shown = escape_bytes(body);
+            let shown = excerpt(body);
             let mut d = cx.report(
                 &META,
-                value,
+                head(value),
                 format!(
                     "`{name}={shown}` starts with 0, so vsftpd reads it as octal: the value is {}{}",
                     n.value,
@@ -87,9 +77,9 @@ impl Rule for LeadingZeroIsOctal {
             );
             if !hex && !after.is_empty() && after.iter().all(u8::is_ascii_digit) {
                 d = d
-                    .help(format!("write decimal numbers without leading zeros: `{name}={}`", escape_bytes(after)))
+                    .help(format!("write decimal numbers without leading zeros: `{name}={}`", excerpt(after)))
                     .fix(Fix::new(
-                        format!("remove the leading zeros (`{}`)", escape_bytes(after)),
+                        format!("remove the leading zeros (`{}`)", excerpt(after)),
                         Applicability::Unsafe,
                         vec![Edit::delete(Span::new(value.start, value.start.saturating_add(offset(zeros))))],
                     ));

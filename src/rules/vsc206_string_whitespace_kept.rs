@@ -1,9 +1,9 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::{Dialect, Kind};
 use crate::model::value::is_c_space;
-use crate::syntax::{Span, escape_bytes};
+use crate::syntax::Span;
 
-use super::{offset, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags spaces or tabs before or after a string value in upstream vsftpd:
@@ -92,12 +92,12 @@ impl Rule for StringWhitespaceKept {
             } else {
                 format!(
                     "`{name}` has {what} {where_} `{}`, and {} keeps it as part of the value",
-                    escape_bytes(core),
+                    excerpt(core),
                     cx.dialect()
                 )
             };
             out.push(
-                cx.report(&META, value, message)
+                cx.report(&META, head(value), message)
                     .help("remove the spaces and tabs around the value; only Debian and RHEL builds trim them")
                     .fix(Fix::new("trim the value", Applicability::Safe, edits)),
             );

@@ -1,8 +1,8 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::model::Origin;
-use crate::syntax::{LineIndex, Span, escape_bytes};
+use crate::syntax::{LineIndex, Span};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting that appears more than once. The report points at the line vsftpd uses (the
@@ -62,7 +62,7 @@ impl Rule for DuplicateSetting {
                 continue;
             }
             let name = spec.name;
-            let current = escape_bytes(cx.text(*line).trim_ascii());
+            let current = excerpt(cx.text(*line).trim_ascii());
             let same = overridden
                 .iter()
                 .all(|o| cx.text(*o).trim_ascii() == cx.text(*line).trim_ascii());
@@ -81,10 +81,10 @@ impl Rule for DuplicateSetting {
                     earlier.join(", ")
                 )
             };
-            let mut d = cx.report(&META, *line, message);
+            let mut d = cx.report(&META, head(*line), message);
             let mut edits = Vec::new();
             for o in overridden {
-                d = d.label(*o, "ignored: overridden below");
+                d = d.label(head(*o), "ignored: overridden below");
                 if let Some(full) = cx.cst.lines().iter().find(|l| l.content == *o) {
                     edits.push(Edit::delete(full.span));
                 } else {

@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::model::READ_LIMIT_BYTES;
 use crate::syntax::{LineKind, Span};
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a config file longer than 100,000 bytes, the most vsftpd reads.
@@ -55,15 +55,22 @@ impl Rule for FileTruncated {
             .iter()
             .filter(|l| l.span.start >= limit && matches!(l.kind, LineKind::Setting(_)))
             .count();
-        let span = t.cut_line.unwrap_or(Span::empty(t.at.min(offset(cx.cst.text().len()))));
+        // Point at the start of the cut line (a column 100000 characters into a huge line costs the
+        // renderer dearly), or at the limit when it falls between lines.
+        let span = t
+            .cut_line
+            .map(head)
+            .unwrap_or_else(|| Span::empty(t.at.min(offset(cx.cst.text().len()))));
         let cut = if t.cut_line.is_some() {
             ", and this line is cut in two by the limit"
         } else {
             ""
         };
         let message = format!(
-            "the file is {} bytes long and vsftpd reads only the first 100000: {ignored_settings} setting line{} after the limit {} never read{cut}",
+            "the file is {} bytes long and vsftpd reads only the first 100000: {}{ignored_settings} setting line{} after the limit {} never read{cut}",
             t.file_len,
+            // vsconf itself may have read only a prefix of a huge file.
+            if t.file_len > cx.cst.text().len() as u64 { "at least " } else { "" },
             if ignored_settings == 1 { "" } else { "s" },
             if ignored_settings == 1 { "is" } else { "are" },
         );
@@ -73,7 +80,7 @@ impl Rule for FileTruncated {
             Severity::Error
         };
         out.push(
-            cx.report_with(&META, severity, span, message)
+            cx.report_with(&META, severity, head(span), message)
                 .help("shorten the file below 100000 bytes: remove long comment blocks or unused lines"),
         );
     }

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
-use crate::syntax::{LineKind, escape_bytes};
+use crate::syntax::{LineKind, Span};
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a NUL byte inside a setting line.
@@ -53,9 +53,11 @@ impl Rule for NulByteInLine {
                 continue;
             };
             let Some(tail) = setting.nul_tail else { continue };
+            // Point at the NUL byte itself.
+            let nul = Span::new(tail.start, tail.start.saturating_add(1).min(tail.end));
             let hidden = cx.text(tail);
             let hidden = hidden.strip_suffix(b"\r").unwrap_or(hidden);
-            let shown = escape_bytes(hidden.get(1..).unwrap_or_default());
+            let shown = excerpt(hidden.get(1..).unwrap_or_default());
             let empty_name = setting.name.is_empty();
             let edit = if empty_name {
                 // Nothing visible remains: delete the indentation too, leaving a blank line.
@@ -64,7 +66,7 @@ impl Rule for NulByteInLine {
                 Edit::delete(tail)
             };
             let edit = if cx.text(tail).last() == Some(&b'\r') {
-                Edit::delete(crate::syntax::Span::new(edit.span.start, edit.span.end - 1))
+                Edit::delete(Span::new(edit.span.start, edit.span.end - 1))
             } else {
                 edit
             };
@@ -72,14 +74,14 @@ impl Rule for NulByteInLine {
                 cx.report_with(
                     &META,
                     Severity::Error,
-                    tail,
+                    nul,
                     "this line starts with a NUL byte: vsftpd reads an empty name and refuses to start with `500 OOPS: missing value in config file for: `",
                 )
                 .fatal()
             } else {
                 cx.report(
                     &META,
-                    tail,
+                    nul,
                     format!("a NUL byte ends this line for vsftpd: it never sees `{shown}`"),
                 )
             };

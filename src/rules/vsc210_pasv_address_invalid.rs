@@ -1,9 +1,8 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `pasv_address` that is not an IPv4 address while `pasv_addr_resolve=NO` (the default):
@@ -63,7 +62,7 @@ impl Rule for PasvAddressInvalid {
         if inet_aton(addr).is_some() {
             return;
         }
-        let shown = escape_bytes(addr);
+        let shown = excerpt(addr);
         let help = if inet_pton6(addr).is_some() {
             "PASV replies carry an IPv4 address only; IPv6 clients use EPSV, which carries no address: write the public IPv4 address, or remove the line".to_owned()
         } else if addr.iter().any(u8::is_ascii_alphabetic) {
@@ -77,7 +76,7 @@ impl Rule for PasvAddressInvalid {
         out.push(
             cx.report(
                 &META,
-                span,
+                head(span),
                 format!("`pasv_address={shown}` is not an IPv4 address: every PASV kills the session with `500 OOPS: invalid pasv_address`"),
             )
             .help(help),

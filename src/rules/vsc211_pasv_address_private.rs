@@ -1,9 +1,8 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::value::inet_aton;
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `pasv_address` in a range that clients on the internet cannot reach: private
@@ -80,10 +79,10 @@ impl Rule for PasvAddressPrivate {
             cx.report_with(
                 &META,
                 severity,
-                span,
+                head(span),
                 format!(
                     "`pasv_address={}` is {kind}: clients outside that network are told to connect there for every passive transfer, and hang",
-                    escape_bytes(addr)
+                    excerpt(addr)
                 ),
             )
             .help("set the public address clients reach the server by (the NAT gateway's), or remove the line if clients connect directly"),

@@ -1,7 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `pasv_address` together with the IPv6 listener (`listen_ipv6=YES`), as in Debian's and
@@ -63,11 +63,11 @@ impl Rule for PasvAddressIgnoredWithIpv6Listener {
         }
         let mut d = cx.report(
             &META,
-            cx.span_or_file_start(Tunable::PasvAddress),
+            head(cx.span_or_file_start(Tunable::PasvAddress)),
             "`pasv_address` is ignored with the IPv6 listener: PASV replies tell IPv4 clients to connect to 0.0.0.0",
         );
         if let Some(line) = cfg.origin(Tunable::ListenIpv6).line() {
-            d = d.label(line, "the IPv6 listener is chosen here");
+            d = d.label(head(line), "the IPv6 listener is chosen here");
         }
         out.push(d.help(
             "for NAT with `pasv_address`, use the IPv4 listener (`listen=YES`, `listen_ipv6=NO`), or run a second vsftpd for IPv6",

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags TLS (`ssl_enable=YES`) together with `seccomp_sandbox=YES`, which is upstream's default.
@@ -87,7 +87,7 @@ impl Rule for SeccompSandboxBreaksTls {
             }
         };
         out.push(
-            cx.report(&META, span, message)
+            cx.report(&META, head(span), message)
                 .help("set `seccomp_sandbox=NO`, as Debian and RHEL do by default")
                 .fix(Fix::new("set `seccomp_sandbox=NO`", Applicability::Unsafe, vec![edit])),
         );

@@ -1,9 +1,8 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::startup::host::{Host, PathMeta, UserEntry};
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// With `--host-checks`, flags a chroot directory that the logged-in user can write to:
@@ -90,10 +89,10 @@ impl Rule for WritableChrootRoot {
                 out.push(
                     cx.report(
                         &META,
-                        cx.span_or_file_start(Tunable::LocalRoot),
+                        head(cx.span_or_file_start(Tunable::LocalRoot)),
                         format!(
                             "`local_root={}` is writable by every user (mode {:04o}): every chrooted local login gets `{OOPS}`",
-                            escape_bytes(root),
+                            excerpt(root),
                             meta.mode
                         ),
                     )
@@ -112,15 +111,15 @@ fn anonymous(cx: &Context<'_>, host: &dyn Host, out: &mut Vec<Diagnostic>) {
         Some(root) => (
             root.to_vec(),
             cx.span_or_file_start(Tunable::AnonRoot),
-            format!("`anon_root={}`", escape_bytes(root)),
+            format!("`anon_root={}`", excerpt(root)),
         ),
         None => (
             user.home.clone(),
             cx.span_or_file_start(Tunable::AnonymousEnable),
             format!(
                 "the anonymous root (`{}`, home of the `{}` user)",
-                escape_bytes(&user.home),
-                escape_bytes(name)
+                excerpt(&user.home),
+                excerpt(name)
             ),
         ),
     };
@@ -130,22 +129,21 @@ fn anonymous(cx: &Context<'_>, host: &dyn Host, out: &mut Vec<Diagnostic>) {
     }
     let mut d = cx.report(
         &META,
-        span,
+        head(span),
         format!(
             "{what} is writable by the `{}` user (owner {}, mode {:04o}): every anonymous login gets `{OOPS}`",
-            escape_bytes(name),
+            excerpt(name),
             meta.uid,
             meta.mode
         ),
     );
     if cfg.bool(Tunable::AllowWriteableChroot) {
-        d = d.label(
-            cx.span_or_file_start(Tunable::AllowWriteableChroot),
+        d = d.label(head(cx.span_or_file_start(Tunable::AllowWriteableChroot)),
             "does not apply to anonymous logins",
         );
     }
     out.push(d.help(format!(
         "make it owned by root and not writable by `{}` (`chown root:root`, `chmod 755`), with a writable subdirectory for uploads",
-        escape_bytes(name)
+        excerpt(name)
     )));
 }

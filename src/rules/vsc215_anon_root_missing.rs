@@ -1,8 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
-use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// With `--host-checks`, flags an `anon_root` directory that does not exist while anonymous logins
@@ -58,12 +57,12 @@ impl Rule for AnonRootMissing {
         if host.is_dir(root) {
             return;
         }
-        let shown = escape_bytes(root);
+        let shown = excerpt(root);
         out.push(
             cx.report(
                 &META,
-                cx.value_span(Tunable::AnonRoot)
-                    .unwrap_or_else(|| cx.span_or_file_start(Tunable::AnonRoot)),
+                head(cx.value_span(Tunable::AnonRoot)
+                    .unwrap_or_else(|| cx.span_or_file_start(Tunable::AnonRoot))),
                 format!("`anon_root={shown}` is not a directory on this machine: every anonymous login gets `500 OOPS: cannot change directory:{shown}`"),
             )
             .help("create the directory (owned by root, mode 755) or correct the path"),

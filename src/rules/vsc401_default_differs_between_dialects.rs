@@ -1,9 +1,9 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::{Dialect, Tunable};
 use crate::model::default_value;
-use crate::syntax::{Span, escape_bytes};
+use crate::syntax::Span;
 
-use super::{offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting left to its compiled-in default when that default differs between vsftpd
@@ -137,7 +137,7 @@ impl Rule for DefaultDiffersBetweenDialects {
                 )
             };
             out.push(
-                cx.report(&META, Span::empty(0), message)
+                cx.report(&META, head(Span::empty(0)), message)
                     .help(format!(
                         "write the values you mean so the file reads the same on every build; {}",
                         details.join("; ")
@@ -156,10 +156,10 @@ impl Rule for DefaultDiffersBetweenDialects {
                         cx.report_with(
                             &META,
                             Severity::Warning,
-                            cx.span_or_file_start(Tunable::SslCiphers),
+                            head(cx.span_or_file_start(Tunable::SslCiphers)),
                             format!(
                                 "`ssl_ciphers={}` is understood only by RHEL/Fedora's OpenSSL: elsewhere vsftpd refuses to start with `500 OOPS: SSL: could not set cipher list`",
-                                escape_bytes(ciphers)
+                                excerpt(ciphers)
                             ),
                         )
                         .help("write an OpenSSL cipher list, e.g. `ssl_ciphers=HIGH:!aNULL:!MD5`, or delete the line for this build's default"),

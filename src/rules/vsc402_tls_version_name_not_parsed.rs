@@ -2,7 +2,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::Dialect;
 use crate::model::Outcome;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `ssl_tlsv1_1`, `ssl_tlsv1_2` and `ssl_tlsv1_3`: the names vsftpd 3.0.5's manual page
@@ -71,7 +71,7 @@ impl Rule for TlsVersionNameNotParsed {
             let d = cx
                 .report(
                     &META,
-                    reading.name,
+                    head(reading.name),
                     format!("`{written}` is spelt as in the 3.0.5 manual, but vsftpd's parser does not know it: vsftpd refuses to start"),
                 )
                 .fatal();

@@ -21,7 +21,9 @@ pub trait Host {
     fn is_dir(&self, path: &[u8]) -> bool;
     /// Whether a user of that name exists.
     fn user_exists(&self, name: &[u8]) -> bool;
-    /// Whether the name resolves.
+    /// Whether the name resolves to an IPv4 address: vsftpd resolves `pasv_address` with
+    /// `gethostbyname` (debian-3.0.3 binary: `pasv_addr_resolve=YES` with `pasv_address=::1` is
+    /// refused with `cannot resolve host:::1`).
     fn resolves(&self, name: &[u8]) -> bool;
     /// Owner, group, permission bits and type of a path (links followed), or `None` when it does not
     /// exist or cannot be examined.
@@ -30,6 +32,11 @@ pub trait Host {
     }
     /// The user database entry for a name, or `None` when there is none.
     fn user(&self, _name: &[u8]) -> Option<UserEntry> {
+        None
+    }
+    /// The current time in seconds since the Unix epoch, or `None` when unknown (certificate dates
+    /// are then not judged).
+    fn now_unix_seconds(&self) -> Option<i64> {
         None
     }
 }
@@ -144,11 +151,58 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
             );
         }
     }
+    if config.bool(Tunable::ChownUploads) {
+        let name = config.string(Tunable::ChownUsername).unwrap_or(b"(null)");
+        if !host.user_exists(name) {
+            push(
+                oops::cannot_locate_user("chown_username", name),
+                Some(Tunable::ChownUsername),
+                !standalone,
+            );
+        }
+    }
+    // startup-checks.md B7: the banned e-mail list is read when deny_email_enable=YES.
+    if config.bool(Tunable::DenyEmailEnable) {
+        let path = config.string(Tunable::BannedEmailFile).unwrap_or(b"(null)");
+        if host.read(path).is_none() {
+            push(
+                [&b"cannot read anon e-mail list file:"[..], path].concat(),
+                Some(Tunable::BannedEmailFile),
+                !standalone,
+            );
+        }
+    }
     if let Some(path) = config.string(Tunable::BannerFile) {
         if host.read(path).is_none() {
             push(
                 oops::cannot_read_banner(path),
                 Some(Tunable::BannerFile),
+                !standalone,
+            );
+        }
+    }
+    // B9: the e-mail password list, when secure_email_list_enable=YES.
+    if config.bool(Tunable::SecureEmailListEnable) {
+        let path = config
+            .string(Tunable::EmailPasswordFile)
+            .unwrap_or(b"(null)");
+        if host.read(path).is_none() {
+            push(
+                [&b"cannot read email passwords file:"[..], path].concat(),
+                Some(Tunable::EmailPasswordFile),
+                !standalone,
+            );
+        }
+    }
+    // B10 (debian-3.0.3 binary, seen by the probe on rhel-stock.conf): with local logins and
+    // userlist_enable=YES the list must be readable, else every session gets
+    // `500 OOPS: cannot read user list file:<path>` (followed by a `priv_sock_get_cmd` line).
+    if config.bool(Tunable::LocalEnable) && config.bool(Tunable::UserlistEnable) {
+        let path = config.string(Tunable::UserlistFile).unwrap_or(b"(null)");
+        if host.read(path).is_none() {
+            push(
+                [&b"cannot read user list file:"[..], path].concat(),
+                Some(Tunable::UserlistFile),
                 !standalone,
             );
         }
@@ -223,5 +277,25 @@ mod tests {
             )],
         };
         assert!(check(&config, &with_cert).is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_user_list_refuses_every_local_session() {
+        let cst =
+            parse(b"listen=YES\nlocal_enable=YES\nuserlist_enable=YES\nuserlist_file=/nope\n").cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let findings = check(&config, &FakeHost { files: vec![] });
+        let messages: Vec<String> = findings
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.oops.message).into_owned())
+            .collect();
+        assert!(
+            messages.contains(&"cannot read user list file:/nope".to_owned()),
+            "{messages:?}"
+        );
+        assert!(
+            findings.iter().all(|f| !f.at_startup),
+            "standalone: per session"
+        );
     }
 }

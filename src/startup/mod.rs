@@ -150,6 +150,43 @@ fn serialize_lossy<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S:
     s.serialize_str(&crate::syntax::escape_bytes(bytes))
 }
 
+/// [`predict`] with the machine's answers merged in where vsftpd asks them: the config file's owner and
+/// type before any line is read, then (after parsing) `pasv_addr_resolve` and the TLS context, before
+/// the listener checks (startup-checks.md A2–A5, verified with the debian-3.0.3 binary: a file owned
+/// by another user is refused even when its first line is bad; `ssl_enable=YES` without a
+/// certificate is refused even with both listeners on). In standalone mode the first per-session host
+/// problem becomes `session` when the file itself causes none. Checks vsconf cannot make (a missing
+/// file, binding the address) are not included.
+pub fn predict_with_host(
+    config: &EffectiveConfig,
+    text: &[u8],
+    host: &dyn host::Host,
+) -> Prediction {
+    let findings = host::check(config, host);
+    let (process_start, per_session): (Vec<_>, Vec<_>) = findings.into_iter().partition(|f| {
+        let m = f.oops.message.as_slice();
+        m == oops::NOT_OWNED.as_bytes()
+            || m.starts_with(b"cannot resolve host:")
+            || m.starts_with(b"SSL: ")
+    });
+    let mut process_start = process_start.into_iter().map(|f| f.oops).peekable();
+    let not_owned = process_start.next_if(|o| o.message == oops::NOT_OWNED.as_bytes());
+    if let Some(oops) = not_owned {
+        return refuses(oops);
+    }
+    if config.first_fatal_reading().is_some() {
+        return predict(config, text);
+    }
+    if let Some(oops) = process_start.next() {
+        return refuses(oops);
+    }
+    let mut prediction = predict(config, text);
+    if prediction.verdict.starts() && prediction.session.is_none() {
+        prediction.session = per_session.into_iter().map(|f| f.oops).next();
+    }
+    prediction
+}
+
 /// Predicts vsftpd's startup and session verdict from the file alone.
 pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
     if let Some(reading) = config.first_fatal_reading() {
@@ -538,6 +575,82 @@ mod tests {
                 complete: true,
                 scope: Some(b"lo".to_vec())
             })
+        );
+    }
+
+    struct Machine {
+        owner: u32,
+        certificate: bool,
+    }
+
+    impl host::Host for Machine {
+        fn config_file(&self) -> Option<(u32, bool)> {
+            Some((self.owner, true))
+        }
+        fn read(&self, _: &[u8]) -> Option<Vec<u8>> {
+            self.certificate
+                .then(|| b"-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n".to_vec())
+        }
+        fn is_dir(&self, _: &[u8]) -> bool {
+            true
+        }
+        fn user_exists(&self, name: &[u8]) -> bool {
+            name != b"nosuchuser"
+        }
+        fn resolves(&self, name: &[u8]) -> bool {
+            name == b"localhost"
+        }
+    }
+
+    fn oops_on(text: &[u8], host: &Machine) -> String {
+        let cst = parse(text).cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let p = predict_with_host(&config, cst.text(), host);
+        String::from_utf8_lossy(&p.verdict.oops_text().unwrap_or_default()).into_owned()
+    }
+
+    #[test]
+    fn host_checks_run_where_vsftpd_runs_them() {
+        let ok = Machine {
+            owner: 0,
+            certificate: true,
+        };
+        let not_owned = Machine {
+            owner: 65534,
+            certificate: true,
+        };
+        let no_cert = Machine {
+            owner: 0,
+            certificate: false,
+        };
+        // debian-3.0.3 binary: the owner check comes before the first line is read.
+        assert_eq!(
+            oops_on(b"bogus\n", &not_owned),
+            "500 OOPS: config file not owned by correct user, or not a file"
+        );
+        assert_eq!(
+            oops_on(b"bogus\n", &no_cert),
+            "500 OOPS: missing value in config file for: bogus"
+        );
+        // debian-3.0.3 binary: the TLS context is built before the listener checks.
+        assert_eq!(
+            oops_on(b"listen=YES\nlisten_ipv6=YES\nssl_enable=YES\n", &no_cert),
+            "500 OOPS: SSL: cannot load RSA certificate"
+        );
+        assert_eq!(
+            oops_on(
+                b"listen=YES\npasv_addr_resolve=YES\npasv_address=no.such.host.invalid\n",
+                &ok
+            ),
+            "500 OOPS: cannot resolve host:no.such.host.invalid"
+        );
+        let cst = parse(b"listen=YES\nnopriv_user=nosuchuser\n").cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        let p = predict_with_host(&config, cst.text(), &ok);
+        assert!(p.verdict.starts());
+        assert_eq!(
+            p.session.map(|o| o.message),
+            Some(b"cannot locate user entry:nosuchuser".to_vec())
         );
     }
 

@@ -10,6 +10,8 @@ use super::prng::Rng;
 
 /// The seed of the corpus the test runs.
 pub const SEED: u64 = 0x5653_434F_4E46_0003;
+/// How many randomly mutated configs the test runs.
+pub const RANDOM: usize = 260;
 
 /// One generated config.
 pub struct Case {
@@ -17,6 +19,8 @@ pub struct Case {
     pub name: String,
     /// The file's bytes.
     pub bytes: Vec<u8>,
+    /// The uid that owns the file (vsftpd runs as root, uid 0, and refuses a file it does not own).
+    pub owner_uid: u32,
 }
 
 /// Debian 12's stock /etc/vsftpd.conf settings, made standalone IPv4 (stock is `listen=NO`,
@@ -287,7 +291,7 @@ const LISTEN_ADDRESSES6: &[&str] = &[
 ];
 
 /// Builds the whole corpus.
-pub fn generate(seed: u64) -> Vec<Case> {
+pub fn generate(seed: u64, random: usize) -> Vec<Case> {
     let mut g = Generator {
         rng: Rng::new(seed),
         cases: Vec::new(),
@@ -312,9 +316,10 @@ pub fn generate(seed: u64) -> Vec<Case> {
     g.listen_addresses();
     g.blank_strings();
     g.session_checks();
+    g.host();
     g.tunables();
     g.bytes_everywhere();
-    g.random_mutations(260);
+    g.random_mutations(random);
     g.cases
 }
 
@@ -366,6 +371,7 @@ impl Generator {
         self.cases.push(Case {
             name: format!("{family}-{n:03}"),
             bytes,
+            owner_uid: 0,
         });
     }
 
@@ -922,6 +928,70 @@ impl Generator {
         );
     }
 
+    /// Settings whose startup result depends on the machine, predicted through `startup::host`: the
+    /// file's owner, the TLS certificate and key, and resolving `pasv_address`.
+    fn host(&mut self) {
+        for text in [
+            &b"listen=YES\n"[..],
+            b"bogus\n",
+            b"listen=YES\nftpd_banner= \n",
+        ] {
+            self.push("host", text.to_vec());
+            if let Some(case) = self.cases.last_mut() {
+                case.owner_uid = 65534;
+            }
+        }
+        const CERT: &str = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+        const KEY: &str = "/etc/ssl/private/ssl-cert-snakeoil.key";
+        for extra in [
+            String::new(),
+            format!("rsa_cert_file={CERT}\nrsa_private_key_file={KEY}\n"),
+            format!("rsa_cert_file={CERT}\n"),
+            format!("rsa_cert_file={KEY}\n"),
+            "rsa_cert_file=/nonexistent.pem\n".to_owned(),
+            format!("rsa_cert_file={CERT}\nrsa_private_key_file=/nonexistent.key\n"),
+            format!("rsa_cert_file={CERT}\nrsa_private_key_file={KEY}\nlisten_ipv6=YES\n"),
+            "listen_address=bogus\n".to_owned(),
+            "ssl_enable=maybe\n".to_owned(),
+        ] {
+            self.push(
+                "host",
+                format!("listen=YES\nssl_enable=YES\n{extra}").into_bytes(),
+            );
+        }
+        for address in [
+            "localhost",
+            "127.0.0.1",
+            "no.such.host.invalid",
+            "LOCALHOST",
+            "::1",
+            " localhost",
+        ] {
+            let text = format!("listen=YES\npasv_addr_resolve=YES\npasv_address={address}\n");
+            self.push("host", text.into_bytes());
+        }
+        self.push("host", b"listen=YES\npasv_addr_resolve=YES\n".to_vec());
+        // inetd mode (Debian's default): the TLS context and the name come before the socket check.
+        self.push("host", b"ssl_enable=YES\n".to_vec());
+        self.push(
+            "host",
+            b"pasv_addr_resolve=YES\npasv_address=nope.invalid\n".to_vec(),
+        );
+        self.push(
+            "host",
+            b"listen=NO\npasv_addr_resolve=YES\npasv_address=localhost\n".to_vec(),
+        );
+        self.push(
+            "host",
+            b"listen=YES\npasv_address=no.such.host.invalid\n".to_vec(),
+        );
+        self.push(
+            "host",
+            b"listen=YES\npasv_addr_resolve=YES\npasv_address=nope.invalid\nssl_enable=YES\n"
+                .to_vec(),
+        );
+    }
+
     /// Every name in the tunable table: set to its Debian default (the file then equals no file), set
     /// to a value of the wrong shape, and the names only other dialects know. This checks the table's
     /// names and types against the binary.
@@ -964,6 +1034,10 @@ impl Generator {
                 "tunable",
                 standalone(&[format!("{name}={wrong}").as_bytes()]),
             );
+            if spec.kind == Kind::Uint {
+                // Accepted as 0 by an integer, refused by a boolean: tells the two types apart.
+                self.push("tunable", standalone(&[format!("{name}=maybe").as_bytes()]));
+            }
             if let Default::Bool(b) = default {
                 if !HOST.contains(&name) {
                     let flipped = if b { "no" } else { "yes" };
@@ -1146,8 +1220,8 @@ fn crlf_all(text: &[u8]) -> Vec<u8> {
 
 #[test]
 fn corpus_is_deterministic_large_and_covers_every_family() {
-    let a = generate(SEED);
-    let b = generate(SEED);
+    let a = generate(SEED, RANDOM);
+    let b = generate(SEED, RANDOM);
     assert!(a.len() >= 600, "only {} configs", a.len());
     assert_eq!(a.len(), b.len());
     assert!(

@@ -1,13 +1,14 @@
-//! Differential test (issue 3): the real vsftpd 3.0.3 of Debian 12 against vsconf's `startup::predict`
-//! under the `debian-3.0.3` dialect, on every config of a generated corpus (see `corpus.rs`). vsconf
-//! must agree with the binary on every one: started ⇔ `Verdict::Starts` (and on the very socket it
-//! listens on), refused ⇔ `Verdict::Refuses` with the byte-identical `500 OOPS` text, crashed ⇔
-//! `Verdict::Crashes`.
+//! Differential test (issue 3): the real vsftpd 3.0.3 of Debian 12 against vsconf's
+//! `startup::predict_with_host` under the `debian-3.0.3` dialect, on every config of a generated
+//! corpus (see `corpus.rs`). vsconf must agree with the binary on every one: started ⇔
+//! `Verdict::Starts` (and on the very address and port it listens on), refused ⇔ `Verdict::Refuses`
+//! with the byte-identical `500 OOPS` text, crashed ⇔ `Verdict::Crashes`.
 //!
-//! Needs root, /usr/sbin/vsftpd, unshare and ip (`require`: under CI=true a missing tool fails).
-//! Mismatches are written to `target/tmp/differential/mismatches/` (config + explanation).
-//! `VSCONF_DIFFERENTIAL_EXTRA=<dir>` adds every file of a directory to the corpus. docs/differential.md
-//! explains the whole harness.
+//! Needs root, /usr/sbin/vsftpd, unshare, nsenter and ip (`require`: under CI=true a missing tool
+//! fails). Results go to `target/tmp/differential/` (`summary.tsv`, `mismatches/`).
+//! `VSCONF_DIFFERENTIAL_EXTRA=<dir>` adds every file of a directory to the corpus;
+//! `VSCONF_DIFFERENTIAL_SEED` and `VSCONF_DIFFERENTIAL_RANDOM` change its random part.
+//! docs/differential.md explains the whole harness.
 
 #[path = "../system/support.rs"]
 mod support;
@@ -16,15 +17,19 @@ mod corpus;
 mod oracle;
 mod prng;
 
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vsconf::dialect::{Dialect, Tunable};
 use vsconf::model::EffectiveConfig;
-use vsconf::startup::{BindAddress, ListenMode, Verdict, bind_address, predict};
+use vsconf::startup::host::Host;
+use vsconf::startup::{BindAddress, ListenMode, Verdict, bind_address, predict_with_host};
 use vsconf::syntax::{escape_bytes, parse};
 
 use corpus::Case;
@@ -47,11 +52,65 @@ enum Expectation {
     Crashes,
 }
 
-/// vsconf's prediction for a file's bytes.
-fn expect(bytes: &[u8]) -> Expectation {
+/// The machine the sandboxed vsftpd sees, for `startup::host`: the real files and users, and a
+/// resolver that, like one inside the sandbox (no route to any name server), knows only address
+/// literals and /etc/hosts.
+struct Machine<'a> {
+    config: &'a Path,
+}
+
+impl Host for Machine<'_> {
+    fn config_file(&self) -> Option<(u32, bool)> {
+        std::fs::metadata(self.config)
+            .ok()
+            .map(|m| (m.uid(), m.is_file()))
+    }
+    fn vsftpd_uid(&self) -> u32 {
+        // vsftpd runs as this process's user (root, in the real run): /proc/self belongs to it.
+        std::fs::metadata("/proc/self").map_or(0, |m| m.uid())
+    }
+    fn read(&self, path: &[u8]) -> Option<Vec<u8>> {
+        std::fs::read(OsStr::from_bytes(path)).ok()
+    }
+    fn is_dir(&self, path: &[u8]) -> bool {
+        Path::new(OsStr::from_bytes(path)).is_dir()
+    }
+    fn user_exists(&self, name: &[u8]) -> bool {
+        let passwd = std::fs::read("/etc/passwd").unwrap_or_default();
+        passwd
+            .split(|b| *b == b'\n')
+            .any(|line| line.split(|b| *b == b':').next() == Some(name))
+    }
+    fn resolves(&self, name: &[u8]) -> bool {
+        // IPv4 only: vsftpd resolves `pasv_address` with gethostbyname (debian-3.0.3 binary:
+        // `pasv_address=::1` gives `cannot resolve host:::1`).
+        let Ok(name) = std::str::from_utf8(name) else {
+            return false;
+        };
+        let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+        name.parse::<Ipv4Addr>().is_ok()
+            || hosts
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or_default())
+                .any(|l| {
+                    let mut fields = l.split_whitespace();
+                    fields.next().is_some_and(|a| a.parse::<Ipv4Addr>().is_ok())
+                        && fields.any(|alias| alias.eq_ignore_ascii_case(name))
+                })
+    }
+}
+
+/// vsconf's prediction for a config file, with the host checks of `startup::host`.
+fn expect(config_path: &Path, bytes: &[u8]) -> Expectation {
     let cst = parse(bytes).cst;
     let config = EffectiveConfig::read(&cst, Dialect::Debian303, Some(bytes.len() as u64));
-    let prediction = predict(&config, cst.text());
+    let prediction = predict_with_host(
+        &config,
+        cst.text(),
+        &Machine {
+            config: config_path,
+        },
+    );
     match prediction.verdict {
         Verdict::Starts { mode } => listener(&config, mode),
         Verdict::Refuses(_) => {
@@ -161,6 +220,7 @@ fn extra_cases() -> Vec<Case> {
                 p.file_name().unwrap_or_default().to_string_lossy()
             ),
             bytes: std::fs::read(&p).expect("read extra config"),
+            owner_uid: 0,
         })
         .collect()
 }
@@ -182,9 +242,11 @@ fn run_all(cases: &[Case], dir: &Path) -> Vec<Outcome> {
                     let Some(case) = cases.get(i) else { break };
                     let config = dir.join(format!("{}.conf", case.name));
                     std::fs::write(&config, &case.bytes).expect("write config");
+                    std::os::unix::fs::chown(&config, Some(case.owner_uid), None)
+                        .expect("chown config");
                     let observation =
                         sandbox.observe(&config, &dir.join(format!("{}.out", case.name)));
-                    let expectation = expect(&case.bytes);
+                    let expectation = expect(&config, &case.bytes);
                     results.lock().expect("results")[i] = Some(Outcome {
                         expectation,
                         observation,
@@ -212,7 +274,12 @@ fn real_vsftpd_and_vsconf_agree_on_every_generated_config() {
     }
     // vsftpd checks `secure_chroot_dir` only per session, but keep the stock layout.
     std::fs::create_dir_all("/var/run/vsftpd/empty").expect("secure_chroot_dir");
-    let mut cases = corpus::generate(corpus::SEED);
+    // Exploration: `VSCONF_DIFFERENTIAL_SEED=<n>` and `VSCONF_DIFFERENTIAL_RANDOM=<count>` change the
+    // randomly mutated part of the corpus; CI runs the fixed one.
+    let env_number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    let seed = env_number("VSCONF_DIFFERENTIAL_SEED").unwrap_or(corpus::SEED);
+    let random = env_number("VSCONF_DIFFERENTIAL_RANDOM").map_or(corpus::RANDOM, |n| n as usize);
+    let mut cases = corpus::generate(seed, random);
     cases.extend(extra_cases());
     let root = support::scratch("differential");
     let run_dir = root.join("run");
@@ -282,4 +349,96 @@ fn real_vsftpd_and_vsconf_agree_on_every_generated_config() {
         started >= 100 && refused >= 200 && crashed >= 5,
         "started {started}, refused {refused}, crashed {crashed}"
     );
+}
+
+#[test]
+fn expectations_follow_vsconf_and_the_sandbox() {
+    let dir = support::scratch("differential-expect");
+    let path = dir.join("t.conf");
+    let expect_text = |text: &[u8]| {
+        std::fs::write(&path, text).expect("write");
+        expect(&path, text)
+    };
+    let v4 = |a: [u8; 4]| IpAddr::V4(Ipv4Addr::from(a));
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_port=2121\n"),
+        Expectation::Starts {
+            addr: v4([0, 0, 0, 0]),
+            port: Some(2121)
+        }
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_port=0x10\n"),
+        Expectation::Starts {
+            addr: v4([0, 0, 0, 0]),
+            port: None
+        }
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_address=127.1\n"),
+        Expectation::Starts {
+            addr: v4([127, 0, 0, 1]),
+            port: Some(21)
+        }
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nlisten_address=192.0.2.1\n"),
+        Expectation::Refuses(b"500 OOPS: could not bind listening IPv4 socket".to_vec())
+    );
+    assert_eq!(
+        expect_text(b"listen_ipv6=YES\nlisten_address6=::\n"),
+        Expectation::StartsOrRefuses(b"500 OOPS: could not bind listening IPv6 socket".to_vec())
+    );
+    assert_eq!(
+        expect_text(b"listen=YES\nftpd_banner= \n"),
+        Expectation::Crashes
+    );
+    assert_eq!(
+        expect_text(b"LISTEN=YES\n"),
+        Expectation::Refuses(b"500 OOPS: unrecognised variable in config file: LISTEN".to_vec())
+    );
+}
+
+#[test]
+fn any_difference_is_a_mismatch() {
+    let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    let started = |port| Observation::Started(vec![Listener { addr: any, port }]);
+    let starts = Expectation::Starts {
+        addr: any,
+        port: Some(21),
+    };
+    assert!(agrees(&starts, &started(21)));
+    assert!(!agrees(&starts, &started(2121)));
+    assert!(!agrees(&starts, &Observation::Started(vec![])));
+    assert!(agrees(
+        &Expectation::Starts {
+            addr: any,
+            port: None
+        },
+        &started(40000)
+    ));
+    let refuses = Expectation::Refuses(b"500 OOPS: x".to_vec());
+    assert!(agrees(
+        &refuses,
+        &Observation::Refused(b"500 OOPS: x".to_vec())
+    ));
+    assert!(!agrees(
+        &refuses,
+        &Observation::Refused(b"500 OOPS: x ".to_vec())
+    ));
+    assert!(!agrees(&refuses, &started(21)));
+    assert!(!agrees(&Expectation::Crashes, &Observation::Crashed(6)));
+    assert!(!agrees(
+        &Expectation::Crashes,
+        &Observation::Other("exit 1".to_owned())
+    ));
+    let either = Expectation::StartsOrRefuses(b"500 OOPS: y".to_vec());
+    assert!(
+        agrees(&either, &started(21))
+            && agrees(&either, &Observation::Refused(b"500 OOPS: y".to_vec()))
+    );
+    assert!(!agrees(
+        &either,
+        &Observation::Refused(b"500 OOPS: x".to_vec())
+    ));
 }

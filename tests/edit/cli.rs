@@ -287,3 +287,28 @@ fn edits_honour_vsconf_toml() {
     let o = vsconf(&["set", p, "utf8_filesystem=YES", "--no-config"]);
     assert_eq!(code(&o), 2);
 }
+
+#[test]
+fn fix_cleans_a_messy_crlf_file_safe_fixes_first() {
+    let dir = scratch("fix_messy");
+    let path = file(
+        &dir,
+        "vsftpd.conf",
+        &std::fs::read(fixture("messy.conf")).unwrap(),
+    );
+    let p = path.to_str().unwrap();
+    let o = vsconf(&["fix", p, "--write", DEBIAN]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("vsftpd after:  starts (standalone, IPv4)"),
+        "{}",
+        stderr(&o)
+    );
+    let safe = "listen=YES\n# indented comment\n# on\nlocal_enable=YES\nanonymous_enable=NO\nlocal_umask=22\npasv_min_port=040000\n";
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), safe);
+    let o = vsconf(&["fix", p, "--write", "--unsafe", DEBIAN]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The unsafe fixes see the file after the safe ones: `listen=YES` stays where it was.
+    let all = "listen=YES\n# indented comment\n# on\nlocal_enable=YES\nanonymous_enable=NO\nlocal_umask=022\npasv_min_port=40000\n";
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), all);
+}

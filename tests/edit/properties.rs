@@ -136,17 +136,33 @@ fn mangled(name: &'static str) -> impl Strategy<Value = String> {
 
 fn messy_line(dialect: Dialect) -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => line(dialect),
-        2 => assignment(dialect).prop_flat_map(|(s, v)| mangled(s.name).prop_map(move |m| format!("{m}={v}"))),
+        6 => line(dialect),
+        3 => assignment(dialect).prop_flat_map(|(s, v)| mangled(s.name).prop_map(move |m| format!("{m}={v}"))),
+        1 => line(dialect).prop_map(|l| format!("{l}\r")),
+        1 => line(dialect).prop_map(|l| format!("{l} ")),
+        1 => line(dialect).prop_map(|l| format!("{l} # note")),
+        1 => "[a-z ]{0,12}".prop_map(|c| format!("  # {c}")),
+        1 => spec_in(dialect).prop_map(|s| format!("{}=0{}", s.name, 22)),
     ]
 }
 
+/// A config people got wrong: mistyped names, CRLF, trailing blanks, comments after values, indented
+/// comments, leading zeros, sometimes a byte order mark.
 fn messy_config(dialect: Dialect) -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(messy_line(dialect), 0..16).prop_map(|lines| {
-        let mut text = lines.join("\n");
-        text.push('\n');
-        text.into_bytes()
-    })
+    (
+        prop::collection::vec(messy_line(dialect), 0..16),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, bom)| {
+            let mut text = if bom {
+                "\u{feff}".to_owned()
+            } else {
+                String::new()
+            };
+            text.push_str(&lines.join("\n"));
+            text.push('\n');
+            text.into_bytes()
+        })
 }
 
 fn prediction(text: &[u8], dialect: Dialect) -> Prediction {
@@ -232,19 +248,22 @@ proptest! {
     }
 
     #[test]
-    fn fix_is_idempotent((dialect, text) in dialect().prop_flat_map(|d| (Just(d), messy_config(d)))) {
-        let once = fix(&text, &fix_options(dialect));
+    fn fix_is_idempotent(
+        (dialect, text, unsafe_fixes) in dialect().prop_flat_map(|d| (Just(d), messy_config(d), any::<bool>()))
+    ) {
+        let options = FixOptions { unsafe_fixes, ..fix_options(dialect) };
+        let once = fix(&text, &options);
         prop_assert!(once.converged);
-        let twice = fix(&once.text, &fix_options(dialect));
+        let twice = fix(&once.text, &options);
         prop_assert_eq!(&twice.text, &once.text);
         prop_assert!(twice.applied.is_empty());
     }
 
     #[test]
     fn fix_never_makes_the_startup_prediction_worse(
-        (dialect, text) in dialect().prop_flat_map(|d| (Just(d), messy_config(d)))
+        (dialect, text, unsafe_fixes) in dialect().prop_flat_map(|d| (Just(d), messy_config(d), any::<bool>()))
     ) {
-        let fixed = fix(&text, &fix_options(dialect));
+        let fixed = fix(&text, &FixOptions { unsafe_fixes, ..fix_options(dialect) });
         let (before, after) = (prediction(&text, dialect), prediction(&fixed.text, dialect));
         prop_assert!(severity_rank(&after) <= severity_rank(&before), "{:?} → {:?}", before.verdict, after.verdict);
         if before.verdict.starts() {

@@ -134,22 +134,35 @@ fn diff_shows_changes_and_exits_1_then_0_when_equal() {
 
 #[test]
 fn apply_refuses_when_not_root() {
+    use std::os::unix::fs::PermissionsExt;
     if !crate::support::require("setpriv", "util-linux", true) {
         return;
     }
+    // The unprivileged user must be able to run the binary: copy it out of a private checkout if
+    // some ancestor directory is closed to others. The config comes on standard input.
+    let built = std::path::PathBuf::from(env!("CARGO_BIN_EXE_vsconf"));
+    let reachable = built
+        .ancestors()
+        .skip(1)
+        .all(|d| std::fs::metadata(d).is_ok_and(|m| m.permissions().mode() & 0o001 != 0));
+    let copy_dir = std::env::temp_dir().join(format!("vsconf-apply-test-{}", std::process::id()));
+    let binary = if reachable {
+        built
+    } else {
+        std::fs::create_dir_all(&copy_dir).unwrap();
+        std::fs::set_permissions(&copy_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let b = copy_dir.join("vsconf");
+        std::fs::copy(&built, &b).unwrap();
+        b
+    };
     let out = Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_vsconf"),
-            "firewall",
-            "-q",
-        ])
-        .arg(example("plain-passive"))
-        .arg("--apply")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&binary)
+        .args(["firewall", "-q", "-", "--apply"])
+        .stdin(std::fs::File::open(example("plain-passive")).unwrap())
         .output()
         .unwrap();
+    let _ = std::fs::remove_dir_all(&copy_dir);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--apply needs root"), "{stderr}");
@@ -173,5 +186,28 @@ fn apply_refuses_formats_without_a_loader() {
         String::from_utf8(out.stderr)
             .unwrap()
             .contains("--apply does not support --format ufw")
+    );
+}
+
+#[test]
+fn a_config_vsftpd_refuses_still_gets_rules_and_a_note() {
+    let dir = crate::support::scratch("firewall-cli-refused");
+    let conf = dir.join("bad.conf");
+    std::fs::write(
+        &conf,
+        "listen=YES\nbogus_option=1\npasv_min_port=50000\npasv_max_port=50100\n",
+    )
+    .unwrap();
+    let out = vsconf().args(["firewall"]).arg(&conf).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("tcp dport 50000-50100 accept")
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("vsftpd would not start with this config (\"500 OOPS: unrecognised variable in config file: bogus_option\")"),
+        "{stderr}"
     );
 }

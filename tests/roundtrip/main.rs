@@ -146,6 +146,12 @@ proptest! {
         assert_lossless(&bytes);
     }
 
+}
+
+proptest! {
+    // Linting runs every rule under three dialects: fewer cases keep the suite fast.
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
     #[test]
     fn parse_model_predict_and_lint_never_panic(bytes in config_bytes()) {
         assert_no_panic(&bytes, None);

@@ -111,3 +111,78 @@ fn every_line_of_the_article_snippet_is_explained() {
         );
     }
 }
+
+mod mutated {
+    //! Lint never panics, and every fix it offers applies cleanly, on the examples with random
+    //! bytes spliced in (CR, NUL, BOM, `#`, `=`, spaces, digits, high bytes) and on arbitrary bytes.
+
+    use proptest::prelude::*;
+    use vsconf::diagnostic::apply_edits;
+    use vsconf::dialect::Dialect;
+    use vsconf::rules::{LintOptions, lint};
+    use vsconf::syntax::parse;
+
+    use super::{EXAMPLES, root};
+
+    fn check(text: &[u8]) {
+        for dialect in Dialect::ALL {
+            let cst = parse(text).cst;
+            let options = LintOptions {
+                dialect,
+                ..LintOptions::default()
+            };
+            let result = lint(&cst, None, &options, None);
+            for d in &result.diagnostics {
+                assert!(d.span.end as usize <= text.len(), "{} span outside", d.code);
+                if let Some(fix) = &d.fix {
+                    let fixed = apply_edits(text, &fix.edits);
+                    assert!(fixed.is_some(), "{} fix does not apply", d.code);
+                    if let Some(fixed) = fixed {
+                        assert_eq!(parse(&fixed).cst.print(), fixed);
+                    }
+                }
+            }
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"\r".to_vec()),
+            Just(b"\0".to_vec()),
+            Just(b"\xEF\xBB\xBF".to_vec()),
+            Just(b"#".to_vec()),
+            Just(b"=".to_vec()),
+            Just(b" ".to_vec()),
+            Just(b"\t".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"0".to_vec()),
+            Just(b"99999".to_vec()),
+            Just(b"-".to_vec()),
+            Just(b"\xff".to_vec()),
+            proptest::collection::vec(any::<u8>(), 1..4),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn lint_and_fixes_survive_mutated_examples(
+            which in 0..EXAMPLES.len(),
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), piece()), 1..6),
+        ) {
+            let (name, _) = EXAMPLES[which];
+            let mut text = std::fs::read(root().join("examples").join(name)).expect("example");
+            for (at, bytes) in edits {
+                let at = at.index(text.len() + 1);
+                text.splice(at..at, bytes);
+            }
+            check(&text);
+        }
+
+        #[test]
+        fn lint_and_fixes_survive_arbitrary_bytes(text in proptest::collection::vec(any::<u8>(), 0..400)) {
+            check(&text);
+        }
+    }
+}

@@ -9,10 +9,15 @@
 //! ```text
 //! # host: dir /srv/ftp uid=107 gid=114 mode=755
 //! # host: file /etc/ssl/certs/server.pem cert+key
+//! # host: file /etc/ssl/certs/old.pem cert+key not_before=2020-01-01 not_after=2021-01-01
 //! # host: user alice uid=1000 gid=1000 home=/home/alice
 //! # host: resolves ftp.example.com
 //! ```
+//!
+//! A `cert+key` file with dates holds a structurally valid (unsigned) DER certificate with those
+//! validity dates; the machine's clock reads 2026-06-01 00:00:00 UTC.
 
+use base64::Engine;
 use vsconf::startup::host::{Host, PathMeta, UserEntry};
 
 #[derive(Default)]
@@ -85,6 +90,17 @@ pub fn for_fixture(text: &[u8]) -> Option<FixtureHost> {
                 path.as_bytes().to_vec(),
                 b"-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n".to_vec(),
             )),
+            ["file", path, "cert+key", not_before, not_after] => host.files.push((
+                path.as_bytes().to_vec(),
+                dated_certificate(
+                    not_before
+                        .strip_prefix("not_before=")
+                        .expect("not_before=YYYY-MM-DD"),
+                    not_after
+                        .strip_prefix("not_after=")
+                        .expect("not_after=YYYY-MM-DD"),
+                ),
+            )),
             ["user", name, rest @ ..] => host.users.insert(
                 0,
                 (
@@ -103,6 +119,50 @@ pub fn for_fixture(text: &[u8]) -> Option<FixtureHost> {
         }
     }
     Some(host)
+}
+
+/// 2026-06-01 00:00:00 UTC.
+const FIXTURE_NOW: i64 = 1_780_272_000;
+
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A PEM certificate (valid DER structure, no real key or signature) with these validity dates,
+/// followed by a private key block.
+fn dated_certificate(not_before: &str, not_after: &str) -> Vec<u8> {
+    let time = |d: &str| der(0x18, format!("{}000000Z", d.replace('-', "")).as_bytes());
+    let ecdsa_sha256 = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
+    let tbs = der(
+        0x30,
+        &[
+            der(0xa0, &der(0x02, &[2])),
+            der(0x02, &[1]),
+            der(0x30, &ecdsa_sha256),
+            der(0x30, &[]),
+            der(0x30, &[time(not_before), time(not_after)].concat()),
+            der(0x30, &[]),
+            der(0x30, &[]),
+        ]
+        .concat(),
+    );
+    let certificate = der(
+        0x30,
+        &[tbs, der(0x30, &ecdsa_sha256), der(0x03, &[0])].concat(),
+    );
+    let body = base64::engine::general_purpose::STANDARD.encode(certificate);
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"
+    )
+    .into_bytes()
 }
 
 impl Host for FixtureHost {
@@ -131,6 +191,10 @@ impl Host for FixtureHost {
 
     fn metadata(&self, path: &[u8]) -> Option<PathMeta> {
         self.dirs.iter().find(|(p, _)| p == path).map(|(_, m)| *m)
+    }
+
+    fn now_unix_seconds(&self) -> Option<i64> {
+        Some(FIXTURE_NOW)
     }
 
     fn user(&self, name: &[u8]) -> Option<UserEntry> {

@@ -9,6 +9,7 @@
 //! Regenerate: `INSTA_UPDATE=always cargo test --test rules` (then read the snapshots), and
 //! `UPDATE_DOCS=1 cargo test --test rules` for docs/rules.md and docs/rules/*.md.
 
+mod coverage;
 mod examples;
 mod host;
 

@@ -226,6 +226,26 @@ impl Lab {
             .collect()
     }
 
+    /// Waits until every decoy at `host` accepts connections (no firewall yet): curl then fails on the
+    /// protocol, not with "refused" (7) or a timeout (28). Under load `openssl s_server` takes a while.
+    fn wait_decoys(&self, host: &str, ports: &[u16]) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let results = self.probe_at(host, ports);
+            if results
+                .iter()
+                .all(|(_, code)| *code != CURL_TIMEOUT && *code != 7)
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "decoys at {host} not reachable without a firewall: {results:?}"
+            );
+            sleep(Duration::from_millis(200));
+        }
+    }
+
     /// Loads rules with `vsconf firewall … --apply` in the server namespace; returns its stdout.
     fn apply(&self, configs: &[&Path], format: &str) -> String {
         let mut cmd = self.in_ns(
@@ -268,7 +288,10 @@ impl Drop for Lab {
                 .map(|o| o.stdout)
                 .unwrap_or_default();
             for pid in String::from_utf8_lossy(&pids).split_whitespace() {
-                let _ = Command::new("kill").args(["-KILL", pid]).status();
+                let _ = Command::new("kill")
+                    .args(["-KILL", pid])
+                    .stderr(Stdio::null())
+                    .status();
             }
         }
         for c in &mut self.children {
@@ -326,14 +349,8 @@ fn plain_and_tls_behind(format: &str, tag: &str) {
     lab.start_decoys(&closed);
     lab.wait_ready(21, false);
     lab.wait_ready(2121, true);
-    sleep(Duration::from_millis(200));
     // Without a firewall every decoy answers (curl fails on the protocol, not on the connection).
-    for (port, code) in lab.probe(&closed) {
-        assert!(
-            code != CURL_TIMEOUT && code != 7,
-            "decoy on {port} not reachable before the firewall: curl exit {code}"
-        );
-    }
+    lab.wait_decoys(V4, &closed);
 
     let changes = lab.apply(&[&plain, &tls], format);
     assert!(
@@ -555,12 +572,7 @@ fn dual_stack_lab(tag: &str) -> (Lab, PathBuf, PathBuf) {
     lab.wait_ready_at(V4, 21, false);
     lab.wait_ready_at(V6, 21, false);
     for host in [V4, V6] {
-        for (port, code) in lab.probe_at(host, &[50010, 8080]) {
-            assert!(
-                code != CURL_TIMEOUT && code != 7,
-                "decoy {host}:{port} unreachable without firewall: {code}"
-            );
-        }
+        lab.wait_decoys(host, &[50010, 8080]);
     }
     (lab, dual, v4_only)
 }

@@ -4,4 +4,6 @@
 
 mod edit;
 mod firewall;
+mod probe;
+mod rule_fixtures;
 mod support;

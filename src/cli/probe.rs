@@ -1,0 +1,153 @@
+//! `vsconf probe ftp://HOST[:PORT]`: probe a live server and diagnose its data channel.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use vsconf::probe::{self, ProbeOptions, Report, TlsMode, diagnose, parse_target, report};
+
+/// Arguments of `vsconf probe`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// `ftp://HOST[:PORT]` (explicit FTPS with AUTH TLS) or `ftps://HOST[:PORT]` (implicit FTPS).
+    pub url: String,
+    /// Log in as this user (password from VSCONF_PASSWORD, else a prompt); anonymous by default.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Explicit FTPS: `require` fails without TLS, `try` uses it when FEAT offers AUTH TLS and
+    /// compares with a plain session, `off` never sends AUTH TLS.
+    #[arg(long, value_enum, default_value = "try")]
+    pub tls: TlsArg,
+    /// Also check active mode (PORT and EPRT) with a listener of the probe's own.
+    #[arg(long)]
+    pub active: bool,
+    /// PASV and EPSV replies to collect per session (to learn the passive ports).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub passive_samples: u32,
+    /// Seconds every network wait may take (connect, each reply, each data connection).
+    #[arg(long, default_value = "5", value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Also ask whether downloads and uploads are allowed, without transferring anything (RETR of a
+    /// missing file, STOR into a missing directory).
+    #[arg(long)]
+    pub permissions: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Print no progress lines on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--tls`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TlsArg {
+    /// TLS must work.
+    Require,
+    /// TLS when offered, compared with plain.
+    Try,
+    /// No TLS.
+    Off,
+}
+
+/// Output formats of `vsconf probe`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Steps and diagnosis for people.
+    Human,
+    /// One JSON document (`"version": 1`).
+    Json,
+}
+
+/// Runs `vsconf probe`.
+pub fn run(args: &Args) -> miette::Result<ExitCode> {
+    let target = parse_target(&args.url)?;
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
+        return Err(miette::miette!(
+            code = "vsconf::probe::bad_timeout",
+            help = "give seconds between 0.1 and 600",
+            "bad --timeout {}",
+            args.timeout
+        ));
+    }
+    let password = match &args.user {
+        None => None,
+        Some(user) => Some(password(user)?),
+    };
+    let options = ProbeOptions {
+        target,
+        user: args.user.clone(),
+        password,
+        tls: match args.tls {
+            TlsArg::Require => TlsMode::Require,
+            TlsArg::Try => TlsMode::Try,
+            TlsArg::Off => TlsMode::Off,
+        },
+        active: args.active,
+        passive_samples: args.passive_samples,
+        timeout: Duration::from_secs_f64(args.timeout),
+        permissions: args.permissions,
+    };
+    let quiet = args.quiet;
+    let progress = move |line: &str| {
+        if !quiet {
+            #[expect(
+                clippy::print_stderr,
+                reason = "progress lines for people go to stderr"
+            )]
+            {
+                eprintln!("vsconf probe: {line}");
+            }
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| miette::miette!("cannot start the async runtime: {e}"))?;
+    let observations = runtime.block_on(probe::probe(&options, &progress))?;
+    let findings = diagnose(&observations);
+    let rep = Report::new(observations, findings);
+    let text = match args.format {
+        Format::Human => report::render_human(&rep, true),
+        Format::Json => report::render_json(&rep),
+    };
+    super::write_stdout(text.as_bytes())?;
+    Ok(ExitCode::from(rep.exit_status))
+}
+
+/// The password: `VSCONF_PASSWORD`, else a prompt on the terminal (never a flag: flags show in `ps`).
+fn password(user: &str) -> miette::Result<String> {
+    if let Ok(p) = std::env::var("VSCONF_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(miette::miette!(
+            code = "vsconf::probe::no_password",
+            help = "set VSCONF_PASSWORD in the environment, or run on a terminal to be prompted",
+            "no password for {user}"
+        ));
+    }
+    let echo_off = std::process::Command::new("stty")
+        .arg("-echo")
+        .stdin(std::process::Stdio::inherit())
+        .status()
+        .is_ok_and(|s| s.success());
+    #[expect(clippy::print_stderr, reason = "the prompt goes to the terminal")]
+    {
+        eprint!("password for {user}: ");
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    if echo_off {
+        let _ = std::process::Command::new("stty")
+            .arg("echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+        #[expect(clippy::print_stderr, reason = "end the prompt line")]
+        {
+            eprintln!();
+        }
+    }
+    read.map_err(|e| miette::miette!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}

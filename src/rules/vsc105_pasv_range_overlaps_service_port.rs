@@ -1,0 +1,104 @@
+use crate::diagnostic::Severity;
+use crate::dialect::Tunable;
+
+use super::vsc101_pasv_range_unset::PassiveRange;
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags a control port (`listen_port`, standalone mode) or an active-mode source port
+/// (`ftp_data_port`, with `connect_from_port_20=YES` and `port_enable=YES`) that lies inside the
+/// effective passive port range.
+///
+/// ## Why is this bad?
+/// vsftpd draws passive ports at random from the range; when it draws a port already in use, the
+/// bind fails and it draws again, at most nine times before the session is killed with
+/// `500 OOPS: vsf_sysutil_bind`. A service port inside the range is a port the range can never
+/// serve, and a firewall rule for the range and one for the service now describe the same port
+/// two ways. Ports are compared as vsftpd uses them, modulo 65536.
+///
+/// ## Example
+/// ```vsftpd
+/// listen=YES
+/// listen_port=50000
+/// pasv_min_port=50000
+/// pasv_max_port=50100
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// listen=YES
+/// listen_port=2121
+/// pasv_min_port=50000
+/// pasv_max_port=50100
+/// ```
+///
+/// ## Fix
+/// None: either the service port or the range must move, and the firewall with it.
+///
+/// ## References
+/// - vsftpd.conf(5): `listen_port`, `ftp_data_port`, `pasv_min_port`, `pasv_max_port`
+/// - data-channel.md §1 (port choice and retries), §3 (`ftp_data_port` is used only with
+///   `connect_from_port_20=YES`), §4 (`listen_port` is cast to 16 bits, ignored in inetd mode)
+/// - debian-3.0.3 binary: `listen_port=50000` with the range 50000–50000: an anonymous PASV got
+///   `500 OOPS: vsf_sysutil_bind` and the session ended (private netns, 2026-11-24)
+pub(crate) struct PasvRangeOverlapsServicePort;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC105",
+    name: "pasv-range-overlaps-service-port",
+    category: Category::Consistency,
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    dialects: ALL_DIALECTS,
+    host_checks: false,
+    summary: "listen_port or ftp_data_port lies inside the passive port range",
+};
+
+impl Rule for PasvRangeOverlapsServicePort {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let cfg = cx.config();
+        if !cfg.bool(Tunable::PasvEnable) {
+            return;
+        }
+        let range = PassiveRange::of(cfg);
+        let standalone = cfg.bool(Tunable::Listen) || cfg.bool(Tunable::ListenIpv6);
+        let active_source = cfg.bool(Tunable::PortEnable) && cfg.bool(Tunable::ConnectFromPort20);
+        let candidates = [
+            (Tunable::ListenPort, standalone, "the control port"),
+            (
+                Tunable::FtpDataPort,
+                active_source,
+                "the source port of active-mode data connections",
+            ),
+        ];
+        for (tunable, in_use, what) in candidates {
+            // vsftpd casts both to 16 bits where it uses them (data-channel.md §3, §4).
+            let port = cfg.uint(tunable) % 65536;
+            if !in_use || !range.contains(port) {
+                continue;
+            }
+            let mut d = cx
+                .report(
+                    &META,
+                    cx.span_or_file_start(tunable),
+                    format!(
+                        "{}={port} ({what}) lies inside the passive port range {range}",
+                        tunable.name()
+                    ),
+                )
+                .help(format!(
+                    "move {} or the passive range so that they do not overlap",
+                    tunable.name()
+                ));
+            for bound in [Tunable::PasvMinPort, Tunable::PasvMaxPort] {
+                if cfg.is_set(bound) {
+                    d = d.label(cx.span_or_file_start(bound), "the passive range");
+                }
+            }
+            out.push(d);
+        }
+    }
+}

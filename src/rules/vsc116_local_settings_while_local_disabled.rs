@@ -1,0 +1,102 @@
+use crate::diagnostic::Severity;
+use crate::dialect::Tunable;
+
+use super::vsc101_pasv_range_unset::stated;
+use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+
+/// ## What it does
+/// Flags settings that only concern local (and guest) logins — `local_root`, `local_umask`,
+/// `local_max_rate`, `chroot_local_user`, `chroot_list_*`, `passwd_chroot_enable`,
+/// `allow_writeable_chroot`, `guest_*`, `virtual_use_local_privs`, `user_sub_token`, `chmod_enable`
+/// and, with TLS on, `force_local_*_ssl` — in a file with `local_enable=NO`. A line that only
+/// restates the default is not reported.
+///
+/// ## Why is this bad?
+/// They do nothing. `chroot_local_user=YES` in an anonymous-only server suggests a confinement
+/// policy that exists only because no local user can log in at all; when someone later turns
+/// `local_enable` on, a stale `local_root` or `local_umask` suddenly applies.
+///
+/// ## Example
+/// ```vsftpd
+/// local_enable=NO
+/// chroot_local_user=YES
+/// ```
+/// Use instead:
+/// ```vsftpd
+/// local_enable=NO
+/// ```
+///
+/// ## Fix
+/// None: either the line is stale or local logins were meant to be on.
+///
+/// ## References
+/// - vsftpd.conf(5): `local_enable` and the settings listed above
+pub(crate) struct LocalSettingsWhileLocalDisabled;
+
+static META: RuleMeta = RuleMeta {
+    code: "VSC116",
+    name: "local-settings-while-local-disabled",
+    category: Category::Consistency,
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    dialects: ALL_DIALECTS,
+    host_checks: false,
+    summary: "local-user settings while local_enable=NO: they are ignored",
+};
+
+/// Settings read only for local (including guest) logins.
+const LOCAL_ONLY: &[Tunable] = &[
+    Tunable::AllowWriteableChroot,
+    Tunable::ChmodEnable,
+    Tunable::ChrootListEnable,
+    Tunable::ChrootListFile,
+    Tunable::ChrootLocalUser,
+    Tunable::GuestEnable,
+    Tunable::GuestUsername,
+    Tunable::LocalMaxRate,
+    Tunable::LocalRoot,
+    Tunable::LocalUmask,
+    Tunable::PasswdChrootEnable,
+    Tunable::UserSubToken,
+    Tunable::VirtualUseLocalPrivs,
+];
+
+impl Rule for LocalSettingsWhileLocalDisabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let cfg = cx.config();
+        if cfg.bool(Tunable::LocalEnable) {
+            return;
+        }
+        let mut settings: Vec<Tunable> = LOCAL_ONLY.to_vec();
+        // Without TLS, VSC110 reports these.
+        if cfg.bool(Tunable::SslEnable) {
+            settings.extend([Tunable::ForceLocalDataSsl, Tunable::ForceLocalLoginsSsl]);
+        }
+        settings.sort_by_key(|t| cx.span_or_file_start(*t).start);
+        for tunable in settings {
+            // A line restating the default (`chroot_local_user=NO`) changes nothing even if read.
+            if !cfg.is_set(tunable) || !cfg.differs_from_default(tunable) {
+                continue;
+            }
+            let mut d = cx
+                .report(
+                    &META,
+                    cx.span_or_file_start(tunable),
+                    format!(
+                        "{} has no effect: local logins are off ({})",
+                        tunable.name(),
+                        stated(cx, Tunable::LocalEnable)
+                    ),
+                )
+                .help("remove the line, or set local_enable=YES if local users are meant to log in");
+            if cfg.is_set(Tunable::LocalEnable) {
+                d = d.label(cx.span_or_file_start(Tunable::LocalEnable), "local logins off");
+            }
+            out.push(d);
+        }
+    }
+}

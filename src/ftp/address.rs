@@ -2,7 +2,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// The ports vsftpd draws PASV/EPSV listeners from (data-channel.md §1, debian-3.0.3 binary).
+/// The ports vsftpd draws PASV/EPSV listeners from. Which ports a config gives is the model's business
+/// (`EffectiveConfig::passive_range`, data-channel.md §1); this is the wire side: the draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PassiveRange {
     /// Lowest port, inclusive.
@@ -12,25 +13,6 @@ pub struct PassiveRange {
 }
 
 impl PassiveRange {
-    /// The effective range for the effective `pasv_min_port` and `pasv_max_port` values: start from
-    /// 1024–65535; `pasv_min_port` counts only when `1024 < min <= 65535`; then `pasv_max_port` counts only
-    /// when `lo <= max < 65535` (compared with the new `lo`). So `60000/50000` is 60000–65535 and an unset
-    /// range (compiled-in 5001/0) is 5001–65535.
-    pub fn from_settings(pasv_min_port: u32, pasv_max_port: u32) -> PassiveRange {
-        let mut lo: u32 = 1024;
-        let mut hi: u32 = 65535;
-        if pasv_min_port > 1024 && pasv_min_port <= 65535 {
-            lo = pasv_min_port;
-        }
-        if pasv_max_port >= lo && pasv_max_port < 65535 {
-            hi = pasv_max_port;
-        }
-        PassiveRange {
-            lo: u16::try_from(lo).unwrap_or(1024),
-            hi: u16::try_from(hi).unwrap_or(65535),
-        }
-    }
-
     /// vsftpd's pick from 16 random bits: `lo + r × (hi − lo + 1) / 65536`.
     pub fn pick(self, random_16_bits: u16) -> u16 {
         let span = u32::from(self.hi).saturating_sub(u32::from(self.lo)) + 1;
@@ -170,38 +152,24 @@ pub fn parse_eprt(arg: &[u8]) -> Result<(IpAddr, u16), EprtError> {
 mod tests {
     use super::*;
 
-    fn range(min: u32, max: u32) -> (u16, u16) {
-        let r = PassiveRange::from_settings(min, max);
-        (r.lo, r.hi)
-    }
-
-    #[test]
-    fn passive_range_matches_the_measured_table() {
-        // data-channel.md §1, every row observed on the debian-3.0.3 binary.
-        assert_eq!(range(5001, 0), (5001, 65535));
-        assert_eq!(range(0, 0), (1024, 65535));
-        assert_eq!(range(50000, 50009), (50000, 50009));
-        assert_eq!(range(50000, 0), (50000, 65535));
-        assert_eq!(range(5001, 50000), (5001, 50000));
-        assert_eq!(range(5001, 5000), (5001, 65535));
-        assert_eq!(range(0, 2000), (1024, 2000));
-        assert_eq!(range(0, 1000), (1024, 65535));
-        assert_eq!(range(60000, 50000), (60000, 65535));
-        assert_eq!(range(50000, 50000), (50000, 50000));
-        assert_eq!(range(65535, 0), (65535, 65535));
-        assert_eq!(range(1024, 1030), (1024, 1030));
-        assert_eq!(range(1000, 1030), (1024, 1030));
-        assert_eq!(range(70000, 80000), (1024, 65535));
-        assert_eq!(range(u32::MAX, u32::MAX), (1024, 65535));
-        assert_eq!(range(0, 65534), (1024, 65534));
-    }
-
     #[test]
     fn pick_covers_both_ends() {
-        let r = PassiveRange::from_settings(50000, 50009);
+        let r = PassiveRange {
+            lo: 50000,
+            hi: 50009,
+        };
         assert_eq!(r.pick(0), 50000);
         assert_eq!(r.pick(u16::MAX), 50009);
-        let one = PassiveRange::from_settings(65535, 0);
+        let full = PassiveRange {
+            lo: 1024,
+            hi: 65535,
+        };
+        assert_eq!(full.pick(0), 1024);
+        assert_eq!(full.pick(u16::MAX), 65535);
+        let one = PassiveRange {
+            lo: 65535,
+            hi: 65535,
+        };
         assert_eq!(one.pick(12345), 65535);
     }
 

@@ -311,13 +311,11 @@ impl Behaviour {
         };
         // vsftpd casts listen_port to 16 bits (65557 → 21).
         let listen_port = shift("listen_port", config.uint(Tunable::ListenPort) & 0xffff)?;
-        let range = PassiveRange::from_settings(
-            config.uint(Tunable::PasvMinPort),
-            config.uint(Tunable::PasvMaxPort),
-        );
+        // The model's effective range (data-channel.md §1), shifted by --port-offset.
+        let range = config.passive_range();
         let pasv_range = PassiveRange {
-            lo: shift("pasv_min_port", u32::from(range.lo))?,
-            hi: shift("pasv_max_port", u32::from(range.hi))?,
+            lo: shift("pasv_min_port", u32::from(range.first))?,
+            hi: shift("pasv_max_port", u32::from(range.last))?,
         };
         let active_source_port = if config.bool(Tunable::ConnectFromPort20) {
             // Wraps like listen_port: ftp_data_port=70000 connects from 4464 (debian-3.0.3 binary).

@@ -1052,8 +1052,16 @@ impl Engine for Embedded {
         "embedded"
     }
 
-    fn start(&mut self, _conf: &[u8], config: &EffectiveConfig) -> miette::Result<Started> {
+    fn start(&mut self, conf: &[u8], config: &EffectiveConfig) -> miette::Result<Started> {
         use vsconf::server::{ServeError, ServeOptions, start};
+        // The embedded server is driven by the model, so it refuses exactly the files the model says
+        // vsftpd refuses, with vsftpd's text. This row is therefore the prediction itself, not an
+        // independent observation: only the vsftpd engine can check it (docs/probe.md says so).
+        match vsconf::startup::predict(config, conf).verdict {
+            Verdict::Refuses(o) => return Ok(Started::Refused(lossy(&o.full_text()))),
+            Verdict::Crashes(c) => return Ok(Started::Refused(format!("crash ({})", c.signal))),
+            Verdict::Starts { .. } => {}
+        }
         // Loopback of the listener's family: an IPv6 listener on :: would also take IPv4 clients, but
         // binding :: would expose the test server beyond loopback.
         let address = if config.bool(Tunable::ListenIpv6) && !config.bool(Tunable::Listen) {

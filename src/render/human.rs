@@ -79,7 +79,15 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = self.diagnostic;
-        let primary = if d.fatal { "vsftpd stops here" } else { "here" };
+        // Rules point at an empty span at the start of the file when no line is responsible (the
+        // values involved are defaults).
+        let primary = if d.fatal {
+            "vsftpd stops here"
+        } else if d.span.is_empty() && d.span.start == 0 {
+            "not set in this file: the defaults apply"
+        } else {
+            "here"
+        };
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(primary.to_owned()),
             span(d.span),

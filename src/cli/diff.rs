@@ -95,12 +95,23 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     } else {
         String::new()
     };
+    let firewall = firewall_difference(&old.path, &old_config, &new.path, &new_config);
     let out = match args.format {
-        Format::Human if args.text => format!("{}\n{}", render(&diff), text),
-        Format::Human => render(&diff),
+        Format::Human => {
+            let mut out = render(&diff);
+            out.push_str(&firewall.human());
+            if args.text {
+                out.push('\n');
+                out.push_str(&text);
+            }
+            out
+        }
         Format::Json => {
             let mut value = serde_json::to_value(&diff)
                 .map_err(|e| miette::miette!("cannot encode the diff: {e}"))?;
+            if let Some(map) = value.as_object_mut() {
+                map.insert("firewall_rules".to_owned(), firewall.json());
+            }
             if let (Some(map), true) = (value.as_object_mut(), args.text) {
                 map.insert("text_diff".to_owned(), serde_json::Value::from(text));
             }
@@ -115,4 +126,82 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// How the nftables ruleset `vsconf firewall` generates changes between the two configs.
+enum FirewallDifference {
+    /// Both plans exist; the unified diff of their nft rulesets (empty: the same rules).
+    Rules(String),
+    /// One side has no plan (vsftpd refuses it, or TLS without a pinned range): the reason per side.
+    Unplannable {
+        old: Option<String>,
+        new: Option<String>,
+    },
+}
+
+impl FirewallDifference {
+    fn human(&self) -> String {
+        match self {
+            FirewallDifference::Rules(d) if d.is_empty() => {
+                "\nnftables rules from `vsconf firewall`: unchanged\n".to_owned()
+            }
+            FirewallDifference::Rules(d) => {
+                format!("\nnftables rules from `vsconf firewall` change:\n{d}")
+            }
+            FirewallDifference::Unplannable { old, new } => {
+                let mut out = String::from("\nnftables rules from `vsconf firewall`:\n");
+                for (side, why) in [("old", old), ("new", new)] {
+                    match why {
+                        Some(why) => out.push_str(&format!("  {side}: no ruleset: {why}\n")),
+                        None => out.push_str(&format!("  {side}: a ruleset can be generated\n")),
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            FirewallDifference::Rules(d) => {
+                serde_json::json!({ "changed": !d.is_empty(), "nft_diff": d })
+            }
+            FirewallDifference::Unplannable { old, new } => {
+                serde_json::json!({ "changed": true, "old_error": old, "new_error": new })
+            }
+        }
+    }
+}
+
+fn firewall_difference(
+    old_path: &str,
+    old: &EffectiveConfig,
+    new_path: &str,
+    new: &EffectiveConfig,
+) -> FirewallDifference {
+    use vsconf::firewall::{Format as Fw, Header, Shape, emit, plan};
+    let rules = |path: &str, config: &EffectiveConfig| -> Result<String, String> {
+        let plan = plan(&[(path.to_owned(), config)], Vec::new(), Vec::new())
+            .map_err(|e| e.to_string())?;
+        // The same header on both sides, so that only the rules differ.
+        let header = Header {
+            sources: vec!["CONF".to_owned()],
+            dialect: config.dialect().id(),
+        };
+        emit(Fw::Nft, &plan, &Shape::Standalone, &header).map_err(|e| e.to_string())
+    };
+    match (rules(old_path, old), rules(new_path, new)) {
+        (Ok(a), Ok(b)) if a == b => FirewallDifference::Rules(String::new()),
+        (Ok(a), Ok(b)) => FirewallDifference::Rules(
+            similar::TextDiff::from_lines(&a, &b)
+                .unified_diff()
+                .context_radius(1)
+                .header("old rules", "new rules")
+                .to_string(),
+        ),
+        (a, b) => FirewallDifference::Unplannable {
+            old: a.err(),
+            new: b.err(),
+        },
+    }
 }

@@ -206,6 +206,15 @@ fn diff_exit_code_says_whether_the_effective_config_changed() {
     assert_eq!(json["version"], 1);
     assert_eq!(json["changes"][0]["name"], "listen_port");
     assert_eq!(json["firewall"]["opened"][0]["first"], 2121);
+    assert_eq!(json["firewall_rules"]["changed"], true);
+    assert!(
+        json["firewall_rules"]["nft_diff"]
+            .as_str()
+            .unwrap()
+            .contains("+\t\tmeta nfproto ipv4 tcp dport 2121 accept"),
+        "{}",
+        json["firewall_rules"]
+    );
     assert!(
         json["text_diff"]
             .as_str()

@@ -384,6 +384,29 @@ impl Session {
             .login(&user, &password)
             .filter(|_| b.local_enable)
         {
+            // Local users are chrooted (config.rs refuses anything else): vsftpd refuses a chroot
+            // root the user can write unless allow_writeable_chroot=YES (startup-checks.md, Phase C).
+            // A user without ids counts as "other" here.
+            if !b.allow_writeable_chroot {
+                let writable = std::fs::metadata(&b.root).is_ok_and(|m| {
+                    let mode = m.permissions().mode();
+                    match ids {
+                        Some((uid, gid)) => {
+                            use std::os::unix::fs::MetadataExt;
+                            uid == 0
+                                || (m.uid() == uid && mode & 0o200 != 0)
+                                || (m.uid() != uid && m.gid() == gid && mode & 0o020 != 0)
+                                || (m.uid() != uid && m.gid() != gid && mode & 0o002 != 0)
+                        }
+                        None => mode & 0o002 != 0,
+                    }
+                });
+                if writable {
+                    return self
+                        .oops_in_child("vsftpd: refusing to run with writable root inside chroot()")
+                        .await;
+                }
+            }
             tokio::time::sleep(b.delay_successful_login).await;
             self.login = Some(Login {
                 anonymous: false,

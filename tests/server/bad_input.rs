@@ -150,7 +150,7 @@ fn random_command_sequences_always_get_replies() {
     let fx = Fixture::new("random");
     let conf = fx.config(
         "r.conf",
-        "listen=YES\nlisten_port=0\nanonymous_enable=YES\nlocal_enable=YES\nwrite_enable=YES\nanon_upload_enable=YES\naccept_timeout=1\ndelay_failed_login=0\nmax_login_fails=1000\n",
+        "listen=YES\nlisten_port=0\nanonymous_enable=YES\nlocal_enable=YES\nchroot_local_user=YES\nwrite_enable=YES\nanon_upload_enable=YES\naccept_timeout=1\ndelay_failed_login=0\nmax_login_fails=1000\n",
     );
     let s = serve(&fx, &conf, None, &[]).unwrap();
     let verbs = [

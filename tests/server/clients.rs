@@ -7,7 +7,9 @@ use std::process::{Command, Output};
 use crate::support::{Fixture, Served, require, serve};
 
 /// Anonymous read-only: the common base of the client tests. `listen_port=0` lets the kernel choose.
-const ANON: &str = "listen=YES\nlisten_port=0\nanonymous_enable=YES\nlocal_enable=YES\n";
+/// Local users are chrooted (the embedded server serves them only so).
+const ANON: &str =
+    "listen=YES\nlisten_port=0\nanonymous_enable=YES\nlocal_enable=YES\nchroot_local_user=YES\n";
 
 fn start(fx: &Fixture, name: &str, text: &str) -> Served {
     let conf = fx.config(name, text);

@@ -198,7 +198,7 @@ fn differential_greetings_and_logins() {
         ),
         case(
             "anonymous-off",
-            "anonymous_enable=NO\nlocal_enable=YES\ndelay_failed_login=0\n",
+            "anonymous_enable=NO\nlocal_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\n",
             r#"["read"],["cmd","USER anonymous"],["cmd","PASS x"],["cmd","USER ftp"],["cmd","PASS x"],["cmd","LIST"]"#,
         ),
         case(
@@ -208,12 +208,12 @@ fn differential_greetings_and_logins() {
         ),
         case(
             "local-wrong-password",
-            "local_enable=YES\ndelay_failed_login=0\n",
+            "local_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\n",
             r#"["read"],["cmd","USER nosuchuser"],["cmd","PASS wrong"],["cmd","PASS again"],["cmd","USER anonymous"],["cmd","PASS x"]"#,
         ),
         case(
             "max-login-fails",
-            "local_enable=YES\ndelay_failed_login=0\nmax_login_fails=2\n",
+            "local_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\nmax_login_fails=2\n",
             r#"["read"],["cmd","USER nosuchuser"],["cmd","PASS a"],["cmd","USER nosuchuser"],["cmd","PASS b"],["cmd","NOOP"]"#,
         ),
         case(
@@ -473,7 +473,7 @@ fn differential_tls_limits_and_timeouts() {
         ),
         case(
             "tls-local-login-forced",
-            &format!("{TLS}local_enable=YES\n"),
+            &format!("{TLS}local_enable=YES\nchroot_local_user=YES\n"),
             r#"["read"],["cmd","USER bob"],["cmd","USER anonymous"],["cmd","PASS x"],["data","NLST","pasv",null]"#,
         ),
         case(

@@ -94,7 +94,7 @@ fn set_mtime(path: &Path, unix: u64) {
 
 /// The served tree: `root/` (0755) with `file.txt` ("hello\n"), `old.txt` (2020-03-07), `.hidden`,
 /// `link -> file.txt`, `sub/new.txt`, `secret.txt` (0600) and the world-writable `up/`. Also
-/// `cert.pem`/`key.pem` (self-signed, made with openssl when available), `users` (`bob:secret`) and
+/// `cert.pem`/`key.pem` (self-signed, made with openssl when available), `users` (`bob:secret:2001:2001`) and
 /// banner files, next to (not inside) the root.
 pub struct Fixture {
     pub dir: TempDir,

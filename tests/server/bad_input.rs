@@ -30,6 +30,9 @@ fn malformed_commands_get_replies_and_the_server_keeps_serving() {
         return;
     }
     let fx = Fixture::new("badcmd");
+    // Links that lead out of the root must behave as missing (vsftpd's chroot makes them dangle).
+    std::os::unix::fs::symlink("/etc/passwd", fx.root().join("escape")).unwrap();
+    std::os::unix::fs::symlink("/etc", fx.root().join("etcdir")).unwrap();
     let conf = fx.config("b.conf", CONF);
     let s = serve(&fx, &conf, None, &[]).unwrap();
     let steps = serde_json::json!([
@@ -65,10 +68,13 @@ fn malformed_commands_get_replies_and_the_server_keeps_serving() {
         ["cmd", "PROT Z"],
         ["cmd", "ABOR"],
         ["cmd", "NOOP é ü"],
+        ["cmd", "SIZE escape"],
+        ["cmd", "CWD etcdir"],
+        ["cmd", "MDTM escape"],
         ["cmd", "QUIT"],
     ]);
     let o = run_session(None, "127.0.0.1", s.addr.port(), &steps.to_string());
-    assert_eq!(o.replies.len(), 33, "{o:?}");
+    assert_eq!(o.replies.len(), 36, "{o:?}");
     for r in &o.replies {
         let first = &r[0];
         assert!(
@@ -84,6 +90,16 @@ fn malformed_commands_get_replies_and_the_server_keeps_serving() {
         "{o:?}"
     );
     assert!(!o.replies.iter().any(|r| r[0].starts_with("213 ")), "{o:?}");
+    // SIZE escape, CWD etcdir, MDTM escape: the links out of the root are missing.
+    assert_eq!(
+        o.replies[32..35],
+        [
+            vec!["550 Could not get file size.".to_owned()],
+            vec!["550 Failed to change directory.".to_owned()],
+            vec!["550 Could not get file modification time.".to_owned()],
+        ],
+        "{o:?}"
+    );
     assert_eq!(o.replies.last().unwrap(), &["221 Goodbye."]);
     assert!(greeted(&s));
 }

@@ -64,7 +64,15 @@ fn curl_passive_lists_and_downloads() {
     names.sort();
     assert_eq!(
         names,
-        ["file.txt", "link", "old.txt", "secret.txt", "sub", "up"]
+        [
+            "file.txt",
+            "link",
+            "old.txt",
+            "private",
+            "secret.txt",
+            "sub",
+            "up"
+        ]
     );
     let long = curl(&[&url(&s, "")]);
     assert!(
@@ -233,7 +241,7 @@ print(ftp.quit())"#,
         lines(&out),
         [
             "230 Login successful.",
-            "['file.txt', 'link', 'old.txt', 'secret.txt', 'sub', 'up']",
+            "['file.txt', 'link', 'old.txt', 'private', 'secret.txt', 'sub', 'up']",
             "226 Transfer complete.",
             "b'hello\\n'",
             "refused 550 Permission denied.",
@@ -367,7 +375,7 @@ print(ftp.quit())"#,
             "230 Login successful.",
             "refused 522 Data connections must be encrypted.",
             "200 PROT now Private.",
-            "['file.txt', 'link', 'old.txt', 'secret.txt', 'sub', 'up']",
+            "['file.txt', 'link', 'old.txt', 'private', 'secret.txt', 'sub', 'up']",
             "b'hello\\n'",
             "active b'new\\n'",
             "221 Goodbye.",
@@ -398,7 +406,15 @@ fn lftp_lists_and_downloads() {
     names.sort();
     assert_eq!(
         names,
-        ["file.txt", "link@", "old.txt", "secret.txt", "sub/", "up/"],
+        [
+            "file.txt",
+            "link@",
+            "old.txt",
+            "private/",
+            "secret.txt",
+            "sub/",
+            "up/"
+        ],
         "{out:?}"
     );
     assert_eq!(std::fs::read_to_string(&dest).unwrap(), "hello\n");

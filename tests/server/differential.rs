@@ -339,7 +339,7 @@ fn differential_active_mode_and_permissions() {
             "listing-patterns",
             "",
             &format!(
-                r#"{ANON},["data","NLST *.txt","pasv",null],["data","NLST ?ile.txt","pasv",null],["data","NLST {{file,old}}.txt","pasv",null],["data","NLST link","pasv",null],["data","NLST sub/new.txt","pasv",null],["data","NLST new.txt","pasv",null],["data","LIST sub/new.txt","pasv",null],["data","NLST nothing/x","pasv",null],["data","LIST /sub","pasv",null],["data","NLST /sub","pasv",null],["data","NLST sub/","pasv",null],["data","LIST -l","pasv",null],["data","NLST -a","pasv",null],["data","LIST -r","pasv",null],["data","NLST *","pasv",null],["data","NLST .hidden","pasv",null],["cmd","STAT *.txt"]"#
+                r#"{ANON},["data","NLST *.txt","pasv",null],["data","NLST ?ile.txt","pasv",null],["data","NLST {{file,old}}.txt","pasv",null],["data","NLST link","pasv",null],["data","NLST sub/new.txt","pasv",null],["data","NLST new.txt","pasv",null],["data","LIST sub/new.txt","pasv",null],["data","NLST nothing/x","pasv",null],["data","LIST /sub","pasv",null],["data","NLST /sub","pasv",null],["data","NLST sub/","pasv",null],["data","LIST -l","pasv",null],["data","NLST -a","pasv",null],["data","LIST -r","pasv",null],["data","NLST *","pasv",null],["data","NLST .hidden","pasv",null],["cmd","STAT *.txt"],["data","LIST private","pasv",null],["data","NLST private/inside.txt","pasv",null],["cmd","CWD private"],["cmd","STAT private"]"#
             ),
         ),
         case(
@@ -532,7 +532,7 @@ fn differential_local_users() {
             "local-read-only",
             local,
             &format!(
-                r#"{BOB},["cmd","PWD"],["cmd","STAT"],["data","NLST","pasv",null],["data","RETR file.txt","port",null],["data","RETR secret.txt","pasv",null],["data","STOR up/bob.txt","pasv","x"],["cmd","MKD up/d"],["cmd","SITE CHMOD 600 file.txt"],["cmd","SITE HELP"],["cmd","CWD up"],["cmd","CWD /"],["cmd","USER ftp"]"#
+                r#"{BOB},["cmd","PWD"],["cmd","STAT"],["data","NLST","pasv",null],["data","RETR file.txt","port",null],["data","RETR secret.txt","pasv",null],["data","STOR up/bob.txt","pasv","x"],["cmd","MKD up/d"],["cmd","SITE CHMOD 600 file.txt"],["cmd","SITE HELP"],["cmd","CWD up"],["cmd","CWD /"],["data","LIST private","pasv",null],["cmd","CWD private"],["data","RETR private/inside.txt","pasv",null],["cmd","USER ftp"]"#
             ),
         ),
         case(

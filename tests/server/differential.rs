@@ -207,6 +207,18 @@ fn differential_greetings_and_logins() {
             r#"["read"]"#,
         ),
         case(
+            "no-anon-password",
+            "no_anon_password=YES\n",
+            r#"["read"],["cmd","USER anonymous"],["cmd","PWD"],["cmd","PASS x"]"#,
+        ),
+        case(
+            "force-dot-files",
+            "force_dot_files=YES\n",
+            &format!(
+                r#"{ANON},["data","NLST","pasv",null],["data","LIST -a","pasv",null],["data","NLST *","pasv",null]"#
+            ),
+        ),
+        case(
             "local-wrong-password",
             "local_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\n",
             r#"["read"],["cmd","USER nosuchuser"],["cmd","PASS wrong"],["cmd","PASS again"],["cmd","USER anonymous"],["cmd","PASS x"]"#,

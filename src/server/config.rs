@@ -36,6 +36,7 @@ pub struct Behaviour {
     pub banner: Banner,
     pub anonymous_enable: bool,
     pub local_enable: bool,
+    pub allow_writeable_chroot: bool,
     pub no_anon_password: bool,
     pub ftp_username: String,
     pub write_enable: bool,
@@ -275,6 +276,23 @@ impl Behaviour {
     /// Reads the effective config and the command line. Refuses what cannot be reproduced.
     pub fn read(config: &EffectiveConfig, options: &ServeOptions) -> Result<Behaviour, ServeError> {
         check_unsupported(config)?;
+        // Local users (only with --users): vsftpd shows a user outside a chroot the host's paths, from
+        // the home directory on; the embedded server can only show its root as `/`, which is what a
+        // chrooted user sees. So local users are served only when all of them are chrooted.
+        if options.users.is_some() && config.bool(Tunable::LocalEnable) {
+            if config.bool(Tunable::ChrootListEnable) {
+                return Err(ServeError::Unsupported {
+                    setting: "chroot_list_enable",
+                    why: "chroot lists are not modelled; set chroot_list_enable=NO and chroot_local_user=YES, or leave out --users",
+                });
+            }
+            if !config.bool(Tunable::ChrootLocalUser) {
+                return Err(ServeError::Unsupported {
+                    setting: "chroot_local_user",
+                    why: "local users outside a chroot see host paths from their home directory on; set chroot_local_user=YES (the root is then their `/`), or leave out --users",
+                });
+            }
+        }
         let dialect = config.dialect();
         let listen_ipv6 = config.bool(Tunable::ListenIpv6);
         if listen_ipv6 && config.bool(Tunable::Listen) {
@@ -441,6 +459,7 @@ impl Behaviour {
             banner,
             anonymous_enable: config.bool(Tunable::AnonymousEnable),
             local_enable: config.bool(Tunable::LocalEnable),
+            allow_writeable_chroot: config.bool(Tunable::AllowWriteableChroot),
             no_anon_password: config.bool(Tunable::NoAnonPassword),
             ftp_username: text(config, Tunable::FtpUsername).unwrap_or_else(|| "(null)".to_owned()),
             write_enable: config.bool(Tunable::WriteEnable),

@@ -97,7 +97,7 @@ pub struct ListStyle {
 }
 
 /// Builds the listing for LIST (long) or NLST (names): the lines without `\r\n`, or `None` when the
-/// directory cannot be opened (vsftpd: `226 Transfer done (but failed to open directory).`).
+/// directory is missing or `may_open` refuses it (vsftpd: `226 Transfer done (but failed to open directory).`).
 ///
 /// As in vsftpd, a path that is not a directory is split at its last `/`: the part before names the
 /// directory, the last part is a filter pattern (`*`, `?`, `{a,b}`) over its entries (see
@@ -110,11 +110,16 @@ pub fn listing(
     long: bool,
     style: ListStyle,
     now: SystemTime,
+    may_open: &dyn Fn(&std::fs::Metadata) -> bool,
 ) -> Option<Vec<String>> {
     let path = args.path.clone().unwrap_or_default();
     let target = join_virtual(cwd, if path.is_empty() { "." } else { &path });
     let long = long || args.long;
-    let is_dir = root.existing(&target).is_some_and(|p| p.is_dir());
+    // debian-3.0.3 binary: a directory the user cannot open is treated like a file, as a pattern over
+    // its parent (`LIST private` on a 0700 directory lists its own entry, `226 Directory send OK.`).
+    let is_dir = root
+        .existing(&target)
+        .is_some_and(|p| std::fs::metadata(p).is_ok_and(|m| m.is_dir() && may_open(&m)));
     let (dir_virtual, filter, prefix) = if is_dir {
         let prefix = if path.is_empty() || long {
             String::new()
@@ -136,7 +141,10 @@ pub fn listing(
         };
         (dir_virtual, Some(pattern.to_owned()), prefix)
     };
-    let dir = root.existing(&dir_virtual).filter(|p| p.is_dir())?;
+    // `may_open`: the user's read and search permission on the directory (vsftpd opens it as the user).
+    let dir = root
+        .existing(&dir_virtual)
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_dir() && may_open(&m)))?;
     let entries = std::fs::read_dir(&dir).ok()?;
     let mut names: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)

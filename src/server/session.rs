@@ -384,6 +384,29 @@ impl Session {
             .login(&user, &password)
             .filter(|_| b.local_enable)
         {
+            // Local users are chrooted (config.rs refuses anything else): vsftpd refuses a chroot
+            // root the user can write unless allow_writeable_chroot=YES (startup-checks.md, Phase C).
+            // A user without ids counts as "other" here.
+            if !b.allow_writeable_chroot {
+                let writable = std::fs::metadata(&b.root).is_ok_and(|m| {
+                    let mode = m.permissions().mode();
+                    match ids {
+                        Some((uid, gid)) => {
+                            use std::os::unix::fs::MetadataExt;
+                            uid == 0
+                                || (m.uid() == uid && mode & 0o200 != 0)
+                                || (m.uid() != uid && m.gid() == gid && mode & 0o020 != 0)
+                                || (m.uid() != uid && m.gid() != gid && mode & 0o002 != 0)
+                        }
+                        None => mode & 0o002 != 0,
+                    }
+                });
+                if writable {
+                    return self
+                        .oops_in_child("vsftpd: refusing to run with writable root inside chroot()")
+                        .await;
+                }
+            }
             tokio::time::sleep(b.delay_successful_login).await;
             self.login = Some(Login {
                 anonymous: false,
@@ -640,6 +663,7 @@ impl Session {
             true,
             self.list_style(),
             SystemTime::now(),
+            &|m| self.permits(m, 0o5),
         )
         .unwrap_or_default();
         self.send(&Reply::multi(
@@ -659,6 +683,7 @@ impl Session {
                 .shared
                 .root
                 .existing(&target)
+                .filter(|p| self.reachable(p))
                 .and_then(|p| std::fs::metadata(p).ok())
                 .is_some_and(|m| m.is_dir() && self.permits(&m, 0o1))
         {
@@ -675,6 +700,7 @@ impl Session {
             .shared
             .root
             .existing(&target)
+            .filter(|p| self.reachable(p))
             .and_then(|p| std::fs::metadata(p).ok())
             .filter(std::fs::Metadata::is_file);
         match meta {
@@ -693,6 +719,7 @@ impl Session {
             .shared
             .root
             .existing(&target)
+            .filter(|p| self.reachable(p))
             .and_then(|p| std::fs::metadata(p).ok())
             .filter(std::fs::Metadata::is_file);
         match meta {
@@ -704,8 +731,6 @@ impl Session {
         }
     }
 
-    /// Whether the logged-in user may create or remove entries in the directory holding `host`. The
-    /// anonymous user is vsftpd's unprivileged `ftp` user: it needs the directory's "other" write bit.
     /// Whether the logged-in user may `want` (4 read, 2 write, 1 search/execute, or a sum) on an
     /// entry: anonymous users by the "other" bits (vsftpd runs them as the ftp user, who owns nothing
     /// served), local users with ids by owner, group or other bits, local users without ids with the
@@ -745,11 +770,24 @@ impl Session {
     }
 
     /// Whether an entry may be created, removed or renamed at `host`: write and search permission on
-    /// its directory.
+    /// its directory, and search permission on the directories above.
     fn may_write_in(&self, host: &std::path::Path) -> bool {
-        host.parent()
-            .and_then(|p| std::fs::metadata(p).ok())
-            .is_some_and(|m| self.permits(&m, 0o3))
+        self.reachable(host)
+            && host
+                .parent()
+                .and_then(|p| std::fs::metadata(p).ok())
+                .is_some_and(|m| self.permits(&m, 0o3))
+    }
+
+    /// Whether the user may reach `host`: search permission on every directory from the root down to
+    /// its parent (debian-3.0.3 binary: a file in a 0700 directory of another owner is
+    /// `550 Failed to open file.`).
+    fn reachable(&self, host: &std::path::Path) -> bool {
+        let root = &self.shared.behaviour.root;
+        host.ancestors()
+            .skip(1)
+            .take_while(|dir| dir.starts_with(root))
+            .all(|dir| std::fs::metadata(dir).is_ok_and(|m| self.permits(&m, 0o1)))
     }
 
     /// Gives a new file or directory to the user who created it: a local user with ids gets it by
@@ -1193,6 +1231,7 @@ impl Session {
             long,
             self.list_style(),
             SystemTime::now(),
+            &|m| self.permits(m, 0o5),
         );
         let data = match self.open_data(texts::DIRECTORY_LISTING.reply()).await? {
             Ok(d) => d,
@@ -1224,17 +1263,18 @@ impl Session {
         }
         let target = join_virtual(&self.cwd, arg);
         let host = self.shared.root.existing(&target).filter(|p| {
-            std::fs::metadata(p).is_ok_and(|m| {
-                // anon_world_readable_only=YES: anonymous downloads need the "other" read bit,
-                // whoever owns the file (debian-3.0.3 binary: an anonymous upload with
-                // anon_umask=077 cannot be downloaded again).
-                let world = m.permissions().mode() & 0o004 != 0;
-                m.is_file()
-                    && self.permits(&m, 0o4)
-                    && !(self.anonymous()
-                        && self.shared.behaviour.anon_world_readable_only
-                        && !world)
-            })
+            self.reachable(p)
+                && std::fs::metadata(p).is_ok_and(|m| {
+                    // anon_world_readable_only=YES: anonymous downloads need the "other" read bit,
+                    // whoever owns the file (debian-3.0.3 binary: an anonymous upload with
+                    // anon_umask=077 cannot be downloaded again).
+                    let world = m.permissions().mode() & 0o004 != 0;
+                    m.is_file()
+                        && self.permits(&m, 0o4)
+                        && !(self.anonymous()
+                            && self.shared.behaviour.anon_world_readable_only
+                            && !world)
+                })
         });
         let opened = match host {
             Some(p) if !arg.is_empty() => tokio::fs::File::open(p).await.ok(),

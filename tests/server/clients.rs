@@ -7,7 +7,9 @@ use std::process::{Command, Output};
 use crate::support::{Fixture, Served, require, serve};
 
 /// Anonymous read-only: the common base of the client tests. `listen_port=0` lets the kernel choose.
-const ANON: &str = "listen=YES\nlisten_port=0\nanonymous_enable=YES\nlocal_enable=YES\n";
+/// Local users are chrooted (the embedded server serves them only so).
+const ANON: &str =
+    "listen=YES\nlisten_port=0\nanonymous_enable=YES\nlocal_enable=YES\nchroot_local_user=YES\n";
 
 fn start(fx: &Fixture, name: &str, text: &str) -> Served {
     let conf = fx.config(name, text);
@@ -62,7 +64,15 @@ fn curl_passive_lists_and_downloads() {
     names.sort();
     assert_eq!(
         names,
-        ["file.txt", "link", "old.txt", "secret.txt", "sub", "up"]
+        [
+            "file.txt",
+            "link",
+            "old.txt",
+            "private",
+            "secret.txt",
+            "sub",
+            "up"
+        ]
     );
     let long = curl(&[&url(&s, "")]);
     assert!(
@@ -231,7 +241,7 @@ print(ftp.quit())"#,
         lines(&out),
         [
             "230 Login successful.",
-            "['file.txt', 'link', 'old.txt', 'secret.txt', 'sub', 'up']",
+            "['file.txt', 'link', 'old.txt', 'private', 'secret.txt', 'sub', 'up']",
             "226 Transfer complete.",
             "b'hello\\n'",
             "refused 550 Permission denied.",
@@ -365,7 +375,7 @@ print(ftp.quit())"#,
             "230 Login successful.",
             "refused 522 Data connections must be encrypted.",
             "200 PROT now Private.",
-            "['file.txt', 'link', 'old.txt', 'secret.txt', 'sub', 'up']",
+            "['file.txt', 'link', 'old.txt', 'private', 'secret.txt', 'sub', 'up']",
             "b'hello\\n'",
             "active b'new\\n'",
             "221 Goodbye.",
@@ -396,7 +406,15 @@ fn lftp_lists_and_downloads() {
     names.sort();
     assert_eq!(
         names,
-        ["file.txt", "link@", "old.txt", "secret.txt", "sub/", "up/"],
+        [
+            "file.txt",
+            "link@",
+            "old.txt",
+            "private/",
+            "secret.txt",
+            "sub/",
+            "up/"
+        ],
         "{out:?}"
     );
     assert_eq!(std::fs::read_to_string(&dest).unwrap(), "hello\n");

@@ -198,7 +198,7 @@ fn differential_greetings_and_logins() {
         ),
         case(
             "anonymous-off",
-            "anonymous_enable=NO\nlocal_enable=YES\ndelay_failed_login=0\n",
+            "anonymous_enable=NO\nlocal_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\n",
             r#"["read"],["cmd","USER anonymous"],["cmd","PASS x"],["cmd","USER ftp"],["cmd","PASS x"],["cmd","LIST"]"#,
         ),
         case(
@@ -207,13 +207,25 @@ fn differential_greetings_and_logins() {
             r#"["read"]"#,
         ),
         case(
+            "no-anon-password",
+            "no_anon_password=YES\n",
+            r#"["read"],["cmd","USER anonymous"],["cmd","PWD"],["cmd","PASS x"]"#,
+        ),
+        case(
+            "force-dot-files",
+            "force_dot_files=YES\n",
+            &format!(
+                r#"{ANON},["data","NLST","pasv",null],["data","LIST -a","pasv",null],["data","NLST *","pasv",null]"#
+            ),
+        ),
+        case(
             "local-wrong-password",
-            "local_enable=YES\ndelay_failed_login=0\n",
+            "local_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\n",
             r#"["read"],["cmd","USER nosuchuser"],["cmd","PASS wrong"],["cmd","PASS again"],["cmd","USER anonymous"],["cmd","PASS x"]"#,
         ),
         case(
             "max-login-fails",
-            "local_enable=YES\ndelay_failed_login=0\nmax_login_fails=2\n",
+            "local_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\nmax_login_fails=2\n",
             r#"["read"],["cmd","USER nosuchuser"],["cmd","PASS a"],["cmd","USER nosuchuser"],["cmd","PASS b"],["cmd","NOOP"]"#,
         ),
         case(
@@ -339,7 +351,7 @@ fn differential_active_mode_and_permissions() {
             "listing-patterns",
             "",
             &format!(
-                r#"{ANON},["data","NLST *.txt","pasv",null],["data","NLST ?ile.txt","pasv",null],["data","NLST {{file,old}}.txt","pasv",null],["data","NLST link","pasv",null],["data","NLST sub/new.txt","pasv",null],["data","NLST new.txt","pasv",null],["data","LIST sub/new.txt","pasv",null],["data","NLST nothing/x","pasv",null],["data","LIST /sub","pasv",null],["data","NLST /sub","pasv",null],["data","NLST sub/","pasv",null],["data","LIST -l","pasv",null],["data","NLST -a","pasv",null],["data","LIST -r","pasv",null],["data","NLST *","pasv",null],["data","NLST .hidden","pasv",null],["cmd","STAT *.txt"]"#
+                r#"{ANON},["data","NLST *.txt","pasv",null],["data","NLST ?ile.txt","pasv",null],["data","NLST {{file,old}}.txt","pasv",null],["data","NLST link","pasv",null],["data","NLST sub/new.txt","pasv",null],["data","NLST new.txt","pasv",null],["data","LIST sub/new.txt","pasv",null],["data","NLST nothing/x","pasv",null],["data","LIST /sub","pasv",null],["data","NLST /sub","pasv",null],["data","NLST sub/","pasv",null],["data","LIST -l","pasv",null],["data","NLST -a","pasv",null],["data","LIST -r","pasv",null],["data","NLST *","pasv",null],["data","NLST .hidden","pasv",null],["cmd","STAT *.txt"],["data","LIST private","pasv",null],["data","NLST private/inside.txt","pasv",null],["cmd","CWD private"],["cmd","STAT private"]"#
             ),
         ),
         case(
@@ -473,7 +485,7 @@ fn differential_tls_limits_and_timeouts() {
         ),
         case(
             "tls-local-login-forced",
-            &format!("{TLS}local_enable=YES\n"),
+            &format!("{TLS}local_enable=YES\nchroot_local_user=YES\n"),
             r#"["read"],["cmd","USER bob"],["cmd","USER anonymous"],["cmd","PASS x"],["data","NLST","pasv",null]"#,
         ),
         case(
@@ -532,7 +544,7 @@ fn differential_local_users() {
             "local-read-only",
             local,
             &format!(
-                r#"{BOB},["cmd","PWD"],["cmd","STAT"],["data","NLST","pasv",null],["data","RETR file.txt","port",null],["data","RETR secret.txt","pasv",null],["data","STOR up/bob.txt","pasv","x"],["cmd","MKD up/d"],["cmd","SITE CHMOD 600 file.txt"],["cmd","SITE HELP"],["cmd","CWD up"],["cmd","CWD /"],["cmd","USER ftp"]"#
+                r#"{BOB},["cmd","PWD"],["cmd","STAT"],["data","NLST","pasv",null],["data","RETR file.txt","port",null],["data","RETR secret.txt","pasv",null],["data","STOR up/bob.txt","pasv","x"],["cmd","MKD up/d"],["cmd","SITE CHMOD 600 file.txt"],["cmd","SITE HELP"],["cmd","CWD up"],["cmd","CWD /"],["data","LIST private","pasv",null],["cmd","CWD private"],["data","RETR private/inside.txt","pasv",null],["cmd","USER ftp"]"#
             ),
         ),
         case(

@@ -54,6 +54,52 @@ fn unsupported_settings_are_refused_by_name() {
 }
 
 #[test]
+fn local_users_are_served_only_when_chrooted() {
+    let fx = Fixture::new("chroot");
+    let base = "listen=YES\nlisten_port=0\nanonymous_enable=YES\nlocal_enable=YES\n";
+    let conf = fx.config("c.conf", base);
+    let with_users = |conf: &std::path::Path| {
+        Command::new("timeout")
+            .args([
+                "-s",
+                "KILL",
+                "20",
+                env!("CARGO_BIN_EXE_vsconf"),
+                "serve",
+                "--dialect",
+                "debian-3.0.3",
+                "--root",
+            ])
+            .arg(fx.root())
+            .arg("--users")
+            .arg(fx.path("users"))
+            .arg(conf)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let out = with_users(&conf);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("chroot_local_user:"),
+        "{out:?}"
+    );
+    let conf = fx.config(
+        "l.conf",
+        &format!("{base}chroot_local_user=YES\nchroot_list_enable=YES\n"),
+    );
+    let out = with_users(&conf);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("chroot_list_enable:"),
+        "{out:?}"
+    );
+    // Without --users there are no local logins, and nothing to refuse.
+    let (code, stderr) = serve_fails(&fx, &format!("{base}listen_address=localhost\n"));
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("bad listen_address"), "{stderr}");
+}
+
+#[test]
 fn vsftpd_startup_refusals_keep_vsftpd_text() {
     let fx = Fixture::new("oops");
     for (line, text) in [

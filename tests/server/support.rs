@@ -93,8 +93,9 @@ fn set_mtime(path: &Path, unix: u64) {
 }
 
 /// The served tree: `root/` (0755) with `file.txt` ("hello\n"), `old.txt` (2020-03-07), `.hidden`,
-/// `link -> file.txt`, `sub/new.txt`, `secret.txt` (0600) and the world-writable `up/`. Also
-/// `cert.pem`/`key.pem` (self-signed, made with openssl when available), `users` (`bob:secret`) and
+/// `link -> file.txt`, `sub/new.txt`, `secret.txt` (0600), `private/` (0700,
+/// holding `inside.txt`) and the world-writable `up/`. Also
+/// `cert.pem`/`key.pem` (self-signed, made with openssl when available), `users` (`bob:secret:2001:2001`) and
 /// banner files, next to (not inside) the root.
 pub struct Fixture {
     pub dir: TempDir,
@@ -107,6 +108,10 @@ impl Fixture {
         let root = dir.path().join("root");
         std::fs::create_dir_all(root.join("sub")).unwrap();
         std::fs::create_dir_all(root.join("up")).unwrap();
+        std::fs::create_dir_all(root.join("private")).unwrap();
+        std::fs::write(root.join("private/inside.txt"), "inside\n").unwrap();
+        std::fs::set_permissions(root.join("private"), std::fs::Permissions::from_mode(0o700))
+            .unwrap();
         std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::set_permissions(root.join("sub"), std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::set_permissions(root.join("up"), std::fs::Permissions::from_mode(0o777)).unwrap();
@@ -145,6 +150,7 @@ impl Fixture {
             .arg(root.join("link"))
             .arg(root.join("sub"))
             .arg(root.join("up"))
+            .arg(root.join("private"))
             .arg(&root)
             .status();
         // bob has the same uid and gid as the bob real_vsftpd adds for the real vsftpd.

@@ -239,8 +239,12 @@ pub fn suggest(name: &[u8], dialect: Dialect) -> Vec<&'static str> {
         .iter()
         .filter(|s| s.known_in(dialect))
         .filter_map(|s| {
-            let distance = edit_distance(wanted, s.name.as_bytes());
             let limit = (s.name.len() / 4).clamp(1, 3);
+            // The distance is at least the difference in length: skip the quadratic work then.
+            if s.name.len().abs_diff(wanted.len()) > limit {
+                return None;
+            }
+            let distance = edit_distance(wanted, s.name.as_bytes());
             (distance <= limit).then_some((distance, s.name))
         })
         .collect();

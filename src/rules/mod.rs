@@ -228,6 +228,7 @@ register! {
     vsc214_writable_chroot_root::WritableChrootRoot,
     vsc215_anon_root_missing::AnonRootMissing,
     vsc216_chroot_into_writable_home::ChrootIntoWritableHome,
+    vsc217_comment_in_string_value::CommentInStringValue,
     vsc301_anonymous_upload::AnonymousUpload,
     vsc302_anonymous_other_write::AnonymousOtherWrite,
     vsc303_cleartext_local_logins::CleartextLocalLogins,

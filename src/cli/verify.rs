@@ -282,6 +282,7 @@ const FILE_TUNABLES: &[&str] = &[
     "rsa_private_key_file",
     "pasv_address",
     "banner_file",
+    "userlist_file",
 ];
 
 /// What the model says the server will do for an anonymous client on IPv4 loopback.

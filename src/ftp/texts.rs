@@ -42,6 +42,8 @@ texts! {
     LOGIN_FIRST = 530 "Please login with USER and PASS.";
     /// PASS without a pending USER.
     LOGIN_WITH_USER_FIRST = 503 "Login with USER first.";
+    /// USER refused by the user list (`userlist_enable`, debian-3.0.3 binary).
+    PERMISSION_DENIED_LOGIN = 530 "Permission denied.";
     /// A non-anonymous USER while `local_enable=NO`.
     ANONYMOUS_ONLY = 530 "This FTP server is anonymous only.";
     /// USER after an anonymous login.

@@ -49,6 +49,13 @@ pub struct Behaviour {
     pub file_open_mode: u32,
     pub chmod_enable: bool,
     pub dirlist_enable: bool,
+    /// `userlist_enable=YES`: the list's path and whether it denies (`userlist_deny`) or allows.
+    pub userlist: Option<(PathBuf, bool)>,
+    /// `anon_max_rate` and `local_max_rate`: bytes per second on RETR/STOR, 0 unlimited.
+    pub anon_max_rate: u32,
+    pub local_max_rate: u32,
+    /// `dirmessage_enable=YES`: the `message_file` name shown on entering a directory.
+    pub dir_message_file: Option<String>,
     pub download_enable: bool,
     pub force_dot_files: bool,
     pub hide_ids: bool,
@@ -114,6 +121,33 @@ fn secs(n: u32) -> Duration {
     Duration::from_secs(u64::from(n))
 }
 
+/// Whether local time is UTC here: `TZ` unset or naming UTC, and `/etc/localtime` absent (glibc then
+/// uses UTC) or a link to a UTC zone.
+fn local_zone_is_utc() -> bool {
+    const UTC_NAMES: [&str; 6] = [
+        "UTC",
+        "UTC0",
+        "Etc/UTC",
+        "Universal",
+        "Zulu",
+        "Etc/Universal",
+    ];
+    let is_utc_name = |name: &str| {
+        let name = name.trim_start_matches(':');
+        UTC_NAMES
+            .iter()
+            .any(|u| name == *u || name.ends_with(&format!("/{u}")))
+    };
+    match std::env::var("TZ") {
+        Ok(tz) if !tz.is_empty() => return is_utc_name(&tz),
+        _ => {}
+    }
+    match std::fs::read_link("/etc/localtime") {
+        Ok(target) => is_utc_name(&target.to_string_lossy()),
+        Err(_) => !std::path::Path::new("/etc/localtime").exists(),
+    }
+}
+
 /// Settings whose non-default value changes what a client sees in a way the embedded server does not
 /// reproduce. Each entry: tunable, name, and the value that is refused.
 fn check_unsupported(config: &EffectiveConfig) -> Result<(), ServeError> {
@@ -128,11 +162,6 @@ fn check_unsupported(config: &EffectiveConfig) -> Result<(), ServeError> {
         );
     }
     let checks: &[(bool, &'static str, &'static str)] = &[
-        (
-            on(Tunable::UserlistEnable),
-            "userlist_enable",
-            "user lists are not modelled",
-        ),
         (
             set(Tunable::UserConfigDir),
             "user_config_dir",
@@ -184,21 +213,6 @@ fn check_unsupported(config: &EffectiveConfig) -> Result<(), ServeError> {
             "recursive listings are not modelled",
         ),
         (
-            on(Tunable::DirmessageEnable),
-            "dirmessage_enable",
-            "directory messages are not modelled",
-        ),
-        (
-            config.uint(Tunable::AnonMaxRate) != 0,
-            "anon_max_rate",
-            "bandwidth limits are not modelled",
-        ),
-        (
-            config.uint(Tunable::LocalMaxRate) != 0,
-            "local_max_rate",
-            "bandwidth limits are not modelled",
-        ),
-        (
             on(Tunable::ChownUploads),
             "chown_uploads",
             "changing upload owners is not modelled",
@@ -214,9 +228,11 @@ fn check_unsupported(config: &EffectiveConfig) -> Result<(), ServeError> {
             "ASCII conversion is not modelled",
         ),
         (
-            on(Tunable::UseLocaltime),
+            // Local time equals UTC on a machine whose zone is UTC (the usual server and container
+            // case): only then are vsftpd's local-time listings reproduced exactly.
+            on(Tunable::UseLocaltime) && !local_zone_is_utc(),
             "use_localtime",
-            "listings are produced in GMT only",
+            "listings are produced in UTC, and this machine's local time zone is not UTC",
         ),
         (
             on(Tunable::TextUserdbNames),
@@ -472,6 +488,20 @@ impl Behaviour {
             file_open_mode: config.uint(Tunable::FileOpenMode) & 0o7777,
             chmod_enable: config.bool(Tunable::ChmodEnable),
             dirlist_enable: config.bool(Tunable::DirlistEnable),
+            userlist: config.bool(Tunable::UserlistEnable).then(|| {
+                let path = config.string(Tunable::UserlistFile).unwrap_or(b"(null)");
+                (
+                    PathBuf::from(String::from_utf8_lossy(path).into_owned()),
+                    config.bool(Tunable::UserlistDeny),
+                )
+            }),
+            anon_max_rate: config.uint(Tunable::AnonMaxRate),
+            local_max_rate: config.uint(Tunable::LocalMaxRate),
+            dir_message_file: config
+                .bool(Tunable::DirmessageEnable)
+                .then(|| config.string(Tunable::MessageFile))
+                .flatten()
+                .map(|m| String::from_utf8_lossy(m).into_owned()),
             download_enable: config.bool(Tunable::DownloadEnable),
             force_dot_files: config.bool(Tunable::ForceDotFiles),
             hide_ids: config.bool(Tunable::HideIds),

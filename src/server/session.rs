@@ -97,6 +97,10 @@ struct Session {
     binary: bool,
     umask: u32,
     admission: Admission,
+    /// The user list read at session start (`userlist_enable`): one name per line.
+    userlist: Vec<Vec<u8>>,
+    /// Directories whose `message_file` was already shown (vsftpd shows each once per session).
+    visited: std::collections::BTreeSet<String>,
 }
 
 /// Runs one session to its end. Errors are the client's problem: they end this session only.
@@ -124,6 +128,8 @@ pub async fn run(shared: Arc<Shared>, tcp: TcpStream, peer: SocketAddr, admissio
         binary: false,
         umask,
         admission,
+        visited: std::collections::BTreeSet::new(),
+        userlist: Vec::new(),
     };
     let _ = session.serve().await;
     let _ = timeout(Duration::from_secs(2), session.control.shutdown()).await;
@@ -182,6 +188,70 @@ impl Session {
         Ok(Flow::Continue)
     }
 
+    /// Sends `text`, preceded by the current directory's `message_file` the first time the session
+    /// enters that directory (`dirmessage_enable=YES`). debian-3.0.3 binary: `230-line` lines before
+    /// `230 Login successful.`, `250-line` before `250 Directory successfully changed.`, each directory
+    /// once per session, at most the first 4000 bytes of the file.
+    async fn say_with_dir_message(&mut self, text: Text) -> io::Result<Flow> {
+        let reply = text.reply();
+        let lines = self.dir_message();
+        if lines.is_empty() {
+            return self.say(text).await;
+        }
+        let code = reply.code;
+        let mut all: Vec<String> = lines.iter().map(|l| format!("{code}-{l}")).collect();
+        all.extend(reply.lines);
+        self.send(&Reply { code, lines: all }).await?;
+        Ok(Flow::Continue)
+    }
+
+    fn dir_message(&mut self) -> Vec<String> {
+        const MAX_MESSAGE_BYTES: u64 = 4000;
+        let Some(name) = self.shared.behaviour.dir_message_file.clone() else {
+            return Vec::new();
+        };
+        if !self.visited.insert(self.cwd.clone()) {
+            return Vec::new();
+        }
+        let target = join_virtual(&self.cwd, &name);
+        let Some(path) = self
+            .shared
+            .root
+            .existing(&target)
+            .filter(|p| self.reachable(p))
+        else {
+            return Vec::new();
+        };
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(path).and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_MESSAGE_BYTES), &mut bytes)
+        });
+        if read.is_err() {
+            return Vec::new();
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        if text.is_empty() {
+            return Vec::new();
+        }
+        text.split('\n').map(str::to_owned).collect()
+    }
+
+    /// The session's transfer rate limit: `anon_max_rate` or `local_max_rate` by login kind.
+    fn throttle(&self) -> Throttle {
+        let b = &self.shared.behaviour;
+        let rate = match &self.login {
+            Some(l) if l.anonymous => b.anon_max_rate,
+            Some(_) => b.local_max_rate,
+            None => 0,
+        };
+        Throttle {
+            bytes_per_second: rate,
+            started: tokio::time::Instant::now(),
+            sent: 0,
+        }
+    }
+
     /// Sends a reply that ends the session.
     async fn fatal(&mut self, reply: Reply) -> io::Result<Flow> {
         self.send(&reply).await?;
@@ -224,6 +294,19 @@ impl Session {
             super::config::Banner::Text(t) => Reply::new(220, t.clone()),
             super::config::Banner::Default => Reply::new(220, texts::default_banner(b.version)),
         };
+        // startup-checks.md B10, debian-3.0.3 binary: with local logins the list is read when the
+        // session starts, and an unreadable list refuses the session before the greeting. Without local
+        // logins it is never read, so it is empty (and userlist_deny=NO then refuses everyone).
+        if let (Some((path, _)), true) = (&b.userlist, b.local_enable) {
+            match read_user_list(path) {
+                Some(names) => self.userlist = names,
+                None => {
+                    self.oops_in_child(&format!("cannot read user list file:{}", path.display()))
+                        .await?;
+                    return Ok(());
+                }
+            }
+        }
         if b.max_clients > 0 && self.admission.clients > b.max_clients {
             self.fatal(texts::TOO_MANY_USERS.reply()).await?;
             return Ok(());
@@ -333,6 +416,14 @@ impl Session {
         if !b.local_enable && !anon {
             return self.say(texts::ANONYMOUS_ONLY).await;
         }
+        // debian-3.0.3 binary: a name on the list with userlist_deny=YES, or missing from it with
+        // userlist_deny=NO, gets `530 Permission denied.` at USER, before any password.
+        if let Some((_, deny)) = &b.userlist {
+            let listed = self.userlist.contains(&name);
+            if listed == *deny {
+                return self.say(texts::PERMISSION_DENIED_LOGIN).await;
+            }
+        }
         if let Some(ssl) = &b.ssl {
             let tls = self.control.is_tls();
             if anon && tls && !ssl.allow_anon_ssl && !ssl.force_anon_logins_ssl {
@@ -376,7 +467,7 @@ impl Session {
                 ids: None,
             });
             self.umask = b.anon_umask;
-            return self.say(texts::LOGIN_OK).await;
+            return self.say_with_dir_message(texts::LOGIN_OK).await;
         }
         if let Some(ids) = self
             .shared
@@ -414,7 +505,7 @@ impl Session {
                 ids,
             });
             self.umask = b.local_umask;
-            return self.say(texts::LOGIN_OK).await;
+            return self.say_with_dir_message(texts::LOGIN_OK).await;
         }
         tokio::time::sleep(b.delay_failed_login).await;
         self.send(&texts::LOGIN_INCORRECT.reply()).await?;
@@ -688,7 +779,7 @@ impl Session {
                 .is_some_and(|m| m.is_dir() && self.permits(&m, 0o1))
         {
             self.cwd = target;
-            self.say(texts::DIRECTORY_CHANGED).await
+            self.say_with_dir_message(texts::DIRECTORY_CHANGED).await
         } else {
             self.say(texts::FAILED_TO_CHANGE_DIRECTORY).await
         }
@@ -1294,6 +1385,7 @@ impl Session {
             Err(flow) => return Ok(flow),
         };
         let limit = self.data_timeout();
+        let mut throttle = self.throttle();
         let mut buf = vec![0u8; 64 * 1024];
         let mut failed = None;
         loop {
@@ -1309,7 +1401,7 @@ impl Session {
                 }
             };
             match timeout(limit, data.write_all(buf.get(..n).unwrap_or_default())).await {
-                Ok(Ok(())) => {}
+                Ok(Ok(())) => throttle.after(n).await,
                 Ok(Err(_)) => {
                     failed = Some(texts::FAILURE_WRITING_NETWORK);
                     break;
@@ -1432,6 +1524,7 @@ impl Session {
             Err(flow) => return Ok(flow),
         };
         let limit = self.data_timeout();
+        let mut throttle = self.throttle();
         let mut buf = vec![0u8; 64 * 1024];
         let mut failed = None;
         loop {
@@ -1457,6 +1550,7 @@ impl Session {
                 failed = Some(texts::FAILURE_WRITING_FILE);
                 break;
             }
+            throttle.after(n).await;
         }
         let _ = file.flush().await;
         drop(data);
@@ -1498,4 +1592,44 @@ fn read_banner(path: &std::path::Path) -> Option<Reply> {
     let mut lines: Vec<String> = parts.iter().map(|l| format!("220-{l}")).collect();
     lines.push("220 ".to_owned());
     Some(Reply { code: 220, lines })
+}
+
+/// Keeps a transfer's average rate at or below a limit by sleeping after each chunk, as vsftpd does
+/// for `anon_max_rate` / `local_max_rate` (0 means unlimited).
+struct Throttle {
+    bytes_per_second: u32,
+    started: tokio::time::Instant,
+    sent: u64,
+}
+
+impl Throttle {
+    async fn after(&mut self, bytes: usize) {
+        if self.bytes_per_second == 0 {
+            return;
+        }
+        self.sent = self.sent.saturating_add(bytes as u64);
+        let due = Duration::from_secs_f64(self.sent as f64 / f64::from(self.bytes_per_second));
+        let elapsed = self.started.elapsed();
+        if due > elapsed {
+            tokio::time::sleep(due - elapsed).await;
+        }
+    }
+}
+
+/// The names in a user list file, one per line (`None` when it cannot be read). At most 1 MiB is read.
+fn read_user_list(path: &std::path::Path) -> Option<Vec<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(
+        bytes
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect(),
+    )
 }

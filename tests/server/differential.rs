@@ -234,6 +234,33 @@ fn differential_greetings_and_logins() {
             r#"["read"],["cmd","PASV"],["cmd","LIST"],["cmd","RETR file.txt"],["cmd","CWD sub"],["cmd","FEAT"],["cmd","PASS x"],["cmd","USER"],["cmd","PASS x"],["cmd","TYPE Z"],["cmd","NOOP x"],["cmd","QUIT"]"#,
         ),
         case(
+            "dirmessage",
+            "dirmessage_enable=YES\n",
+            &format!(
+                r#"{ANON},["cmd","CWD sub"],["cmd","CWD /"],["cmd","CWD sub"],["cmd","CDUP"],["cmd","CWD nowhere"]"#
+            ),
+        ),
+        case(
+            "dirmessage-off",
+            "dirmessage_enable=NO\n",
+            &format!(r#"{ANON},["cmd","CWD sub"]"#),
+        ),
+        case(
+            "userlist-denies-listed",
+            "local_enable=YES\nchroot_local_user=YES\ndelay_failed_login=0\nuserlist_enable=YES\nuserlist_file=@DIR@/userlist.txt\n",
+            r#"["read"],["cmd","USER anonymous"],["cmd","PASS x"],["cmd","USER nosuchuser"],["cmd","PASS x"]"#,
+        ),
+        case(
+            "userlist-unreadable",
+            "local_enable=YES\nchroot_local_user=YES\nuserlist_enable=YES\nuserlist_file=@DIR@/missing-list\n",
+            r#"["read"]"#,
+        ),
+        case(
+            "userlist-allow-without-local",
+            "userlist_enable=YES\nuserlist_deny=NO\nuserlist_file=@DIR@/userlist.txt\n",
+            r#"["read"],["cmd","USER anonymous"],["cmd","PASS x"]"#,
+        ),
+        case(
             "listen-address",
             "listen_address=127.0.0.1\nhide_ids=YES\n",
             &format!(r#"{ANON},["data","LIST","pasv",null],["data","LIST -a sub","pasv",null]"#),

@@ -161,6 +161,15 @@ impl Fixture {
         .unwrap();
         std::fs::write(dir.path().join("banner-nl.txt"), "line one\nline two\n").unwrap();
         std::fs::write(dir.path().join("banner.txt"), "line one\nline two").unwrap();
+        // dirmessage_enable: messages in the root (shown at login) and in sub (shown on first CWD).
+        std::fs::write(
+            dir.path().join("root/.message"),
+            "welcome to the root\n\nsecond paragraph\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("root/sub/.message"), "this is sub").unwrap();
+        // userlist_enable: a list naming the anonymous users.
+        std::fs::write(dir.path().join("userlist.txt"), "anonymous\nftp\n").unwrap();
         std::fs::write(
             dir.path().join("banner-blank.txt"),
             "first\n\n  indented\r\nlast",

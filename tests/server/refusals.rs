@@ -37,10 +37,10 @@ fn serve_fails(fx: &Fixture, text: &str) -> (Option<i32>, String) {
 fn unsupported_settings_are_refused_by_name() {
     let fx = Fixture::new("refuse");
     for (setting, line) in [
-        ("userlist_enable", "userlist_enable=YES"),
+        ("user_config_dir", "user_config_dir=/etc/vsftpd/users"),
         ("guest_enable", "guest_enable=YES"),
         ("deny_file", "deny_file={*.mp3}"),
-        ("anon_max_rate", "anon_max_rate=1000"),
+        ("ls_recurse_enable", "ls_recurse_enable=YES"),
         ("listen", "listen=NO"),
     ] {
         let (code, stderr) = serve_fails(

@@ -1633,3 +1633,31 @@ fn read_user_list(path: &std::path::Path) -> Option<Vec<Vec<u8>>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn throttle_keeps_the_average_at_the_limit() {
+        let start = tokio::time::Instant::now();
+        let mut t = Throttle {
+            bytes_per_second: 1000,
+            started: start,
+            sent: 0,
+        };
+        for _ in 0..4 {
+            t.after(500).await;
+        }
+        // 2000 bytes at 1000 bytes/s: two seconds of virtual time, not less.
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+        let start = tokio::time::Instant::now();
+        let mut unlimited = Throttle {
+            bytes_per_second: 0,
+            started: start,
+            sent: 0,
+        };
+        unlimited.after(1 << 30).await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+}

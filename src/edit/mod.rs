@@ -3,7 +3,7 @@
 //!
 //! Edits change the tree, never re-serialise the model: untouched lines are copied from the original
 //! bytes, and an edited setting replaces only its value token. Every result is re-parsed, re-modelled and
-//! re-linted ([`review`]) before the command line shows it as a diff; only [`write`] touches the disk.
+//! re-linted ([`review`]) before the command line shows it as a diff; only [`mod@write`] touches the disk.
 //! This module knows nothing of terminals or clap.
 
 pub mod diff;

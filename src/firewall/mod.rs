@@ -1,6 +1,6 @@
-//! Firewall rules from the effective config: [`plan`] reads what vsftpd will do with its data
+//! Firewall rules from the effective config: [`fn@plan`] reads what vsftpd will do with its data
 //! connections into a [`FirewallPlan`] (plain data), [`lower`] turns it into format-neutral rules, and
-//! [`emit`] renders nft, libnftables JSON, iptables-restore, firewalld and ufw. [`explain`] says in
+//! [`fn@emit`] renders nft, libnftables JSON, iptables-restore, firewalld and ufw. [`fn@explain`] says in
 //! words what is opened and why.
 //!
 //! Uses `crate::model` for the effective values and `crate::dialect::Tunable` to name them (the

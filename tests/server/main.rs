@@ -9,3 +9,5 @@ mod clients;
 mod differential;
 mod refusals;
 mod support;
+#[path = "../system/support.rs"]
+mod system_support;

@@ -14,41 +14,8 @@ pub fn session_script() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/server/session.py")
 }
 
-/// Whether the suite runs in CI, where nothing may be skipped.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// Checks a tool (and root when asked). Outside CI prints `SKIPPED` and returns false; in CI panics
-/// with the install command.
-pub fn require(tool: &str, package: &str, root: bool) -> bool {
-    let found = Path::new(tool).is_absolute() && Path::new(tool).exists()
-        || Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {tool}"))
-            .output()
-            .is_ok_and(|o| o.status.success());
-    let is_root = !root
-        || Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    let why = if !found {
-        Some(format!("{tool} not found: apt-get install -y {package}"))
-    } else if !is_root {
-        Some(format!("needs root for {tool}"))
-    } else {
-        None
-    };
-    match why {
-        None => true,
-        Some(why) if in_ci() => panic!("server test cannot run under CI=true: {why}"),
-        Some(why) => {
-            println!("SKIPPED: {why}");
-            false
-        }
-    }
-}
+// `require` is the system tests' own (one convention for every test binary).
+pub use crate::system_support::require;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 

@@ -252,6 +252,16 @@ impl Session {
         }
     }
 
+    /// The reply that ends a transfer: `done`, the failure, or — for a data timeout — the reply that
+    /// also ends the session.
+    async fn finish_transfer(&mut self, failed: Option<Text>, done: Text) -> io::Result<Flow> {
+        match failed {
+            Some(t) if t == texts::DATA_TIMEOUT => self.fatal(t.reply()).await,
+            Some(t) => self.say(t).await,
+            None => self.say(done).await,
+        }
+    }
+
     /// Sends a reply that ends the session.
     async fn fatal(&mut self, reply: Reply) -> io::Result<Flow> {
         self.send(&reply).await?;
@@ -1289,25 +1299,14 @@ impl Session {
         let limit = self.data_timeout();
         let mut failed = None;
         for chunk in bytes.chunks(64 * 1024) {
-            match timeout(limit, data.write_all(chunk)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(_)) => {
-                    failed = Some(texts::FAILURE_WRITING_NETWORK);
-                    break;
-                }
-                Err(_) => {
-                    failed = Some(texts::DATA_TIMEOUT);
-                    break;
-                }
+            failed = write_failure(timeout(limit, data.write_all(chunk)).await);
+            if failed.is_some() {
+                break;
             }
         }
         let _ = timeout(limit.min(Duration::from_secs(10)), data.shutdown()).await;
         drop(data);
-        match failed {
-            Some(t) if t == texts::DATA_TIMEOUT => self.fatal(t.reply()).await,
-            Some(t) => self.say(t).await,
-            None => self.say(done).await,
-        }
+        self.finish_transfer(failed, done).await
     }
 
     async fn list(&mut self, arg: &str, long: bool) -> io::Result<Flow> {
@@ -1400,25 +1399,17 @@ impl Session {
                     break;
                 }
             };
-            match timeout(limit, data.write_all(buf.get(..n).unwrap_or_default())).await {
-                Ok(Ok(())) => throttle.after(n).await,
-                Ok(Err(_)) => {
-                    failed = Some(texts::FAILURE_WRITING_NETWORK);
-                    break;
-                }
-                Err(_) => {
-                    failed = Some(texts::DATA_TIMEOUT);
-                    break;
-                }
+            failed = write_failure(
+                timeout(limit, data.write_all(buf.get(..n).unwrap_or_default())).await,
+            );
+            if failed.is_some() {
+                break;
             }
+            throttle.after(n).await;
         }
         let _ = timeout(limit.min(Duration::from_secs(10)), data.shutdown()).await;
         drop(data);
-        match failed {
-            Some(t) if t == texts::DATA_TIMEOUT => self.fatal(t.reply()).await,
-            Some(t) => self.say(t).await,
-            None => self.say(texts::TRANSFER_COMPLETE).await,
-        }
+        self.finish_transfer(failed, texts::TRANSFER_COMPLETE).await
     }
 
     /// The first free name for STOU. debian-3.0.3 binary: `STOU` alone creates `STOU.1`, `STOU.2`, …;
@@ -1554,11 +1545,17 @@ impl Session {
         }
         let _ = file.flush().await;
         drop(data);
-        match failed {
-            Some(t) if t == texts::DATA_TIMEOUT => self.fatal(t.reply()).await,
-            Some(t) => self.say(t).await,
-            None => self.say(texts::TRANSFER_COMPLETE).await,
-        }
+        self.finish_transfer(failed, texts::TRANSFER_COMPLETE).await
+    }
+}
+
+/// What a write on the data connection means for the transfer: nothing, a network failure, or a
+/// data timeout.
+fn write_failure(outcome: Result<io::Result<()>, tokio::time::error::Elapsed>) -> Option<Text> {
+    match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(_)) => Some(texts::FAILURE_WRITING_NETWORK),
+        Err(_) => Some(texts::DATA_TIMEOUT),
     }
 }
 

@@ -89,6 +89,48 @@ impl<'a> Context<'a> {
         format!("{}={value}{from}", tunable.name())
     }
 
+    /// `name=value` for a setting the file sets, `name=value by default` otherwise: for use inside
+    /// parentheses, where [`Context::describe`]'s own parentheses would nest.
+    pub fn stated(&self, tunable: Tunable) -> String {
+        let described = self.describe(tunable);
+        match described.strip_suffix(" (default)") {
+            Some(plain) => format!("{plain} by default"),
+            None => described,
+        }
+    }
+
+    /// Reports every setting of `settings` that a line sets to a non-default value as having no
+    /// effect because `switch` is off (`feature` says what is off: "local logins"). A line restating
+    /// the default changes nothing even if read, so it is not reported. Findings come in file order.
+    pub fn report_ineffective(
+        &self,
+        meta: &'static RuleMeta,
+        mut settings: Vec<Tunable>,
+        switch: Tunable,
+        feature: &str,
+        help: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        settings.sort_by_key(|t| self.span_or_file_start(*t).start);
+        for tunable in settings {
+            if !self.config.is_set(tunable) || !self.config.differs_from_default(tunable) {
+                continue;
+            }
+            let message = format!(
+                "{} has no effect: {feature} are off ({})",
+                tunable.name(),
+                self.stated(switch)
+            );
+            let mut d = self
+                .report(meta, self.span_or_file_start(tunable), message)
+                .help(help);
+            if self.config.is_set(switch) {
+                d = d.label(self.span_or_file_start(switch), format!("{feature} off"));
+            }
+            out.push(d);
+        }
+    }
+
     /// Every numeric setting line vsftpd applied, in file order: the tunable, how the number was read,
     /// and the value's span.
     pub fn numbers(&self) -> impl Iterator<Item = (&'a Tunable, &'a NumberReading, Span)> + 'a {

@@ -133,16 +133,6 @@ impl fmt::Display for PassiveRange {
     }
 }
 
-/// `name=value` for a setting the file sets, `name=value by default` otherwise: for use inside
-/// parentheses, where [`Context::describe`]'s own parentheses would nest.
-pub(super) fn stated(cx: &Context<'_>, tunable: Tunable) -> String {
-    let described = cx.describe(tunable);
-    match described.strip_suffix(" (default)") {
-        Some(plain) => format!("{plain} by default"),
-        None => described,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,6 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::vsc101_pasv_range_unset::stated;
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
@@ -88,7 +87,7 @@ impl Rule for TlsSettingsWithoutTls {
         if cfg.bool(Tunable::SslEnable) {
             return;
         }
-        let off = stated(cx, Tunable::SslEnable);
+        let off = cx.stated(Tunable::SslEnable);
         for &tunable in TLS_SETTINGS {
             // A line restating the default changes nothing, except a `force_*_ssl=YES`, which
             // promises a protection that does not exist without TLS.

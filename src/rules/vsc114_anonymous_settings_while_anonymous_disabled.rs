@@ -1,7 +1,6 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::vsc101_pasv_range_unset::stated;
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
@@ -89,30 +88,6 @@ impl Rule for AnonymousSettingsWhileAnonymousDisabled {
         if !guests {
             settings.extend_from_slice(ANONYMOUS_AND_GUEST);
         }
-        settings.sort_by_key(|t| cx.span_or_file_start(*t).start);
-        for tunable in settings {
-            // A line restating the default (`allow_anon_ssl=NO`) changes nothing even if read.
-            if !cfg.is_set(tunable) || !cfg.differs_from_default(tunable) {
-                continue;
-            }
-            let mut d = cx
-                .report(
-                    &META,
-                    cx.span_or_file_start(tunable),
-                    format!(
-                        "{} has no effect: anonymous logins are off ({})",
-                        tunable.name(),
-                        stated(cx, Tunable::AnonymousEnable)
-                    ),
-                )
-                .help("remove the line, or set anonymous_enable=YES if anonymous access is meant");
-            if cfg.is_set(Tunable::AnonymousEnable) {
-                d = d.label(
-                    cx.span_or_file_start(Tunable::AnonymousEnable),
-                    "anonymous logins off",
-                );
-            }
-            out.push(d);
-        }
+        cx.report_ineffective(&META, settings, Tunable::AnonymousEnable, "anonymous logins", "remove the line, or set anonymous_enable=YES if anonymous access is meant", out);
     }
 }

@@ -1,7 +1,6 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::vsc101_pasv_range_unset::stated;
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
@@ -76,27 +75,6 @@ impl Rule for LocalSettingsWhileLocalDisabled {
         if cfg.bool(Tunable::SslEnable) {
             settings.extend([Tunable::ForceLocalDataSsl, Tunable::ForceLocalLoginsSsl]);
         }
-        settings.sort_by_key(|t| cx.span_or_file_start(*t).start);
-        for tunable in settings {
-            // A line restating the default (`chroot_local_user=NO`) changes nothing even if read.
-            if !cfg.is_set(tunable) || !cfg.differs_from_default(tunable) {
-                continue;
-            }
-            let mut d = cx
-                .report(
-                    &META,
-                    cx.span_or_file_start(tunable),
-                    format!(
-                        "{} has no effect: local logins are off ({})",
-                        tunable.name(),
-                        stated(cx, Tunable::LocalEnable)
-                    ),
-                )
-                .help("remove the line, or set local_enable=YES if local users are meant to log in");
-            if cfg.is_set(Tunable::LocalEnable) {
-                d = d.label(cx.span_or_file_start(Tunable::LocalEnable), "local logins off");
-            }
-            out.push(d);
-        }
+        cx.report_ineffective(&META, settings, Tunable::LocalEnable, "local logins", "remove the line, or set local_enable=YES if local users are meant to log in", out);
     }
 }

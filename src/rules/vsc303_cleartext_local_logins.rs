@@ -1,7 +1,6 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::vsc101_pasv_range_unset::stated;
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
@@ -60,7 +59,7 @@ impl Rule for CleartextLocalLogins {
                 cx.span_or_file_start(Tunable::LocalEnable),
                 format!(
                     "local users log in without TLS ({}): their system passwords cross the network in clear text",
-                    stated(cx, Tunable::SslEnable)
+                    cx.stated(Tunable::SslEnable)
                 ),
             )
             .help("set ssl_enable=YES with rsa_cert_file and rsa_private_key_file (logins and data are then forced to TLS by default)");

@@ -2,7 +2,6 @@ use crate::diagnostic::{Applicability, Severity};
 use crate::dialect::Tunable;
 
 use super::vsc301_anonymous_upload::set_value;
-use super::vsc101_pasv_range_unset::stated;
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
@@ -61,7 +60,7 @@ impl Rule for TransferLogDisabled {
                 cx.span_or_file_start(Tunable::XferlogEnable),
                 format!(
                     "no transfer log is written ({}): uploads, downloads and deletions leave no trace",
-                    stated(cx, Tunable::XferlogEnable)
+                    cx.stated(Tunable::XferlogEnable)
                 ),
             )
             .help("set xferlog_enable=YES (and xferlog_std_format=YES for the wu-ftpd format most tools read)");

@@ -2,7 +2,6 @@ use crate::diagnostic::{Applicability, Severity};
 use crate::dialect::Tunable;
 
 use super::vsc301_anonymous_upload::{add_after, set_value};
-use super::vsc101_pasv_range_unset::stated;
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
@@ -68,7 +67,7 @@ impl Rule for AnonymousIdsShown {
                 span,
                 format!(
                     "anonymous users see the real owner and group of every file ({})",
-                    stated(cx, Tunable::HideIds)
+                    cx.stated(Tunable::HideIds)
                 ),
             )
             .help("set hide_ids=YES so that listings show `ftp` as every owner and group");

@@ -448,7 +448,7 @@ impl Predicted {
         } else if data_needs_tls {
             "refused: 522 Data connections must be encrypted.".to_string()
         } else if config.bool(Tunable::ConnectFromPort20) {
-            match config.uint(Tunable::FtpDataPort) & 0xffff {
+            match u32::from(config.port(Tunable::FtpDataPort)) {
                 0 => "ephemeral".to_string(),
                 p => (p + offset).to_string(),
             }
@@ -1076,9 +1076,9 @@ impl Engine for Embedded {
             None => config.string(Tunable::FtpUsername).and_then(home_of),
         };
         // Ports are remapped only when needed: below 1024 without root, or when the port is taken.
-        let low = (config.uint(Tunable::ListenPort) & 0xffff) < 1024
+        let low = config.port(Tunable::ListenPort) < 1024
             || (config.bool(Tunable::ConnectFromPort20)
-                && (config.uint(Tunable::FtpDataPort) & 0xffff) < 1024);
+                && config.port(Tunable::FtpDataPort) < 1024);
         let offsets: &[u16] = if low && !self.root_user {
             &[10000, 20000, 1000]
         } else {

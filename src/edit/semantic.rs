@@ -311,23 +311,18 @@ pub fn passive_range(config: &EffectiveConfig) -> PortRange {
     }
 }
 
-/// vsftpd casts port settings to 16 bits where it uses them (parsing.md: `listen_port=65557` is 21).
-fn port16(value: u32) -> u16 {
-    u16::try_from(value & 0xFFFF).unwrap_or(0)
-}
-
 /// The ports a config needs.
 pub fn port_plan(config: &EffectiveConfig) -> PortPlan {
     let standalone = config.bool(Tunable::Listen) || config.bool(Tunable::ListenIpv6);
     // Ports are cast to 16 bits where vsftpd uses them (parsing.md: 65557 is 21).
-    let control = standalone.then(|| port16(config.uint(Tunable::ListenPort)));
+    let control = standalone.then(|| config.port(Tunable::ListenPort));
     let passive = config
         .bool(Tunable::PasvEnable)
         .then(|| passive_range(config));
     let active_source = if !config.bool(Tunable::PortEnable) {
         ActiveSource::Off
     } else if config.bool(Tunable::ConnectFromPort20) {
-        match port16(config.uint(Tunable::FtpDataPort)) {
+        match config.port(Tunable::FtpDataPort) {
             0 => ActiveSource::Ephemeral,
             p => ActiveSource::Port(p),
         }

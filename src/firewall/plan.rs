@@ -510,7 +510,7 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
 
     // data-channel.md §4: listen_port is cast to 16 bits (65557 → 21).
     let raw_port = config.uint(Tunable::ListenPort);
-    let control_port = (raw_port & 0xFFFF) as u16;
+    let control_port = config.port(Tunable::ListenPort);
     if raw_port > 0xFFFF {
         notes.push(Note {
             setting: Some("listen_port"),
@@ -593,7 +593,7 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         // (70000 → 4464), and 0 means a kernel-chosen port; run_as_launching_user=YES forces it off (src).
         let from_fixed =
             config.bool(Tunable::ConnectFromPort20) && !config.bool(Tunable::RunAsLaunchingUser);
-        let port = (config.uint(Tunable::FtpDataPort) & 0xFFFF) as u16;
+        let port = config.port(Tunable::FtpDataPort);
         let source = if from_fixed && port != 0 {
             ActiveSource::Port(port)
         } else {

@@ -231,6 +231,12 @@ impl EffectiveConfig {
         }
     }
 
+    /// A port tunable as vsftpd uses it: the stored number cast to 16 bits (data-channel.md §3–§4,
+    /// debian-3.0.3 binary: `listen_port=65557` listens on 21, `ftp_data_port=70000` connects from 4464).
+    pub fn port(&self, tunable: Tunable) -> u16 {
+        u16::try_from(self.uint(tunable) & 0xFFFF).unwrap_or(0)
+    }
+
     /// A string tunable's value (`None` when unset, unknown to the dialect or not a string).
     pub fn string(&self, tunable: Tunable) -> Option<&[u8]> {
         match self.get(tunable).map(|e| &e.value) {

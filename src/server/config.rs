@@ -344,7 +344,7 @@ impl Behaviour {
             })
         };
         // vsftpd casts listen_port to 16 bits (65557 → 21).
-        let listen_port = shift("listen_port", config.uint(Tunable::ListenPort) & 0xffff)?;
+        let listen_port = shift("listen_port", u32::from(config.port(Tunable::ListenPort)))?;
         // The model's effective range (data-channel.md §1), shifted by --port-offset.
         let range = config.passive_range();
         let pasv_range = PassiveRange {
@@ -353,7 +353,7 @@ impl Behaviour {
         };
         let active_source_port = if config.bool(Tunable::ConnectFromPort20) {
             // Wraps like listen_port: ftp_data_port=70000 connects from 4464 (debian-3.0.3 binary).
-            let base = config.uint(Tunable::FtpDataPort) & 0xffff;
+            let base = u32::from(config.port(Tunable::FtpDataPort));
             Some(if base == 0 {
                 0
             } else {

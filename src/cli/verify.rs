@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use vsconf::dialect::{Dialect, Tunable};
 use vsconf::model::EffectiveConfig;
-use vsconf::model::value::{inet_aton, inet_pton6};
+use vsconf::model::value::{inet_aton, read_listen_address6};
 use vsconf::probe::Report;
 use vsconf::probe::diagnosis::permission_of;
 use vsconf::probe::observation::{DataCheck, DataMode, Session, SessionKind};
@@ -522,8 +522,11 @@ fn control_address(config: &EffectiveConfig) -> IpAddr {
         if let Some(o) = config.string(Tunable::ListenAddress).and_then(inet_aton) {
             return IpAddr::V4(Ipv4Addr::from(o));
         }
-    } else if let Some(a) = config.string(Tunable::ListenAddress6).and_then(inet_pton6) {
-        return IpAddr::V6(a);
+    } else if let Some((a, _)) = config
+        .string(Tunable::ListenAddress6)
+        .and_then(|v| read_listen_address6(v, config.dialect()))
+    {
+        return IpAddr::V6(a.addr());
     }
     IpAddr::V4(Ipv4Addr::LOCALHOST)
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::dialect::Tunable;
 use crate::model::EffectiveConfig;
-use crate::model::value::{inet_aton, inet_pton6};
+use crate::model::value::{inet_aton, read_listen_address6};
 
 /// An IP version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -466,7 +466,8 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         (false, true) => {
             let listeners = match config.string(Tunable::ListenAddress6) {
                 None => dual_stack(&mut notes),
-                Some(v) => match inet_pton6(v) {
+                // Read as vsftpd reads it (its own parser; Debian's `%scope` split), as the verdict does.
+                Some(v) => match read_listen_address6(v, config.dialect()).map(|(r, _)| r.addr()) {
                     None => return Err(bad_address(label, "listen_address6", v)),
                     Some(a) if a.is_unspecified() => dual_stack(&mut notes),
                     // An IPv4-mapped address binds the IPv6 socket to one IPv4 address: only IPv4

@@ -356,6 +356,25 @@ fn dotted_quad(field: &[u8]) -> Option<[u8; 4]> {
     parts.next().is_none().then_some(out)
 }
 
+/// `listen_address6` as the dialect's vsftpd reads it: debian-3.0.3 first splits an interface scope
+/// off at the first `%` (`::1%lo`), then vsftpd's own parser ([`parse_ipv6`]) reads the address;
+/// upstream and RHEL pass the whole text to the parser. Returns the reading and the scope name.
+/// debian-3.0.3 binary (strace of bind): `::1%lo` binds ::1 with sin6_scope_id 1, `::1%x` and `::1%`
+/// bind ::1 with scope 0, `::1%a%b` gives scope 0 (the name is `a%b`).
+pub fn read_listen_address6(
+    text: &[u8],
+    dialect: crate::dialect::Dialect,
+) -> Option<(Ipv6Reading, Option<Vec<u8>>)> {
+    let (address, scope) = match text.iter().position(|b| *b == b'%') {
+        Some(i) if dialect == crate::dialect::Dialect::Debian303 => (
+            text.get(..i).unwrap_or_default(),
+            Some(text.get(i + 1..).unwrap_or_default().to_vec()),
+        ),
+        _ => (text, None),
+    };
+    parse_ipv6(address).map(|r| (r, scope))
+}
+
 /// C `inet_pton(AF_INET6, …)`: the text must be an IPv6 address and nothing else. Not what vsftpd
 /// uses for `listen_address6`: see [`parse_ipv6`].
 pub fn inet_pton6(text: &[u8]) -> Option<std::net::Ipv6Addr> {

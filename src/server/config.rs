@@ -319,11 +319,13 @@ impl Behaviour {
         let ip: IpAddr = match options.bind {
             Some(ip) => ip,
             None if listen_ipv6 => match config.string(Tunable::ListenAddress6) {
-                Some(v) => IpAddr::V6(crate::model::value::inet_pton6(v).ok_or_else(|| {
-                    ServeError::Oops {
-                        text: format!("bad listen_address6: {}", String::from_utf8_lossy(v)),
-                    }
-                })?),
+                Some(v) => IpAddr::V6(
+                    crate::model::value::read_listen_address6(v, config.dialect())
+                        .map(|(r, _)| r.addr())
+                        .ok_or_else(|| ServeError::Oops {
+                            text: format!("bad listen_address6: {}", String::from_utf8_lossy(v)),
+                        })?,
+                ),
                 None => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
             },
             None => match config.string(Tunable::ListenAddress) {

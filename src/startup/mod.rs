@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::dialect::{Dialect, TcpWrappersSupport, Tunable};
-use crate::model::value::{Ipv6Reading, inet_aton, parse_ipv6};
+use crate::dialect::{TcpWrappersSupport, Tunable};
+use crate::model::value::{inet_aton, read_listen_address6};
 use crate::model::{EffectiveConfig, Origin, Outcome, Reading};
 use crate::syntax::Span;
 
@@ -290,19 +290,8 @@ pub fn bind_address(config: &EffectiveConfig, mode: ListenMode) -> Result<BindAd
             let Some(text) = config.string(Tunable::ListenAddress6) else {
                 return Ok(BindAddress::Any);
             };
-            // debian-3.0.3 binary (strace of bind): `::1%lo` binds ::1 with sin6_scope_id 1, `::1%x`
-            // and `::1%` bind ::1 with scope 0, `::1%a%b` gives scope 0 (the name is `a%b`), and
-            // `%` alone binds a short (empty) address. Debian splits at the first `%`; the upstream
-            // source passes the whole text to the parser, so there `::1%lo` is a bad address.
-            let (address, scope) = match text.iter().position(|b| *b == b'%') {
-                Some(i) if config.dialect() == Dialect::Debian303 => (
-                    text.get(..i).unwrap_or_default(),
-                    Some(text.get(i + 1..).unwrap_or_default().to_vec()),
-                ),
-                _ => (text, None),
-            };
-            parse_ipv6(address)
-                .map(|r: Ipv6Reading| BindAddress::V6 {
+            read_listen_address6(text, config.dialect())
+                .map(|(r, scope)| BindAddress::V6 {
                     addr: r.addr(),
                     complete: r.is_complete(),
                     scope,

@@ -61,6 +61,16 @@ proptest! {
                 result.prediction.verdict
             );
         }
+        // The converse: a finding that says vsftpd refuses to start is never beside a verdict that
+        // says it starts.
+        if result.prediction.verdict.starts() {
+            prop_assert!(
+                !result.diagnostics.iter().any(|d| d.fatal),
+                "{:?} under {dialect}: vsftpd starts but a finding is fatal: {:?}",
+                String::from_utf8_lossy(&text),
+                result.diagnostics.iter().filter(|d| d.fatal).map(|d| d.code).collect::<Vec<_>>()
+            );
+        }
         if result.prediction.session.is_some() {
             prop_assert!(result.diagnostics.iter().any(|d| d.severity == Severity::Error), "session refusal without an error finding");
         }

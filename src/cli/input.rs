@@ -139,40 +139,85 @@ pub fn load_whole(path: &Path) -> Result<Loaded, InputError> {
     Ok(loaded)
 }
 
-/// Expands directories into their `*.conf` files (sorted), keeping files as given.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
-    let mut out = Vec::new();
+/// What `vsconf lint` walks: the files to lint, the paths that could not be read, and how many
+/// directory entries were passed over.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files to read, in order: each named file as given, then each directory's `*.conf` files sorted.
+    pub files: Vec<PathBuf>,
+    /// Directories that could not be walked, with why, sorted (they become I/O findings, the run goes
+    /// on; a file that cannot be read is in `files` and fails when read).
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Directory entries skipped because they cannot be a vsftpd config: not named `*.conf`, not a
+    /// regular file (a FIFO would block the run, a device is no config), or under a version-control or
+    /// build directory. Naming such a file explicitly lints it, as ruff does.
+    pub skipped: usize,
+}
+
+/// Directories a walk never enters (the same spirit as ruff's default excludes).
+const EXCLUDED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", "target", ".venv"];
+
+/// Expands directories into their `*.conf` files (sorted), keeping named paths as given. Never
+/// fails: what cannot be read is listed in [`Expanded::unreadable`].
+pub fn expand(paths: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            collect_conf(path, &mut found, 0).map_err(|source| InputError::Unreadable {
-                path: path.display().to_string(),
-                source,
-            })?;
+            collect_conf(path, &mut found, &mut out, 0);
             found.sort();
-            out.extend(found);
+            out.files.extend(found);
         } else {
-            out.push(path.clone());
+            out.files.push(path.clone());
         }
     }
-    Ok(out)
+    out.unreadable.sort();
+    out
 }
 
-fn collect_conf(dir: &Path, out: &mut Vec<PathBuf>, depth: u32) -> std::io::Result<()> {
+fn collect_conf(dir: &Path, found: &mut Vec<PathBuf>, out: &mut Expanded, depth: u32) {
     if depth > 16 {
-        return Ok(());
+        out.skipped += 1;
+        return;
     }
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            out.unreadable.push((dir.to_path_buf(), e.to_string()));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.unreadable.push((dir.to_path_buf(), e.to_string()));
+                continue;
+            }
+        };
         let path = entry.path();
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            collect_conf(&path, out, depth + 1)?;
-        } else if path.extension().is_some_and(|e| e == "conf") {
-            out.push(path);
+        let is_conf = path.extension().is_some_and(|e| e == "conf");
+        // Follow symlinks, as reading would.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                let excluded = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| EXCLUDED_DIRS.contains(&n));
+                let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+                if excluded || is_link {
+                    out.skipped += 1;
+                } else {
+                    collect_conf(&path, found, out, depth + 1);
+                }
+            }
+            Ok(meta) if meta.is_file() && is_conf => found.push(path),
+            Ok(_) => out.skipped += 1,
+            // A dangling `*.conf` link is listed so that reading it reports the error for its path.
+            Err(_) if is_conf => found.push(path),
+            Err(_) => out.skipped += 1,
         }
     }
-    Ok(())
 }
 
 /// `--dialect` shared by every command that reads a config.

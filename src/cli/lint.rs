@@ -1,7 +1,9 @@
 //! `vsconf lint [PATH…]`: every problem in every file, for people and for CI.
 //!
 //! Exit status: 0 when nothing fails the run, 1 when an error is found (or a warning with
-//! `--deny warnings`), 2 for usage or I/O errors.
+//! `--deny warnings`), 2 for usage or I/O errors. A path that cannot be read does not stop the run: it
+//! becomes an `IO io-error` finding for that path, every other file is linted, and the exit status is
+//! the worst seen (2 over 1 over 0).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -115,8 +117,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
                 )
             })?);
     }
-    let paths = expand(&args.paths)?;
-    if paths.is_empty() {
+    let expanded = expand(&args.paths);
+    let paths = expanded.files;
+    if paths.is_empty() && expanded.unreadable.is_empty() {
         return Err(miette::miette!(
             help = "give config files, or directories holding *.conf files",
             "no config file found in the given paths"
@@ -135,8 +138,26 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let fails = |s: Severity| {
         s == Severity::Error || (s == Severity::Warning && args.deny == Some(Deny::Warnings))
     };
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        skipped: expanded.skipped,
+        ..Summary::default()
+    };
     let mut failed = false;
+    // An unreadable path makes the exit status 2 (I/O error), the worst of the run, after every
+    // other file has been linted and reported.
+    let mut io_failed = false;
+    let walk_failures: Vec<FileReport> = expanded
+        .unreadable
+        .into_iter()
+        .map(|(dir, why)| {
+            FileReport::unreadable(
+                dir.display().to_string(),
+                options.dialect.id(),
+                format!("cannot walk directory {}: {why}", dir.display()),
+                "check the directory's permissions; its readable parts were linted".to_owned(),
+            )
+        })
+        .collect();
     let mut sarif_results = Vec::new();
     let mut sarif_refusals = Vec::new();
     let show_progress = paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
@@ -145,11 +166,16 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     }
     // Files are linted in batches on all cores and written as each batch completes, so memory stays
     // bounded by one batch whatever the number of files.
-    for (batch_index, batch) in paths.chunks(BATCH_FILES).enumerate() {
-        let reports = lint_batch(batch, &options, args.host_checks)?;
+    let batches = paths
+        .chunks(BATCH_FILES)
+        .map(|batch| lint_batch(batch, &options, args.host_checks))
+        .chain((!walk_failures.is_empty()).then(|| Ok(walk_failures)));
+    for (batch_index, reports) in batches.enumerate() {
+        let reports = reports?;
         let mut out = String::new();
         for (i, r) in reports.iter().enumerate() {
             summary.add(r);
+            io_failed |= r.startup.unreadable;
             failed |= r.startup.refused
                 || r.startup.crashed
                 || r.diagnostics.iter().any(|d| fails(d.severity));
@@ -171,7 +197,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
         super::write_stdout(out.as_bytes())?;
         if show_progress {
-            let done = (batch_index * BATCH_FILES + batch.len()).min(paths.len());
+            let done = (batch_index * BATCH_FILES + reports.len()).min(paths.len());
             #[expect(clippy::print_stderr, reason = "progress for people goes to stderr")]
             {
                 eprint!("\rlinted {done}/{} files", paths.len());
@@ -190,7 +216,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         Format::Github => String::new(),
     };
     super::write_stdout(tail.as_bytes())?;
-    Ok(if failed {
+    Ok(if io_failed {
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -247,7 +275,20 @@ fn lint_one(
     options: &LintOptions,
     host_checks: bool,
 ) -> miette::Result<FileReport> {
-    let loaded = load(path)?;
+    let loaded = match load(path) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            let help = miette::Diagnostic::help(&e)
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            return Ok(FileReport::unreadable(
+                path.display().to_string(),
+                options.dialect.id(),
+                e.to_string(),
+                help,
+            ));
+        }
+    };
     let cst = parse(&loaded.bytes).cst;
     let host = host_checks.then(|| SystemHost {
         config: path.to_path_buf(),

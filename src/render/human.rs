@@ -70,6 +70,9 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        if self.diagnostic.code == super::IO_ERROR_CODE {
+            return None;
+        }
         Some(Box::new(&self.url))
     }
 
@@ -81,7 +84,9 @@ impl miette::Diagnostic for Report<'_> {
         let d = self.diagnostic;
         // Rules point at an empty span at the start of the file when no line is responsible (the
         // values involved are defaults).
-        let primary = if d.fatal {
+        let primary = if d.code == super::IO_ERROR_CODE {
+            "nothing read"
+        } else if d.fatal {
             "vsftpd stops here"
         } else if d.span.is_empty() && d.span.start == 0 {
             "not set in this file: the defaults apply"
@@ -161,8 +166,17 @@ pub fn render_file(r: &FileReport, colour: Colour) -> String {
 
 /// The closing line with the totals.
 pub fn render_summary(s: &Summary) -> String {
+    let skipped = if s.skipped == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({} directory entr{} skipped: not *.conf or not a regular file; name a file to lint it)",
+            s.skipped,
+            if s.skipped == 1 { "y" } else { "ies" },
+        )
+    };
     format!(
-        "{} file{} checked: {} error{}, {} warning{}, {} info{}\n",
+        "{} file{} checked: {} error{}, {} warning{}, {} info{}{skipped}\n",
         s.files,
         plural(s.files),
         s.errors,
@@ -180,7 +194,9 @@ fn plural(n: usize) -> &'static str {
 
 fn verdict_line(r: &FileReport) -> String {
     let s = &r.startup;
-    if let Some(m) = &s.message {
+    if s.unreadable {
+        format!("{}: cannot be read, not linted", r.path)
+    } else if let Some(m) = &s.message {
         format!("{}: vsftpd ({}) refuses to start: {m}", r.path, r.dialect)
     } else if s.crashed {
         format!(

@@ -11,7 +11,8 @@
 //! ```
 //! Lines and columns are 1-based, columns count bytes, and `end_column` is exclusive. `message` in
 //! `startup` is null when vsftpd would start; `crashed` is true when it would crash (SIGSEGV) instead of
-//! printing a message. Fields are only ever added, never changed.
+//! printing a message; `unreadable` appears (true) only for a path that could not be read, whose one
+//! finding has code `IO` (`io-error`). Fields are only ever added, never changed.
 
 use serde::Serialize;
 
@@ -32,6 +33,9 @@ struct Startup<'a> {
     crashed: bool,
     message: Option<&'a str>,
     session_message: Option<&'a str>,
+    /// Present (true) only when the file could not be read; its finding has code `IO`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unreadable: bool,
 }
 
 #[derive(Serialize)]
@@ -88,6 +92,7 @@ pub fn render_file(r: &FileReport) -> String {
             crashed: r.startup.crashed,
             message: r.startup.message.as_deref(),
             session_message: r.startup.session_message.as_deref(),
+            unreadable: r.startup.unreadable,
         },
         diagnostics: r
             .diagnostics

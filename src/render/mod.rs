@@ -23,7 +23,15 @@ pub struct StartupSummary {
     pub message: Option<String>,
     /// In standalone mode: the `500 OOPS` every session gets, when it starts and then refuses everyone.
     pub session_message: Option<String>,
+    /// The file could not be read: nothing was linted and its one finding is an [`IO_ERROR_CODE`].
+    pub unreadable: bool,
 }
+
+/// The code of the finding a path that cannot be read gets (not a rule: nothing in a file raises it,
+/// and it cannot be ignored or suppressed).
+pub const IO_ERROR_CODE: &str = "IO";
+/// The name printed next to [`IO_ERROR_CODE`].
+pub const IO_ERROR_NAME: &str = "io-error";
 
 /// One linted file.
 #[derive(Debug, Clone)]
@@ -41,6 +49,35 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The report of a path that could not be read: one error finding saying why and what to do, so
+    /// that every format shows it next to the other files' findings.
+    pub fn unreadable(
+        path: String,
+        dialect: &'static str,
+        message: String,
+        help: String,
+    ) -> FileReport {
+        FileReport {
+            path,
+            dialect,
+            source: Vec::new(),
+            startup: StartupSummary {
+                unreadable: true,
+                ..StartupSummary::default()
+            },
+            diagnostics: vec![
+                Diagnostic::new(
+                    IO_ERROR_CODE,
+                    IO_ERROR_NAME,
+                    Severity::Error,
+                    Span::empty(0),
+                    message,
+                )
+                .help(help),
+            ],
+        }
+    }
+
     /// Line and column (1-based) of both ends of a span; the end column is exclusive.
     pub fn range(&self, index: &LineIndex, span: Span) -> (LineColumn, LineColumn) {
         (index.line_column(span.start), index.line_column(span.end))
@@ -58,6 +95,13 @@ pub struct Summary {
     pub warnings: usize,
     /// Infos.
     pub infos: usize,
+    /// Directory entries passed over because they cannot be a vsftpd config (only shown when not 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {

@@ -60,9 +60,9 @@ fn missing_file_and_bad_arguments_exit_two_with_a_message() {
     let o = run(&["lint", "--no-config", "/nonexistent/vsftpd.conf"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("cannot read /nonexistent/vsftpd.conf"),
+        stdout(&o).contains("cannot read /nonexistent/vsftpd.conf"),
         "{}",
-        stderr(&o)
+        stdout(&o)
     );
     let o = run(&[
         "lint",
@@ -315,4 +315,70 @@ fn human_output_is_a_stable_report() {
     ]);
     let text = stdout(&o).replace(&fixture("unknown.conf"), "unknown.conf");
     insta::assert_snapshot!(text);
+}
+
+/// Issue 12: one unreadable path does not abort the run; it is a finding, the rest is linted, and the
+/// exit status is the worst (2).
+#[test]
+fn unreadable_paths_become_findings_and_the_rest_is_linted() {
+    let o = run(&[
+        "lint",
+        "--no-config",
+        "/nonexistent/missing.conf",
+        &fixture("unknown.conf"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("/nonexistent/missing.conf: cannot be read, not linted"),
+        "{out}"
+    );
+    assert!(out.contains("IO io-error"), "{out}");
+    assert!(
+        out.contains(
+            "refuses to start: 500 OOPS: unrecognised variable in config file: Listen_port"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("2 files checked: 2 errors"), "{out}");
+
+    // A directory with a dangling *.conf link, a FIFO, a README and a .git folder.
+    let dir = scratch("unreadable-walk");
+    std::fs::copy(fixture("clean.conf"), dir.join("a.conf")).expect("copy");
+    std::os::unix::fs::symlink(dir.join("gone"), dir.join("b.conf")).expect("symlink");
+    std::fs::write(dir.join("README"), "not a config").expect("write");
+    std::fs::create_dir(dir.join(".git")).expect("mkdir");
+    std::fs::write(dir.join(".git/x.conf"), "junk=1\n").expect("write");
+    let fifo = dir.join("pipe.conf");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let d = dir.display().to_string();
+    for format in ["human", "json", "sarif", "github"] {
+        let o = run(&["lint", "--no-config", "--format", format, &d]);
+        assert_eq!(o.status.code(), Some(2), "{format}: {}", stdout(&o));
+        let out = stdout(&o);
+        assert!(out.contains("b.conf"), "{format}: {out}");
+        assert!(out.contains("cannot read"), "{format}: {out}");
+        assert!(out.contains("a.conf"), "{format}: {out}");
+        assert!(!out.contains("x.conf"), "{format}: {out}");
+    }
+    let o = run(&["lint", "--no-config", "--format", "json", &d]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(doc["summary"]["files"], 2, "{doc}");
+    let skipped = 2 + u64::from(made);
+    assert_eq!(doc["summary"]["skipped"], skipped, "{doc}");
+    assert_eq!(doc["files"][1]["startup"]["unreadable"], true, "{doc}");
+    assert_eq!(doc["files"][1]["diagnostics"][0]["code"], "IO", "{doc}");
+    assert!(
+        doc["files"][0]["startup"].get("unreadable").is_none(),
+        "{doc}"
+    );
+    let o = run(&["lint", "--no-config", &d]);
+    assert!(
+        stdout(&o).contains(&format!("({skipped} directory entries skipped")),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -644,7 +644,7 @@ fn compare(p: &Predicted, report: &Report) -> Vec<Row> {
     };
     rows.push(row("passive ports", p.passive.clone(), observed_passive));
     let pasv_address = match pasv.and_then(|c| c.mode_reply.as_ref()) {
-        Some(r) if r.code == 227 => vsconf::probe::wire::parse_pasv(r.text())
+        Some(r) if r.code == 227 => vsconf::ftp::parse_227(r.text())
             .map(|(ip, _)| ip.to_string())
             .unwrap_or_default(),
         Some(r) => r.last_line().to_string(),

@@ -51,14 +51,17 @@ pub fn format_229(port: u16) -> String {
     format!("Entering Extended Passive Mode (|||{port}|)")
 }
 
-/// The address and port in a 227 reply text (anything around the six numbers is ignored).
+/// The address and port in a 227 reply text. Clients are told to scan for the six numbers rather than
+/// rely on the parentheses (RFC 1123 §4.1.2.6), so anything before the first digit and after the sixth
+/// number is ignored.
 pub fn parse_227(text: &str) -> Option<(Ipv4Addr, u16)> {
-    let open = text.find('(')?;
-    let close = open + text.get(open..)?.find(')')?;
-    let inner = text.get(open + 1..close)?;
-    let nums: Vec<u8> = inner
-        .split(',')
-        .map(|p| p.trim().parse::<u8>())
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let nums: Vec<u8> = text
+        .get(start..)?
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(6)
+        .map(str::parse::<u8>)
         .collect::<Result<_, _>>()
         .ok()?;
     let [a, b, c, d, p1, p2] = nums.as_slice() else {
@@ -70,12 +73,24 @@ pub fn parse_227(text: &str) -> Option<(Ipv4Addr, u16)> {
     ))
 }
 
-/// The port in a 229 reply text.
+/// The port in a 229 reply text `(<d><d><d>port<d>)`, where the delimiter `<d>` is whatever character
+/// follows the parenthesis (RFC 2428 §3; `|` in practice).
 pub fn parse_229(text: &str) -> Option<u16> {
-    let open = text.find("(|||")?;
-    let rest = text.get(open + 4..)?;
-    let end = rest.find('|')?;
-    rest.get(..end)?.parse().ok()
+    let open = text.find('(')?;
+    let inner = text.get(open + 1..)?;
+    let inner = inner.get(..inner.find(')')?)?;
+    let delim = inner.chars().next()?;
+    let parts: Vec<&str> = inner.split(delim).collect();
+    match parts.as_slice() {
+        ["", "", "", port, ""] => port.parse().ok(),
+        _ => None,
+    }
+}
+
+/// The PORT argument `h1,h2,h3,h4,p1,p2` for an IPv4 address and port.
+pub fn format_port(ip: Ipv4Addr, port: u16) -> String {
+    let [a, b, c, d] = ip.octets();
+    format!("{a},{b},{c},{d},{},{}", port >> 8, port & 0xff)
 }
 
 /// A PORT argument that vsftpd refuses as `500 Illegal PORT command.`.
@@ -179,6 +194,26 @@ mod tests {
         assert_eq!(text, "Entering Passive Mode (127,0,0,1,195,83).");
         assert_eq!(parse_227(&text), Some((Ipv4Addr::new(127, 0, 0, 1), 50003)));
         assert_eq!(parse_229(&format_229(50003)), Some(50003));
+    }
+
+    #[test]
+    fn passive_replies_are_read_leniently() {
+        assert_eq!(
+            parse_227("Entering Passive Mode 10,0,0,5,195,80"),
+            Some((Ipv4Addr::new(10, 0, 0, 5), 50000))
+        );
+        assert_eq!(parse_227("Entering Passive Mode (10,0,0,5,300,80)."), None);
+        assert_eq!(parse_227("Entering Passive Mode"), None);
+        assert_eq!(parse_229("Extended Passive Mode (!!!50009!)"), Some(50009));
+        assert_eq!(parse_229("Entering Extended Passive Mode (|||x|)"), None);
+        assert_eq!(parse_229("no"), None);
+    }
+
+    #[test]
+    fn port_argument_round_trips() {
+        let arg = format_port(Ipv4Addr::LOCALHOST, 50000);
+        assert_eq!(arg, "127,0,0,1,195,80");
+        assert_eq!(parse_port(arg.as_bytes()), Ok((Ipv4Addr::LOCALHOST, 50000)));
     }
 
     #[test]

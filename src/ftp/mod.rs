@@ -20,8 +20,8 @@ mod reply;
 pub mod texts;
 
 pub use address::{
-    EprtError, PassiveRange, PortError, format_227, format_229, parse_227, parse_229, parse_eprt,
-    parse_port,
+    EprtError, PassiveRange, PortError, format_227, format_229, format_port, parse_227, parse_229,
+    parse_eprt, parse_port,
 };
 pub use command::{Command, CommandReader, LineError, MAX_COMMAND_LINE_BYTES};
 pub use reply::{MAX_REPLY_LINE_BYTES, MAX_REPLY_LINES, Reply, ReplyError, ReplyReader};

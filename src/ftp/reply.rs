@@ -1,12 +1,18 @@
 //! Replies: `NNN text` and multi-line `NNN-…` / `NNN text` blocks, read under caps.
+//!
+//! The server writes replies with [`Reply::to_bytes`]; the probe reads them with [`ReplyReader`], so a
+//! hostile or broken server makes the probe fail with a message, never grow memory.
 
-/// The longest reply line accepted (without its line end).
+use serde::{Deserialize, Serialize};
+
+/// The longest reply line accepted (without its line end). vsftpd's longest lines (a long banner, a
+/// `500 OOPS` with a path) are well below this.
 pub const MAX_REPLY_LINE_BYTES: usize = 8 * 1024;
-/// The most lines one multi-line reply may have.
-pub const MAX_REPLY_LINES: usize = 1000;
+/// The most lines one multi-line reply (FEAT, a `banner_file`) may have, first and last included.
+pub const MAX_REPLY_LINES: usize = 512;
 
 /// One complete reply.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
     /// The three-digit code.
     pub code: u16,
@@ -33,9 +39,20 @@ impl Reply {
         Reply { code, lines }
     }
 
-    /// The text of a one-line reply (after `NNN `), or of the last line.
+    /// The text of a one-line reply (after `NNN `), or of the last line: `"(vsFTPd 3.0.3)"` for
+    /// `220 (vsFTPd 3.0.3)`.
     pub fn text(&self) -> &str {
         self.lines.last().and_then(|l| l.get(4..)).unwrap_or("")
+    }
+
+    /// The whole last line (`220 (vsFTPd 3.0.3)`).
+    pub fn last_line(&self) -> &str {
+        self.lines.last().map(String::as_str).unwrap_or("")
+    }
+
+    /// 1yz, 2yz or 3yz.
+    pub fn is_positive(&self) -> bool {
+        (100..400).contains(&self.code)
     }
 
     /// The wire form: every line followed by `\r\n`.
@@ -63,9 +80,10 @@ pub enum ReplyError {
     /// More than `MAX_REPLY_LINES` lines in one reply.
     #[error("reply with more than {MAX_REPLY_LINES} lines")]
     TooManyLines,
-    /// A first line that does not start with three digits.
-    #[error("not an FTP reply: {0:?}")]
-    Malformed(String),
+    /// A first line that is not three digits (100–599) followed by a space, a hyphen or the line end;
+    /// the line's bytes as received.
+    #[error("not an FTP reply: {:?}", String::from_utf8_lossy(.0))]
+    Malformed(Vec<u8>),
 }
 
 /// Incremental, bounded reply parser: `push` bytes as they arrive, take replies with `next_reply`.
@@ -110,11 +128,11 @@ impl ReplyReader {
                 raw.pop();
             }
             let line = String::from_utf8_lossy(&raw).into_owned();
-            let head = line_code(&line);
+            let head = line_code(&raw);
             match self.code {
                 None => {
                     let Some(code) = head else {
-                        return Err(ReplyError::Malformed(line));
+                        return Err(ReplyError::Malformed(raw));
                     };
                     if line.as_bytes().get(3) == Some(&b'-') {
                         self.code = Some(code);
@@ -146,13 +164,20 @@ impl ReplyReader {
     }
 }
 
-fn line_code(line: &str) -> Option<u16> {
+/// The code of a reply line: three digits 100–599 followed by a space, a hyphen or the line end
+/// (RFC 959 §4.2). A middle line of a multi-line reply may be anything; only a line whose code
+/// matches and is followed by a space or the line end closes the reply.
+fn line_code(line: &[u8]) -> Option<u16> {
     let digits = line.get(..3)?;
-    if digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse().ok()
-    } else {
-        None
+    if !digits.iter().all(u8::is_ascii_digit)
+        || !matches!(line.get(3), None | Some(b' ') | Some(b'-'))
+    {
+        return None;
     }
+    let n = digits
+        .iter()
+        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    (100..600).contains(&n).then_some(n)
 }
 
 #[cfg(test)]
@@ -191,6 +216,26 @@ mod tests {
         let mut r = ReplyReader::new();
         r.push(b"hello\r\n");
         assert!(matches!(r.next_reply(), Err(ReplyError::Malformed(_))));
+    }
+
+    #[test]
+    fn line_code_needs_three_digits_and_a_separator() {
+        assert_eq!(line_code(b"220 (vsFTPd 3.0.3)"), Some(220));
+        assert_eq!(line_code(b"211-Features:"), Some(211));
+        assert_eq!(line_code(b"230"), Some(230));
+        assert_eq!(line_code(b"SSH-2.0-OpenSSH"), None);
+        assert_eq!(line_code(b"2200 x"), None);
+        assert_eq!(line_code(b"099 x"), None);
+    }
+
+    #[test]
+    fn too_many_lines_is_an_error() {
+        let mut r = ReplyReader::new();
+        r.push(b"220-welcome\r\n");
+        for _ in 0..MAX_REPLY_LINES {
+            r.push(b"220-more\r\n");
+        }
+        assert_eq!(r.next_reply(), Err(ReplyError::TooManyLines));
     }
 
     #[test]

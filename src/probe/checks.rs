@@ -14,7 +14,8 @@ use super::observation::{
     DataCheck, DataMode, Failure, FailureKind, Fallback, Login, Observations, PassiveReply,
     Session, SessionKind, Step, Target, TlsInfo, TlsMode,
 };
-use super::wire::{Control, Reply, Stream, WireError, parse_epsv, parse_pasv, port_argument};
+use super::wire::{Control, Stream, WireError};
+use crate::ftp::{Reply, format_port, parse_227, parse_229};
 
 /// The most listing bytes read per data check; the rest is ignored (the check is about the channel).
 const MAX_LISTING_BYTES: u64 = 4 * 1024 * 1024;
@@ -626,10 +627,10 @@ async fn passive_check(
             Ok(r) => {
                 let address = match mode {
                     DataMode::Epsv => {
-                        parse_epsv(r.text()).map(|port| SocketAddr::new(peer.ip(), port))
+                        parse_229(r.text()).map(|port| SocketAddr::new(peer.ip(), port))
                     }
                     _ => {
-                        parse_pasv(r.text()).map(|(ip, port)| SocketAddr::new(IpAddr::V4(ip), port))
+                        parse_227(r.text()).map(|(ip, port)| SocketAddr::new(IpAddr::V4(ip), port))
                     }
                 };
                 let positive = address.is_some() && (r.code == 227 || r.code == 229);
@@ -731,7 +732,7 @@ async fn active_check(
     check.address = Some(listen_addr);
     let line = match (mode, listen_addr.ip()) {
         (DataMode::Port, IpAddr::V4(ip)) => {
-            format!("PORT {}", port_argument(ip, listen_addr.port()))
+            format!("PORT {}", format_port(ip, listen_addr.port()))
         }
         (_, IpAddr::V4(ip)) => format!("EPRT |1|{ip}|{}|", listen_addr.port()),
         (_, IpAddr::V6(ip)) => format!("EPRT |2|{ip}|{}|", listen_addr.port()),
@@ -769,8 +770,7 @@ async fn active_check(
     // vsftpd connects before it answers 150, but refuses some transfers (522 without PROT P, 550
     // with dirlist_enable=NO) without connecting: wait for whichever comes first, the connection
     // preferred when both are ready. A reply read first that is a 1yz is kept for the transfer.
-    // (Dropping read_reply between two lines of a multi-line reply would lose the first; transfer
-    // replies are single lines.)
+    // Dropping read_reply mid-reply loses nothing: the partial reply stays in the control's reader.
     let first = tokio::time::timeout_at(deadline, async {
         tokio::select! {
             biased;

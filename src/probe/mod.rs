@@ -5,7 +5,7 @@
 //! - [`observation`]: what was seen, as plain data.
 //! - [`diagnosis`]: observations → findings, a pure function.
 //! - [`report`]: human text and JSON.
-//! - [`wire`]: bounded reply reader and command writer; [`client`]: TLS.
+//! - [`wire`]: the control stream (plain or TLS) feeding `crate::ftp`'s bounded reply reader; [`client`]: TLS.
 //!
 //! It knows nothing of config files: `vsconf verify` compares its observations with the model.
 

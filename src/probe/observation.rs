@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::{Deserialize, Serialize};
 
-pub use super::wire::Reply;
+pub use crate::ftp::Reply;
 
 /// Where to probe: `ftp://HOST[:PORT]` or `ftps://HOST[:PORT]` (implicit FTPS).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,48 +1,14 @@
-//! The client side of the FTP control connection: a bounded reply reader and a command writer over a
-//! plain or TLS stream. Every read is capped (line length, lines per reply) so a hostile or broken
-//! server can make the probe fail with a message, never grow memory or hang; timeouts are the
-//! caller's (every call here is awaited under `tokio::time::timeout` in `checks`).
-//!
-//! Kept inside `probe` until the shared `ftp` module lands; it knows nothing of vsftpd's settings.
+//! The probe's side of the control connection: a plain or TLS stream, a command writer and the async
+//! loop that feeds [`crate::ftp::ReplyReader`]. The protocol itself (reply syntax, the caps on line length
+//! and lines per reply, the PASV/EPSV/PORT forms) is `crate::ftp`'s; what stays here is the I/O and the
+//! probe's wording of what went wrong. Timeouts are the caller's (every call here is awaited under
+//! `tokio::time::timeout` in `checks`).
 
-use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
-/// The longest reply line accepted, in bytes. vsftpd's longest lines (a long banner, a 500 OOPS with a
-/// path) are well below this.
-pub const MAX_LINE_BYTES: usize = 8 * 1024;
-
-/// The most lines one multi-line reply (FEAT, a `banner_file`) may have.
-pub const MAX_REPLY_LINES: usize = 512;
-
-/// One FTP reply: its code and its lines (CR LF removed; the code prefix of each line kept).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reply {
-    /// The three-digit code.
-    pub code: u16,
-    /// The lines as sent, without line endings, lossily decoded (non-UTF-8 bytes become U+FFFD).
-    pub lines: Vec<String>,
-}
-
-impl Reply {
-    /// The text after the code on the last line (`"(vsFTPd 3.0.3)"` for `220 (vsFTPd 3.0.3)`).
-    pub fn text(&self) -> &str {
-        let last = self.lines.last().map(String::as_str).unwrap_or("");
-        last.get(4..).unwrap_or("")
-    }
-
-    /// The whole last line (`220 (vsFTPd 3.0.3)`).
-    pub fn last_line(&self) -> &str {
-        self.lines.last().map(String::as_str).unwrap_or("")
-    }
-
-    /// 1yz, 2yz or 3yz.
-    pub fn is_positive(&self) -> bool {
-        (100..400).contains(&self.code)
-    }
-}
+use crate::ftp::{MAX_REPLY_LINE_BYTES, MAX_REPLY_LINES, Reply, ReplyError, ReplyReader};
 
 /// Why a reply could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,8 +16,8 @@ pub enum WireError {
     /// The server closed the connection.
     #[error("the server closed the connection")]
     Closed,
-    /// A line longer than [`MAX_LINE_BYTES`].
-    #[error("the server sent a line longer than {MAX_LINE_BYTES} bytes without a line end")]
+    /// A line longer than [`MAX_REPLY_LINE_BYTES`].
+    #[error("the server sent a line longer than {MAX_REPLY_LINE_BYTES} bytes without a line end")]
     LineTooLong,
     /// A reply with more than [`MAX_REPLY_LINES`] lines.
     #[error("the server sent a reply of more than {MAX_REPLY_LINES} lines")]
@@ -62,6 +28,16 @@ pub enum WireError {
     /// An I/O error.
     #[error("{0}")]
     Io(String),
+}
+
+impl From<ReplyError> for WireError {
+    fn from(e: ReplyError) -> WireError {
+        match e {
+            ReplyError::LineTooLong => WireError::LineTooLong,
+            ReplyError::TooManyLines => WireError::TooManyLines,
+            ReplyError::Malformed(line) => WireError::Garbage(escape(&line)),
+        }
+    }
 }
 
 /// A control stream, plain or TLS.
@@ -102,10 +78,11 @@ impl Stream {
     }
 }
 
-/// A control connection: a stream plus the bytes read but not yet consumed.
+/// A control connection: a stream plus the reply reader holding bytes read but not yet consumed.
+/// Reading a reply is cancel-safe: a partial reply stays in the reader when the future is dropped.
 pub struct Control {
     stream: Stream,
-    pending: Vec<u8>,
+    replies: ReplyReader,
 }
 
 impl Control {
@@ -113,17 +90,19 @@ impl Control {
     pub fn new(stream: Stream) -> Control {
         Control {
             stream,
-            pending: Vec::new(),
+            replies: ReplyReader::new(),
         }
     }
 
     /// The stream, e.g. to upgrade it to TLS. Fails when the server already sent bytes beyond the
     /// last reply (they would be lost, and a server that does that is misbehaving).
     pub fn into_stream(self) -> Result<Stream, WireError> {
-        if self.pending.is_empty() {
-            Ok(self.stream)
+        if self.replies.has_partial() {
+            Err(WireError::Garbage(String::from(
+                "bytes after the last reply",
+            )))
         } else {
-            Err(WireError::Garbage(escape(&self.pending)))
+            Ok(self.stream)
         }
     }
 
@@ -148,19 +127,11 @@ impl Control {
             .map_err(|e| WireError::Io(e.to_string()))
     }
 
-    /// Reads one line (without its line end), at most [`MAX_LINE_BYTES`].
-    async fn read_line(&mut self) -> Result<Vec<u8>, WireError> {
+    /// Reads one complete reply, single- or multi-line (RFC 959 §4.2), under `crate::ftp`'s caps.
+    pub async fn read_reply(&mut self) -> Result<Reply, WireError> {
         loop {
-            if let Some(pos) = self.pending.iter().position(|&b| b == b'\n') {
-                let mut line: Vec<u8> = self.pending.drain(..=pos).collect();
-                line.pop();
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                return Ok(line);
-            }
-            if self.pending.len() > MAX_LINE_BYTES {
-                return Err(WireError::LineTooLong);
+            if let Some(reply) = self.replies.next_reply()? {
+                return Ok(reply);
             }
             let mut chunk = [0u8; 4096];
             let n = self
@@ -171,48 +142,9 @@ impl Control {
             if n == 0 {
                 return Err(WireError::Closed);
             }
-            self.pending
-                .extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+            self.replies.push(chunk.get(..n).unwrap_or(&[]));
         }
     }
-
-    /// Reads one complete reply, single- or multi-line (RFC 959 §4.2).
-    pub async fn read_reply(&mut self) -> Result<Reply, WireError> {
-        let first = self.read_line().await?;
-        let code = reply_code(&first).ok_or_else(|| WireError::Garbage(escape(&first)))?;
-        let multi = first.get(3) == Some(&b'-');
-        let mut lines = vec![String::from_utf8_lossy(&first).into_owned()];
-        if multi {
-            let end = format!("{code:03} ");
-            loop {
-                if lines.len() >= MAX_REPLY_LINES {
-                    return Err(WireError::TooManyLines);
-                }
-                let line = self.read_line().await?;
-                let done = line.starts_with(end.as_bytes()) || line == end.trim_end().as_bytes();
-                lines.push(String::from_utf8_lossy(&line).into_owned());
-                if done {
-                    break;
-                }
-            }
-        }
-        Ok(Reply { code, lines })
-    }
-}
-
-/// The code of a reply's first line: three digits followed by a space, a hyphen or the line end.
-pub fn reply_code(line: &[u8]) -> Option<u16> {
-    let digits = line.get(..3)?;
-    if !digits.iter().all(u8::is_ascii_digit)
-        || !matches!(line.get(3), None | Some(b' ') | Some(b'-'))
-    {
-        return None;
-    }
-    let mut n: u16 = 0;
-    for d in digits {
-        n = n * 10 + u16::from(d - b'0');
-    }
-    (100..600).contains(&n).then_some(n)
 }
 
 /// At most 60 bytes of `bytes`, printable, for messages.
@@ -232,91 +164,21 @@ pub fn escape(bytes: &[u8]) -> String {
     out
 }
 
-/// The address and port of a `227 Entering Passive Mode (h1,h2,h3,h4,p1,p2).` reply.
-pub fn parse_pasv(text: &str) -> Option<(std::net::Ipv4Addr, u16)> {
-    let start = text.find(|c: char| c.is_ascii_digit())?;
-    let rest = text.get(start..)?;
-    let nums: Vec<u8> = rest
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .take(6)
-        .map(str::parse::<u8>)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    match nums.as_slice() {
-        [a, b, c, d, p1, p2] => Some((
-            std::net::Ipv4Addr::new(*a, *b, *c, *d),
-            u16::from(*p1) << 8 | u16::from(*p2),
-        )),
-        _ => None,
-    }
-}
-
-/// The port of a `229 Entering Extended Passive Mode (|||port|)` reply.
-pub fn parse_epsv(text: &str) -> Option<u16> {
-    let open = text.find('(')?;
-    let inner = text.get(open + 1..)?;
-    let close = inner.find(')')?;
-    let inner = inner.get(..close)?;
-    let delim = inner.chars().next()?;
-    let parts: Vec<&str> = inner.split(delim).collect();
-    match parts.as_slice() {
-        ["", "", "", port, ""] => port.parse().ok(),
-        _ => None,
-    }
-}
-
-/// The `PORT` argument for an IPv4 address and port.
-pub fn port_argument(addr: std::net::Ipv4Addr, port: u16) -> String {
-    let [a, b, c, d] = addr.octets();
-    format!("{a},{b},{c},{d},{},{}", port >> 8, port & 0xff)
-}
-
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
-    fn reply_code_needs_three_digits_and_a_separator() {
-        assert_eq!(reply_code(b"220 (vsFTPd 3.0.3)"), Some(220));
-        assert_eq!(reply_code(b"211-Features:"), Some(211));
-        assert_eq!(reply_code(b"230"), Some(230));
-        assert_eq!(reply_code(b"SSH-2.0-OpenSSH"), None);
-        assert_eq!(reply_code(b"2200 x"), None);
-        assert_eq!(reply_code(b"099 x"), None);
-    }
-
-    #[test]
-    fn pasv_reply_gives_address_and_port() {
-        assert_eq!(
-            parse_pasv("Entering Passive Mode (10,0,0,5,195,80)."),
-            Some((std::net::Ipv4Addr::new(10, 0, 0, 5), 50000))
-        );
-        assert_eq!(parse_pasv("Entering Passive Mode (10,0,0,5,300,80)."), None);
-        assert_eq!(parse_pasv("Entering Passive Mode"), None);
-    }
-
-    #[test]
-    fn epsv_reply_gives_port() {
-        assert_eq!(
-            parse_epsv("Entering Extended Passive Mode (|||50009|)"),
-            Some(50009)
-        );
-        assert_eq!(parse_epsv("Entering Extended Passive Mode (|||x|)"), None);
-        assert_eq!(parse_epsv("no"), None);
-    }
-
-    #[test]
-    fn port_argument_splits_port() {
-        assert_eq!(
-            port_argument(std::net::Ipv4Addr::new(127, 0, 0, 1), 50000),
-            "127,0,0,1,195,80"
-        );
-    }
-
-    #[test]
     fn escape_shows_control_bytes() {
         assert_eq!(escape(b"a\r\n\x00"), "a\\r\\n\\x00");
+    }
+
+    #[test]
+    fn garbage_is_shown_escaped() {
+        let e = WireError::from(ReplyError::Malformed(b"SSH-2.0\xff".to_vec()));
+        assert_eq!(
+            e.to_string(),
+            "the server sent something that is not an FTP reply: \"SSH-2.0\\xff\""
+        );
     }
 }

@@ -58,7 +58,7 @@ pub enum Format {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
-    let base = super::settings_dialect(&args.dialect, &args.old);
+    let base = super::settings_dialect(&args.dialect, &args.old)?;
     let (old_dialect, new_dialect) = (
         args.old_dialect.unwrap_or(base),
         args.new_dialect.unwrap_or(base),

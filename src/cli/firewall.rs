@@ -135,7 +135,7 @@ pub enum FirewallCliError {
 /// Runs `vsconf firewall`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let first = args.files.first().cloned().unwrap_or_default();
-    let dialect = super::settings_dialect(&args.dialect, &first);
+    let dialect = super::settings_dialect(&args.dialect, &first)?;
     let mut loaded = Vec::new();
     // Rules for a config vsftpd refuses are still what it will need once fixed; say so.
     let mut startup_notes = String::new();

@@ -223,8 +223,60 @@ fn collect_conf(dir: &Path, found: &mut Vec<PathBuf>, out: &mut Expanded, depth:
 /// `--dialect` shared by every command that reads a config.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DialectArg {
-    /// vsftpd build to model: upstream-3.0.5, debian-3.0.3 or rhel-3.0.5 [default: from vsconf.toml,
-    /// else upstream-3.0.5]
+    /// vsftpd build to model: `auto` (the build installed on this machine; the default), `all` (lint:
+    /// every build, and where they disagree), upstream-3.0.5, debian-3.0.3 (Debian 12), debian-3.0.5
+    /// (Debian 13; Ubuntu 22.04/24.04, not checked), rhel-3.0.3 (RHEL 8, Fedora ≤ 36; from recorded
+    /// verdicts), rhel-3.0.5 (RHEL 9: UNVERIFIED, no binary was checked), or an alias: debian-12,
+    /// debian-13, ubuntu-22.04, ubuntu-24.04, rhel-8, rocky-8, alma-8, rhel-9, rocky-9, alma-9, fedora
+    /// [default: vsconf.toml's `dialect`, else $VSCONF_DIALECT, else auto]
     #[arg(long, value_name = "DIALECT")]
-    pub dialect: Option<Dialect>,
+    pub dialect: Option<TypedChoice>,
+}
+
+/// A `--dialect` value and the text typed (kept for notes on aliases).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedChoice {
+    /// What it means.
+    pub choice: super::dialect::DialectChoice,
+    /// What was typed.
+    pub typed: String,
+}
+
+impl std::str::FromStr for TypedChoice {
+    type Err = vsconf::dialect::UnknownDialect;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(TypedChoice {
+            choice: s.parse()?,
+            typed: s.to_owned(),
+        })
+    }
+}
+
+impl DialectArg {
+    /// The builds to model and why (`--dialect all` allowed).
+    pub fn resolve(
+        &self,
+        settings: Option<Dialect>,
+    ) -> miette::Result<super::dialect::ChosenDialect> {
+        super::dialect::choose(
+            self.dialect.as_ref().map(|t| (t.choice, t.typed.as_str())),
+            settings,
+        )
+    }
+
+    /// The one build to model, for commands that model one (`--dialect all` is refused).
+    pub fn resolve_one(
+        &self,
+        settings: Option<Dialect>,
+    ) -> miette::Result<super::dialect::ChosenDialect> {
+        let chosen = self.resolve(settings)?;
+        if chosen.dialects.len() > 1 {
+            return Err(miette::miette!(
+                help = "`--dialect all` is for `vsconf lint`; give one build here (or `auto`)",
+                "this command models one vsftpd build at a time"
+            ));
+        }
+        Ok(chosen)
+    }
 }

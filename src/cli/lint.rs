@@ -9,10 +9,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use vsconf::diagnostic::Diagnostic;
 use vsconf::diagnostic::Severity;
-use vsconf::render::{FileReport, StartupSummary, Summary, github, human, json, sarif};
+use vsconf::dialect::Dialect;
+use vsconf::render::{
+    BuildVerdict, FileReport, StartupSummary, Summary, github, human, json, sarif,
+};
 use vsconf::rules::{Category, LintOptions, lint};
-use vsconf::startup::Verdict;
+use vsconf::startup::{Delivery, Prediction, Verdict};
 use vsconf::syntax::{escape_bytes, parse};
 
 use super::SettingsArg;
@@ -86,12 +90,9 @@ pub enum ColorChoice {
 /// Runs `vsconf lint`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let settings = args.settings.load()?;
+    let chosen = args.dialect.resolve(settings.dialect)?;
     let mut options = LintOptions {
-        dialect: args
-            .dialect
-            .dialect
-            .or(settings.dialect)
-            .unwrap_or_default(),
+        dialect: chosen.primary(),
         disabled: settings.ignore.clone(),
         categories: settings.categories.clone(),
         severities: settings.severity.clone(),
@@ -161,14 +162,28 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let mut sarif_results = Vec::new();
     let mut sarif_refusals = Vec::new();
     let show_progress = paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
+    if args.format == Format::Human {
+        #[expect(clippy::print_stderr, reason = "the header for people goes to stderr")]
+        {
+            let ids: Vec<&str> = chosen.dialects.iter().map(|d| d.id()).collect();
+            eprintln!("vsconf: modelling {}: {}", ids.join(", "), chosen.source);
+        }
+    }
+    super::warn_about(&chosen);
     if args.format == Format::Json {
         super::write_stdout(json::header().as_bytes())?;
     }
+    let run = Run {
+        options: &options,
+        dialects: &chosen.dialects,
+        source: &chosen.source,
+        host_checks: args.host_checks,
+    };
     // Files are linted in batches on all cores and written as each batch completes, so memory stays
     // bounded by one batch whatever the number of files.
     let batches = paths
         .chunks(BATCH_FILES)
-        .map(|batch| lint_batch(batch, &options, args.host_checks))
+        .map(|batch| lint_batch(batch, &run))
         .chain((!walk_failures.is_empty()).then(|| Ok(walk_failures)));
     for (batch_index, reports) in batches.enumerate() {
         let reports = reports?;
@@ -178,6 +193,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             io_failed |= r.startup.unreadable;
             failed |= r.startup.refused
                 || r.startup.crashed
+                || r.builds.iter().any(|b| !b.startup.starts)
                 || r.diagnostics.iter().any(|d| fails(d.severity));
             match args.format {
                 Format::Human => out.push_str(&human::render_file(r, colour)),
@@ -228,32 +244,29 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
 /// Files linted between two writes to standard output.
 const BATCH_FILES: usize = 512;
 
-/// Lints a batch on up to eight threads (the files are independent), keeping input order.
-fn lint_batch(
-    paths: &[PathBuf],
-    options: &LintOptions,
+/// What every file of the run is linted with.
+struct Run<'a> {
+    options: &'a LintOptions,
+    /// One build, or every build for `--dialect all` (the first is the primary).
+    dialects: &'a [Dialect],
+    /// Why these builds.
+    source: &'a str,
     host_checks: bool,
-) -> miette::Result<Vec<FileReport>> {
+}
+
+/// Lints a batch on up to eight threads (the files are independent), keeping input order.
+fn lint_batch(paths: &[PathBuf], run: &Run<'_>) -> miette::Result<Vec<FileReport>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     if paths.len() < 64 || workers == 1 {
-        return paths
-            .iter()
-            .map(|p| lint_one(p, options, host_checks))
-            .collect();
+        return paths.iter().map(|p| lint_one(p, run)).collect();
     }
     let chunk = paths.len().div_ceil(workers);
     let results: Vec<miette::Result<Vec<FileReport>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| lint_one(p, options, host_checks))
-                        .collect()
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().map(|p| lint_one(p, run)).collect()))
             .collect();
         handles
             .into_iter()
@@ -270,11 +283,8 @@ fn lint_batch(
     Ok(reports)
 }
 
-fn lint_one(
-    path: &std::path::Path,
-    options: &LintOptions,
-    host_checks: bool,
-) -> miette::Result<FileReport> {
+fn lint_one(path: &std::path::Path, run: &Run<'_>) -> miette::Result<FileReport> {
+    let options = run.options;
     let loaded = match load(path) {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -290,35 +300,168 @@ fn lint_one(
         }
     };
     let cst = parse(&loaded.bytes).cst;
-    let host = host_checks.then(|| SystemHost {
+    let host = run.host_checks.then(|| SystemHost {
         config: path.to_path_buf(),
     });
-    let result = lint(
-        &cst,
-        Some(loaded.file_len),
-        options,
-        host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host),
-    );
-    let mut startup = StartupSummary::default();
-    match &result.prediction.verdict {
-        Verdict::Refuses(oops) => {
-            startup.refused = true;
-            startup.message = Some(escape_bytes(&oops.full_text()));
+    let host = host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host);
+    let result = lint(&cst, Some(loaded.file_len), options, host);
+    let mut builds = Vec::new();
+    let mut diagnostics = result.diagnostics;
+    if run.dialects.len() > 1 {
+        let mut per_build = Vec::new();
+        for &dialect in run.dialects {
+            let build_options = LintOptions {
+                dialect,
+                ..options.clone()
+            };
+            let other = lint(&cst, Some(loaded.file_len), &build_options, host);
+            builds.push(BuildVerdict {
+                dialect: dialect.id(),
+                startup: startup_summary(&other.prediction, dialect),
+            });
+            per_build.push((dialect, other.diagnostics));
         }
-        Verdict::Crashes(_) => startup.crashed = true,
-        Verdict::Starts { .. } => {
-            startup.session_message = result
-                .prediction
-                .session
-                .as_ref()
-                .map(|o| escape_bytes(&o.full_text()));
+        diagnostics = merge_builds(per_build);
+        if let Some(disagreement) = disagreement(&builds) {
+            diagnostics.insert(0, disagreement);
         }
     }
     Ok(FileReport {
         path: loaded.path,
         dialect: options.dialect.id(),
+        dialect_source: Some(run.source.to_owned()),
+        builds,
         source: cst.text().to_vec(),
-        startup,
-        diagnostics: result.diagnostics,
+        startup: startup_summary(&result.prediction, options.dialect),
+        diagnostics,
     })
+}
+
+/// What one build does with the file, as plain data for the renderers.
+fn startup_summary(prediction: &Prediction, dialect: Dialect) -> StartupSummary {
+    let mut startup = StartupSummary {
+        unverified: dialect.unverified_note(),
+        ..StartupSummary::default()
+    };
+    match &prediction.verdict {
+        Verdict::Refuses(oops) => {
+            startup.refused = true;
+            match oops.delivery {
+                Delivery::SilentAfterFork => {
+                    startup.silent_refusal = Some(escape_bytes(&oops.full_text()));
+                }
+                Delivery::Printed { fd } => {
+                    startup.message = Some(escape_bytes(&oops.full_text()));
+                    startup.message_bytes = Some(oops.full_text());
+                    startup.message_fd = Some(fd);
+                }
+            }
+        }
+        Verdict::Crashes(_) => startup.crashed = true,
+        Verdict::Starts { .. } => {
+            startup.starts = true;
+            startup.session_message = prediction
+                .session
+                .as_ref()
+                .map(|o| escape_bytes(&o.full_text()));
+        }
+    }
+    startup
+}
+
+/// The findings of every build, each once; a finding not raised by every build names the builds that
+/// raise it.
+fn merge_builds(per_build: Vec<(Dialect, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
+    let total = per_build.len();
+    let mut merged: Vec<(Diagnostic, Vec<Dialect>)> = Vec::new();
+    for (dialect, diagnostics) in per_build {
+        for d in diagnostics {
+            match merged
+                .iter_mut()
+                .find(|(m, _)| m.code == d.code && m.span == d.span && m.message == d.message)
+            {
+                Some((_, builds)) => builds.push(dialect),
+                None => merged.push((d, vec![dialect])),
+            }
+        }
+    }
+    let mut out: Vec<Diagnostic> = merged
+        .into_iter()
+        .map(|(mut d, builds)| {
+            if builds.len() < total {
+                let ids: Vec<&str> = builds.iter().map(|b| b.id()).collect();
+                d.message = format!("{} (on {})", d.message, ids.join(", "));
+            }
+            d
+        })
+        .collect();
+    out.sort_by(|a, b| (b.fatal, a.span.start, a.code).cmp(&(a.fatal, b.span.start, b.code)));
+    out
+}
+
+/// One finding saying where the builds disagree on starting, and why, when they do.
+fn disagreement(builds: &[BuildVerdict]) -> Option<Diagnostic> {
+    let starting: Vec<&str> = builds
+        .iter()
+        .filter(|b| b.startup.starts)
+        .map(|b| b.dialect)
+        .collect();
+    let failing: Vec<&BuildVerdict> = builds.iter().filter(|b| !b.startup.starts).collect();
+    if starting.is_empty() || failing.is_empty() {
+        return None;
+    }
+    let failing_ids: Vec<&str> = failing.iter().map(|b| b.dialect).collect();
+    let reasons: Vec<String> = failing
+        .iter()
+        .map(|b| {
+            let s = &b.startup;
+            let why = s
+                .message
+                .clone()
+                .or_else(|| s.silent_refusal.clone().map(|m| format!("silently ({m})")))
+                .unwrap_or_else(|| "crash (SIGSEGV)".to_owned());
+            format!("{}: {why}", b.dialect)
+        })
+        .collect();
+    // Name the tunables that exist only in some builds: the usual cause.
+    let mut only_in: Vec<String> = Vec::new();
+    for b in &failing {
+        let Some(name) = b
+            .startup
+            .message
+            .as_deref()
+            .and_then(|m| m.strip_prefix("500 OOPS: unrecognised variable in config file: "))
+        else {
+            continue;
+        };
+        if let Some(tunable) = vsconf::dialect::Tunable::from_name(name) {
+            let ids: Vec<&str> = tunable.spec().dialects().map(|d| d.id()).collect();
+            let sentence = format!("`{name}` exists only in {}", ids.join(", "));
+            if !only_in.contains(&sentence) {
+                only_in.push(sentence);
+            }
+        }
+    }
+    let reasons = if only_in.is_empty() {
+        reasons
+    } else {
+        [only_in, reasons].concat()
+    };
+    Some(
+        Diagnostic::new(
+            "BUILDS",
+            "builds-disagree",
+            Severity::Error,
+            vsconf::syntax::Span::empty(0),
+            format!(
+                "starts on {}, refused by {}",
+                starting.join(", "),
+                failing_ids.join(", ")
+            ),
+        )
+        .help(format!(
+            "{}; a file shared by hosts of several distributions must start on each of their builds",
+            reasons.join("; ")
+        )),
+    )
 }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod dialect;
 mod diff;
 mod firewall;
 mod fix;
@@ -108,19 +109,27 @@ impl SettingsArg {
     }
 }
 
-/// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml,
-/// else upstream-3.0.5.
+/// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml, else
+/// `$VSCONF_DIALECT`, else the build installed here (see `dialect::choose`), else upstream-3.0.5.
+/// A warning about the choice (an unknown installed build, an unverified one) goes to stderr.
 pub fn settings_dialect(
     arg: &input::DialectArg,
     _file: &std::path::Path,
-) -> vsconf::dialect::Dialect {
-    arg.dialect.unwrap_or_else(|| {
-        SettingsArg::default()
-            .load()
-            .ok()
-            .and_then(|s| s.dialect)
-            .unwrap_or_default()
-    })
+) -> miette::Result<vsconf::dialect::Dialect> {
+    let settings = SettingsArg::default().load().ok().and_then(|s| s.dialect);
+    let chosen = arg.resolve_one(settings)?;
+    warn_about(&chosen);
+    Ok(chosen.primary())
+}
+
+/// Prints the warning attached to a dialect choice, if any, on stderr.
+pub fn warn_about(chosen: &dialect::ChosenDialect) {
+    if let Some(warning) = &chosen.warning {
+        #[expect(clippy::print_stderr, reason = "warnings for people go to stderr")]
+        {
+            eprintln!("warning: {warning}");
+        }
+    }
 }
 
 /// Writes to standard output; a closed pipe (`vsconf … | head`) ends quietly.

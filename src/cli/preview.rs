@@ -45,7 +45,11 @@ impl WriteArgs {
     pub fn lint_options(&self, dialect: &super::input::DialectArg) -> miette::Result<LintOptions> {
         let settings = self.settings.load()?;
         Ok(LintOptions {
-            dialect: dialect.dialect.or(settings.dialect).unwrap_or_default(),
+            dialect: {
+                let chosen = dialect.resolve_one(settings.dialect)?;
+                super::warn_about(&chosen);
+                chosen.primary()
+            },
             disabled: settings.ignore,
             categories: settings.categories,
             severities: settings.severity,

@@ -36,7 +36,7 @@ pub struct Args {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load(&args.file)?;
     let cst = parse(&loaded.bytes).cst;
-    let dialect = super::settings_dialect(&args.dialect, &args.file);
+    let dialect = super::settings_dialect(&args.dialect, &args.file)?;
     let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
     if let Some(reading) = config.first_fatal_reading() {
         let line = vsconf::syntax::LineIndex::new(cst.text())

@@ -51,7 +51,7 @@ struct Row {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load(&args.file)?;
     let cst = parse(&loaded.bytes).cst;
-    let dialect = super::settings_dialect(&args.dialect, &args.file);
+    let dialect = super::settings_dialect(&args.dialect, &args.file)?;
     let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
     let index = LineIndex::new(cst.text());
     let line_of = |s: vsconf::syntax::Span| index.line_column(s.start).line.0;

@@ -138,12 +138,8 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         EngineArg::Auto => EngineArg::Embedded,
         e => e,
     };
-    // The installed vsftpd is Debian's 3.0.3: model that build unless told otherwise.
-    let dialect = match (args.dialect.dialect, engine_kind) {
-        (Some(d), _) => d,
-        (None, EngineArg::Vsftpd) => Dialect::Debian303,
-        (None, _) => super::settings_dialect(&args.dialect, &args.file),
-    };
+    // With no --dialect the build installed here is detected: the vsftpd engine runs that very build.
+    let dialect = super::settings_dialect(&args.dialect, &args.file)?;
     let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
     let mut engine: Box<dyn Engine> = match engine_kind {
         EngineArg::Vsftpd => {

@@ -1,11 +1,13 @@
 //! The tunable table: every setting vsftpd knows, with its type, compiled-in default and octal flag, per
-//! dialect (`upstream-3.0.5`, `debian-3.0.3`, `rhel-3.0.5`), plus the parsing differences between the
-//! dialects' binaries.
+//! dialect — one dialect per vsftpd build operators run (`upstream-3.0.5`, `debian-3.0.3`, `debian-3.0.5`,
+//! `rhel-3.0.3`, `rhel-3.0.5`) — plus the parsing and start-up differences between those builds, how each
+//! was verified, and how a build is recognised on a host (`detect`).
 //!
 //! The table is generated from `src/dialect/tunables.tsv` (the project's reference data) by
 //! `scripts/gen_tunables.py`; a unit test fails when the two disagree. This module knows nothing else in
 //! the crate.
 
+pub mod detect;
 mod table;
 
 pub use table::{TUNABLES, Tunable};
@@ -16,12 +18,17 @@ use std::str::FromStr;
 /// A vsftpd build whose reading of the config file vsconf models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Dialect {
-    /// Pristine vsftpd 3.0.5.
+    /// Pristine vsftpd 3.0.5 (source builds, most minimal images).
     #[default]
     Upstream305,
     /// Debian 12's vsftpd 3.0.3 package (3.0.3-13+b2).
     Debian303,
-    /// vsftpd 3.0.5 with Fedora's patch set, as shipped by RHEL and Fedora.
+    /// Debian 13's vsftpd 3.0.5 package (3.0.5-0.2): Debian 3.0.3's behaviour plus the 3.0.4/3.0.5 TLS
+    /// switches.
+    Debian305,
+    /// vsftpd 3.0.3 with Fedora's patch set, as shipped by RHEL 8 and Fedora up to 36 (3.0.3-50).
+    Rhel303,
+    /// vsftpd 3.0.5 with Fedora's patch set, as shipped by RHEL 9 and later Fedora (no binary checked).
     Rhel305,
 }
 
@@ -31,9 +38,10 @@ pub enum StringTrim {
     /// Kept byte for byte (upstream): `ftpd_banner=  hi  ` is `  hi  `.
     Keep,
     /// Leading and trailing whitespace trimmed; a value made only of whitespace crashes vsftpd with
-    /// SIGSEGV (debian-3.0.3 binary, parsing.md §2).
+    /// SIGSEGV (debian-3.0.3 and debian-3.0.5 binaries, parsing.md §2).
     TrimCrashOnBlank,
-    /// Trimmed; a value made only of whitespace leaves the setting unset (rhel-3.0.5 build).
+    /// Trimmed; a value made only of whitespace leaves the setting unset (Fedora's fixed trim: recorded
+    /// on the Fedora 3.0.3 binary).
     TrimBlankIsUnset,
 }
 
@@ -55,24 +63,107 @@ pub enum OopsDestination {
     Stdout,
 }
 
+impl OopsDestination {
+    /// The file descriptor number.
+    pub fn fd(self) -> u8 {
+        match self {
+            OopsDestination::Stdin => 0,
+            OopsDestination::Stdout => 1,
+        }
+    }
+}
+
+/// What the launching process does when `background=YES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backgrounding {
+    /// The parent exits 0 before the child binds: a later failure is silent (upstream, Debian).
+    ParentExitsAtOnce,
+    /// The parent waits for the child: exit 0 once it listens, exit 1 after 3 s with no message when the
+    /// child fails after the fork (Fedora's patch; recorded on the Fedora 3.0.3 binary).
+    ParentWaitsForListener,
+}
+
+/// How the facts vsconf holds about a build were established.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Run live: the differential tests start this very binary on thousands of configs.
+    LiveBinary,
+    /// Recorded verdicts of the real binary on 600 configs (`shared/reference/oracle`); not runnable here.
+    RecordedVerdicts,
+    /// Source and spec file only: no binary or complete patch text was available.
+    SpecOnly,
+}
+
+impl Evidence {
+    /// Whether a fact resting on this evidence should be flagged as unverified.
+    pub fn is_unverified(self) -> bool {
+        self == Evidence::SpecOnly
+    }
+}
+
 impl Dialect {
     /// All dialects, in table column order.
-    pub const ALL: [Dialect; 3] = [Dialect::Upstream305, Dialect::Debian303, Dialect::Rhel305];
+    pub const ALL: [Dialect; 5] = [
+        Dialect::Upstream305,
+        Dialect::Debian303,
+        Dialect::Debian305,
+        Dialect::Rhel303,
+        Dialect::Rhel305,
+    ];
 
     /// The identifier used on the command line, in `vsconf.toml` and in output.
     pub fn id(self) -> &'static str {
         match self {
             Dialect::Upstream305 => "upstream-3.0.5",
             Dialect::Debian303 => "debian-3.0.3",
+            Dialect::Debian305 => "debian-3.0.5",
+            Dialect::Rhel303 => "rhel-3.0.3",
             Dialect::Rhel305 => "rhel-3.0.5",
         }
+    }
+
+    /// Who ships this build, in an operator's words.
+    pub fn shipped_by(self) -> &'static str {
+        match self {
+            Dialect::Upstream305 => "pristine vsftpd 3.0.5 (source builds, minimal images)",
+            Dialect::Debian303 => "Debian 12 (vsftpd 3.0.3-13)",
+            Dialect::Debian305 => "Debian 13, Ubuntu 22.04/24.04 (vsftpd 3.0.5-0.x)",
+            Dialect::Rhel303 => "RHEL 8, Rocky/Alma 8, Fedora up to 36 (vsftpd 3.0.3-4x/50)",
+            Dialect::Rhel305 => "RHEL 9, Rocky/Alma 9, Fedora 37+ (vsftpd 3.0.5)",
+        }
+    }
+
+    /// How vsconf's facts about this build were established.
+    pub fn evidence(self) -> Evidence {
+        match self {
+            Dialect::Upstream305 | Dialect::Debian303 | Dialect::Debian305 => Evidence::LiveBinary,
+            Dialect::Rhel303 => Evidence::RecordedVerdicts,
+            Dialect::Rhel305 => Evidence::SpecOnly,
+        }
+    }
+
+    /// A sentence to append where a verdict rests on facts no binary confirmed, if this build has such.
+    pub fn unverified_note(self) -> Option<&'static str> {
+        self.evidence().is_unverified().then_some(
+            "rhel-3.0.5 is modelled from Fedora's spec and patches without a binary: this verdict is unverified",
+        )
     }
 
     fn column(self) -> usize {
         match self {
             Dialect::Upstream305 => 0,
             Dialect::Debian303 => 1,
-            Dialect::Rhel305 => 2,
+            Dialect::Debian305 => 2,
+            Dialect::Rhel303 => 3,
+            Dialect::Rhel305 => 4,
+        }
+    }
+
+    /// The vsftpd version of this build.
+    pub fn version(self) -> &'static str {
+        match self {
+            Dialect::Debian303 | Dialect::Rhel303 => "3.0.3",
+            Dialect::Upstream305 | Dialect::Debian305 | Dialect::Rhel305 => "3.0.5",
         }
     }
 
@@ -80,33 +171,59 @@ impl Dialect {
     pub fn string_trim(self) -> StringTrim {
         match self {
             Dialect::Upstream305 => StringTrim::Keep,
-            Dialect::Debian303 => StringTrim::TrimCrashOnBlank,
-            Dialect::Rhel305 => StringTrim::TrimBlankIsUnset,
+            Dialect::Debian303 | Dialect::Debian305 => StringTrim::TrimCrashOnBlank,
+            Dialect::Rhel303 | Dialect::Rhel305 => StringTrim::TrimBlankIsUnset,
         }
     }
 
     /// Whether this build supports `tcp_wrappers=YES`.
     pub fn tcp_wrappers(self) -> TcpWrappersSupport {
         match self {
-            Dialect::Debian303 => TcpWrappersSupport::Compiled,
-            Dialect::Upstream305 | Dialect::Rhel305 => TcpWrappersSupport::Missing,
+            Dialect::Debian303 | Dialect::Debian305 => TcpWrappersSupport::Compiled,
+            Dialect::Upstream305 | Dialect::Rhel303 | Dialect::Rhel305 => {
+                TcpWrappersSupport::Missing
+            }
         }
     }
 
     /// Where this build writes `500 OOPS` messages.
     pub fn oops_destination(self) -> OopsDestination {
         match self {
-            Dialect::Rhel305 => OopsDestination::Stdout,
-            Dialect::Upstream305 | Dialect::Debian303 => OopsDestination::Stdin,
+            Dialect::Rhel303 | Dialect::Rhel305 => OopsDestination::Stdout,
+            Dialect::Upstream305 | Dialect::Debian303 | Dialect::Debian305 => {
+                OopsDestination::Stdin
+            }
+        }
+    }
+
+    /// What `background=YES` does to the launching process.
+    pub fn backgrounding(self) -> Backgrounding {
+        match self {
+            Dialect::Rhel303 | Dialect::Rhel305 => Backgrounding::ParentWaitsForListener,
+            Dialect::Upstream305 | Dialect::Debian303 | Dialect::Debian305 => {
+                Backgrounding::ParentExitsAtOnce
+            }
         }
     }
 
     /// The config file vsftpd reads when started without an argument.
     pub fn default_config_path(self) -> &'static str {
         match self {
-            Dialect::Rhel305 => "/etc/vsftpd/vsftpd.conf",
-            Dialect::Upstream305 | Dialect::Debian303 => "/etc/vsftpd.conf",
+            Dialect::Rhel303 | Dialect::Rhel305 => "/etc/vsftpd/vsftpd.conf",
+            Dialect::Upstream305 | Dialect::Debian303 | Dialect::Debian305 => "/etc/vsftpd.conf",
         }
+    }
+
+    /// Whether `listen_address6` has an interface scope split off at the first `%` before it is parsed
+    /// (Debian's patch; debian-3.0.3 binary: `::1%lo` binds ::1 with scope id 1).
+    pub fn splits_ipv6_scope(self) -> bool {
+        matches!(self, Dialect::Debian303 | Dialect::Debian305)
+    }
+
+    /// Whether the build's OpenSSL understands `PROFILE=SYSTEM` cipher lists (RHEL's crypto policies; the
+    /// RHEL builds' default `ssl_ciphers`). Elsewhere that value fails: `SSL: could not set cipher list`.
+    pub fn has_system_crypto_policy(self) -> bool {
+        matches!(self, Dialect::Rhel303 | Dialect::Rhel305)
     }
 
     /// Looks a tunable up by its exact (case-sensitive) name, as this dialect's parser does.
@@ -129,18 +246,54 @@ impl fmt::Display for Dialect {
     }
 }
 
+/// Names an operator would type for a distribution, and the build each one ships.
+pub const ALIASES: [(&str, Dialect); 16] = [
+    ("debian-12", Dialect::Debian303),
+    ("bookworm", Dialect::Debian303),
+    ("debian-13", Dialect::Debian305),
+    ("trixie", Dialect::Debian305),
+    ("ubuntu-22.04", Dialect::Debian305),
+    ("ubuntu-24.04", Dialect::Debian305),
+    ("rhel-8", Dialect::Rhel303),
+    ("rocky-8", Dialect::Rhel303),
+    ("alma-8", Dialect::Rhel303),
+    ("centos-8", Dialect::Rhel303),
+    ("rhel-9", Dialect::Rhel305),
+    ("rocky-9", Dialect::Rhel305),
+    ("alma-9", Dialect::Rhel305),
+    ("centos-9", Dialect::Rhel305),
+    ("fedora", Dialect::Rhel305),
+    ("upstream", Dialect::Upstream305),
+];
+
+/// A note printed when an alias maps to a build that was not checked against that distribution's binary.
+pub fn alias_note(alias: &str) -> Option<&'static str> {
+    alias.starts_with("ubuntu-").then_some(
+        "Ubuntu builds vsftpd from Debian's packaging; that it reads configs like Debian 13's was not checked against an Ubuntu binary",
+    )
+}
+
 /// An identifier that names no modelled dialect.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown dialect `{0}`: expected upstream-3.0.5, debian-3.0.3 or rhel-3.0.5")]
+#[error(
+    "unknown dialect `{0}`: expected upstream-3.0.5, debian-3.0.3, debian-3.0.5, rhel-3.0.3 or rhel-3.0.5 (or debian-12, debian-13, ubuntu-22.04, ubuntu-24.04, rhel-8, rhel-9, rocky-9, alma-9, fedora)"
+)]
 pub struct UnknownDialect(pub String);
 
 impl FromStr for Dialect {
     type Err = UnknownDialect;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
         Dialect::ALL
             .into_iter()
-            .find(|d| d.id() == s)
+            .find(|d| d.id() == wanted)
+            .or_else(|| {
+                ALIASES
+                    .iter()
+                    .find(|(alias, _)| *alias == wanted)
+                    .map(|(_, d)| *d)
+            })
             .ok_or_else(|| UnknownDialect(s.to_owned()))
     }
 }
@@ -190,7 +343,7 @@ pub struct TunableSpec {
     /// Whether the value is a mode or umask meant to be written in octal.
     pub octal: bool,
     /// The compiled-in default per dialect (`None`: the dialect does not know the name).
-    pub defaults: [Option<Default>; 3],
+    pub defaults: [Option<Default>; 5],
     /// One line saying what it does.
     pub meaning: &'static str,
 }
@@ -306,8 +459,8 @@ mod tests {
             let cols: Vec<&str> = row.split('\t').collect();
             assert_eq!(cols[0], spec.name, "rerun python3 scripts/gen_tunables.py");
             assert_eq!(cols[1], spec.kind.as_str());
-            assert_eq!(cols[5] == "yes", spec.octal, "{}", spec.name);
-            for (d, col) in Dialect::ALL.iter().zip(&cols[2..5]) {
+            assert_eq!(cols[7] == "yes", spec.octal, "{}", spec.name);
+            for (d, col) in Dialect::ALL.iter().zip(&cols[2..7]) {
                 assert_eq!(*col != "-", spec.known_in(*d), "{} in {d}", spec.name);
             }
         }
@@ -370,5 +523,7 @@ mod tests {
             assert_eq!(d.id().parse::<Dialect>(), Ok(d));
         }
         assert!("debian".parse::<Dialect>().is_err());
+        assert_eq!("rhel-8".parse::<Dialect>(), Ok(Dialect::Rhel303));
+        assert_eq!("Debian-13".parse::<Dialect>(), Ok(Dialect::Debian305));
     }
 }

@@ -110,11 +110,11 @@ pub enum ProfileError {
 fn default_cert(dialect: Dialect) -> (&'static str, &'static str) {
     match dialect {
         // Debian's stock file uses the snakeoil pair from ssl-cert.
-        Dialect::Debian303 => (
+        Dialect::Debian303 | Dialect::Debian305 => (
             "/etc/ssl/certs/ssl-cert-snakeoil.pem",
             "/etc/ssl/private/ssl-cert-snakeoil.key",
         ),
-        Dialect::Rhel305 => (
+        Dialect::Rhel303 | Dialect::Rhel305 => (
             "/etc/pki/tls/certs/vsftpd.pem",
             "/etc/pki/tls/private/vsftpd.key",
         ),

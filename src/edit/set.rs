@@ -538,7 +538,7 @@ mod tests {
         };
         assert_eq!(
             help,
-            "`ssl_tlsv12` exists only in upstream-3.0.5, rhel-3.0.5: choose the dialect with --dialect"
+            "`ssl_tlsv12` exists only in upstream-3.0.5, debian-3.0.5, rhel-3.0.5: choose the dialect with --dialect"
         );
     }
 

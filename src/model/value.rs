@@ -366,7 +366,7 @@ pub fn read_listen_address6(
     dialect: crate::dialect::Dialect,
 ) -> Option<(Ipv6Reading, Option<Vec<u8>>)> {
     let (address, scope) = match text.iter().position(|b| *b == b'%') {
-        Some(i) if dialect == crate::dialect::Dialect::Debian303 => (
+        Some(i) if dialect.splits_ipv6_scope() => (
             text.get(..i).unwrap_or_default(),
             Some(text.get(i + 1..).unwrap_or_default().to_vec()),
         ),

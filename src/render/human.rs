@@ -193,7 +193,25 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn verdict_line(r: &FileReport) -> String {
-    let s = &r.startup;
+    let mut line = startup_line(&r.path, r.dialect, &r.startup);
+    for b in &r.builds {
+        line.push_str("\n  ");
+        line.push_str(&startup_line("", b.dialect, &b.startup).replacen(": vsftpd", "vsftpd", 1));
+    }
+    if let Some(note) = r.startup.unverified {
+        line.push_str(&format!("\n  note: {note}"));
+    }
+    line
+}
+
+fn startup_line(path: &str, dialect: &str, s: &super::StartupSummary) -> String {
+    let r = Header { path, dialect };
+    if let Some(m) = &s.silent_refusal {
+        return format!(
+            "{}: vsftpd ({}) refuses to start, silently: the background child fails with `{m}` after the fork, and the parent exits 1 after 3 s printing nothing (background=YES)",
+            r.path, r.dialect
+        );
+    }
     if s.unreadable {
         format!("{}: cannot be read, not linted", r.path)
     } else if let Some(m) = &s.message {
@@ -211,4 +229,9 @@ fn verdict_line(r: &FileReport) -> String {
     } else {
         format!("{}: vsftpd ({}) starts", r.path, r.dialect)
     }
+}
+
+struct Header<'a> {
+    path: &'a str,
+    dialect: &'a str,
 }

@@ -3,7 +3,9 @@
 //! ```json
 //! {"version":1,
 //!  "files":[{"path":"…","dialect":"debian-3.0.3",
-//!            "startup":{"refused":true,"crashed":false,"message":"500 OOPS: …","session_message":null},
+//!            "dialect_source":"installed vsftpd 3.0.3-13+b2 (dpkg) on Debian GNU/Linux 12 (bookworm)",
+//!            "startup":{"starts":false,"refused":true,"crashed":false,"message":"500 OOPS: …",
+//!                       "message_fd":0,"session_message":null},
 //!            "diagnostics":[{"rule":"bad-bool-value","code":"VSC003","severity":"error","fatal":true,
 //!                            "message":"…","line":4,"column":13,"end_line":4,"end_column":17,"help":"…",
 //!                            "fix":{"title":"…","applicability":"safe"}}]}],
@@ -13,29 +15,85 @@
 //! `startup` is null when vsftpd would start; `crashed` is true when it would crash (SIGSEGV) instead of
 //! printing a message; `unreadable` appears (true) only for a path that could not be read, whose one
 //! finding has code `IO` (`io-error`). Fields are only ever added, never changed.
+//!
+//! `startup.message` is exactly what vsftpd prints (without the final CR LF): a BOM, CR or TAB in it
+//! stays that character (JSON escapes it as any other); where the bytes are not UTF-8 the string has
+//! U+FFFD and `message_bytes` carries the bytes in base64. `starts` is false on a refusal or a crash.
+//! `message_fd` is the descriptor vsftpd writes to (0 upstream and Debian: lost under systemd; 1 on
+//! RHEL). `silent_refusal` (RHEL builds with `background=YES`) is a refusal in the background child: the
+//! parent exits 1 after 3 s and prints nothing, so `message` is null. `unverified` says why a verdict
+//! rests on facts no binary confirmed (rhel-3.0.5). `dialect_source` says why the build was chosen.
+//! With `--dialect all`, `builds` holds one startup object (plus `dialect`) per build, and a finding
+//! with code `BUILDS` (`builds-disagree`) says where they disagree.
 
 use serde::Serialize;
 
-use super::{FileReport, Summary};
+use super::{FileReport, StartupSummary, Summary};
 use crate::syntax::LineIndex;
 
 #[derive(Serialize)]
 struct File<'a> {
     path: &'a str,
     dialect: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dialect_source: Option<&'a str>,
     startup: Startup<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    builds: Vec<Build<'a>>,
     diagnostics: Vec<Entry<'a>>,
 }
 
 #[derive(Serialize)]
+struct Build<'a> {
+    dialect: &'a str,
+    #[serde(flatten)]
+    startup: Startup<'a>,
+}
+
+#[derive(Serialize)]
 struct Startup<'a> {
+    starts: bool,
     refused: bool,
     crashed: bool,
-    message: Option<&'a str>,
+    /// The exact text vsftpd prints (U+FFFD where its bytes are not UTF-8).
+    message: Option<String>,
+    /// The same bytes in base64, only when they are not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_bytes: Option<String>,
+    /// The file descriptor vsftpd prints it on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_fd: Option<u8>,
+    /// A refusal in the background child that prints nothing (RHEL builds): what the child meets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    silent_refusal: Option<&'a str>,
     session_message: Option<&'a str>,
+    /// Why this verdict is unverified (rhel-3.0.5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unverified: Option<&'a str>,
     /// Present (true) only when the file could not be read; its finding has code `IO`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     unreadable: bool,
+}
+
+impl<'a> Startup<'a> {
+    fn of(s: &'a StartupSummary) -> Startup<'a> {
+        use base64::Engine as _;
+        let bytes = s.message_bytes.as_deref();
+        Startup {
+            starts: s.starts,
+            refused: s.refused,
+            crashed: s.crashed,
+            message: bytes.map(|b| String::from_utf8_lossy(b).into_owned()),
+            message_bytes: bytes
+                .filter(|b| std::str::from_utf8(b).is_err())
+                .map(|b| base64::engine::general_purpose::STANDARD.encode(b)),
+            message_fd: s.message_fd,
+            silent_refusal: s.silent_refusal.as_deref(),
+            session_message: s.session_message.as_deref(),
+            unverified: s.unverified,
+            unreadable: s.unreadable,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -87,13 +145,16 @@ pub fn render_file(r: &FileReport) -> String {
     let file = File {
         path: &r.path,
         dialect: r.dialect,
-        startup: Startup {
-            refused: r.startup.refused,
-            crashed: r.startup.crashed,
-            message: r.startup.message.as_deref(),
-            session_message: r.startup.session_message.as_deref(),
-            unreadable: r.startup.unreadable,
-        },
+        dialect_source: r.dialect_source.as_deref(),
+        startup: Startup::of(&r.startup),
+        builds: r
+            .builds
+            .iter()
+            .map(|b| Build {
+                dialect: b.dialect,
+                startup: Startup::of(&b.startup),
+            })
+            .collect(),
         diagnostics: r
             .diagnostics
             .iter()

@@ -25,6 +25,27 @@ pub struct StartupSummary {
     pub session_message: Option<String>,
     /// The file could not be read: nothing was linted and its one finding is an [`IO_ERROR_CODE`].
     pub unreadable: bool,
+    /// vsftpd runs: neither refused nor crashed (false for an unreadable file).
+    pub starts: bool,
+    /// The exact bytes vsftpd prints when it refuses (`500 OOPS: …`, no CR LF); `None` when it prints
+    /// nothing. Renderers for people escape them; data formats carry them as they are.
+    pub message_bytes: Option<Vec<u8>>,
+    /// The file descriptor the message is written to (0: lost under systemd; 1 on RHEL builds).
+    pub message_fd: Option<u8>,
+    /// The refusal happens silently in the background child (RHEL builds, `background=YES`): the
+    /// parent exits 1 after 3 s and prints nothing. Holds the text the child would have printed.
+    pub silent_refusal: Option<String>,
+    /// Why the build's verdict rests on unverified facts, if it does (rhel-3.0.5).
+    pub unverified: Option<&'static str>,
+}
+
+/// One build's verdict on a file, for `--dialect all`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildVerdict {
+    /// The dialect id.
+    pub dialect: &'static str,
+    /// What that build does with the file.
+    pub startup: StartupSummary,
 }
 
 /// The code of the finding a path that cannot be read gets (not a rule: nothing in a file raises it,
@@ -40,6 +61,10 @@ pub struct FileReport {
     pub path: String,
     /// The dialect id.
     pub dialect: &'static str,
+    /// Why this dialect was modelled (`installed vsftpd 3.0.3-13+b2 (dpkg) on …`), when known.
+    pub dialect_source: Option<String>,
+    /// With `--dialect all`: every build's verdict, in `Dialect::ALL` order, and where they disagree.
+    pub builds: Vec<BuildVerdict>,
     /// The file's bytes (as read).
     pub source: Vec<u8>,
     /// The startup verdict.
@@ -60,6 +85,8 @@ impl FileReport {
         FileReport {
             path,
             dialect,
+            dialect_source: None,
+            builds: Vec::new(),
             source: Vec::new(),
             startup: StartupSummary {
                 unreadable: true,

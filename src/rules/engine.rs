@@ -81,6 +81,13 @@ pub fn lint(
         if let Some(s) = options.severities.get(d.code) {
             d.severity = *s;
         }
+        // A verdict of a build modelled without a binary is flagged where it is stated.
+        if let (true, Some(note)) = (d.fatal, options.dialect.unverified_note()) {
+            d.help = Some(match d.help.take() {
+                Some(help) => format!("{help} ({note})"),
+                None => note.to_owned(),
+            });
+        }
     }
     // Fatal findings first (they are why vsftpd refuses to start), then by position and code.
     diagnostics.sort_by(|a, b| {

@@ -80,8 +80,9 @@ impl Rule for UnrecognisedVariable {
             if !other.is_empty() {
                 let list: Vec<&str> = other.iter().map(|d| d.id()).collect();
                 d = d.help(format!(
-                    "`{shown}` exists only in the {} dialect; this file is read as {} (set the dialect with --dialect or vsconf.toml, or remove the line)",
+                    "`{shown}` exists only in {} ({}); this file is read as {} (set the dialect with --dialect or vsconf.toml, or remove the line)",
                     list.join(", "),
+                    other.iter().map(|d| d.shipped_by()).collect::<Vec<_>>().join("; "),
                     cx.dialect()
                 ));
             } else if name.ends_with(b" ") || name.ends_with(b"\t") {

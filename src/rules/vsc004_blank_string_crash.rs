@@ -43,7 +43,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Startup,
     severity: Severity::Error,
     fix: FixAvailability::Always(Applicability::Safe),
-    dialects: &[Dialect::Debian303],
+    dialects: &[Dialect::Debian303, Dialect::Debian305],
     host_checks: false,
     summary: "a whitespace-only string value: Debian's vsftpd crashes (SIGSEGV) without a message",
 };

@@ -43,7 +43,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Startup,
     severity: Severity::Error,
     fix: FixAvailability::None,
-    dialects: &[Dialect::Upstream305, Dialect::Rhel305],
+    dialects: &[Dialect::Upstream305, Dialect::Rhel303, Dialect::Rhel305],
     host_checks: false,
     summary: "`tcp_wrappers=YES` on a build without TCP wrappers: every session is refused",
 };

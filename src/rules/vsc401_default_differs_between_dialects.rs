@@ -149,7 +149,7 @@ impl Rule for DefaultDiffersBetweenDialects {
                     )),
             );
         }
-        if ssl && cx.dialect() != Dialect::Rhel305 {
+        if ssl && !cx.dialect().has_system_crypto_policy() {
             if let Some(ciphers) = cfg.string(Tunable::SslCiphers) {
                 if ciphers.starts_with(b"PROFILE=") {
                     out.push(

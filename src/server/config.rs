@@ -423,10 +423,18 @@ impl Behaviour {
             let (tls12, tls13, feat_auth_tls) = match dialect {
                 // Debian 3.0.3 knows no TLS 1.2/1.3 switches: both are always allowed by its OpenSSL.
                 Dialect::Debian303 => (true, true, config.bool(Tunable::SslTlsv1)),
-                Dialect::Upstream305 => (
+                Dialect::Upstream305 | Dialect::Debian305 => (
                     config.bool(Tunable::SslTlsv12),
                     config.bool(Tunable::SslTlsv13),
                     config.bool(Tunable::SslTlsv1),
+                ),
+                // Fedora's 3.0.3 patch spells the switches ssl_tlsv1_2 and ssl_tlsv1_3.
+                Dialect::Rhel303 => (
+                    config.bool(Tunable::SslTlsv12Fedora),
+                    config.bool(Tunable::SslTlsv13Fedora),
+                    config.bool(Tunable::SslTlsv1)
+                        || config.bool(Tunable::SslTlsv11Fedora)
+                        || config.bool(Tunable::SslTlsv12Fedora),
                 ),
                 Dialect::Rhel305 => (
                     config.bool(Tunable::SslTlsv12),
@@ -464,15 +472,11 @@ impl Behaviour {
             n => Some(secs(n)),
         };
         let (bind_attempts, rhel_bind_text) = match dialect {
-            Dialect::Rhel305 => (config.uint(Tunable::BindRetries).max(1), true),
+            Dialect::Rhel303 | Dialect::Rhel305 => (config.uint(Tunable::BindRetries).max(1), true),
             _ => (9, false),
         };
         Ok(Behaviour {
-            version: if dialect == Dialect::Debian303 {
-                "3.0.3"
-            } else {
-                "3.0.5"
-            },
+            version: dialect.version(),
             listen: SocketAddr::new(ip, listen_port),
             banner,
             anonymous_enable: config.bool(Tunable::AnonymousEnable),

@@ -86,6 +86,9 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
                 check: Check::Host,
                 span,
                 tunable: tunable.map(Tunable::name),
+                delivery: super::Delivery::Printed {
+                    fd: config.dialect().oops_destination().fd(),
+                },
             },
             at_startup,
         });

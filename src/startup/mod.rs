@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::dialect::{TcpWrappersSupport, Tunable};
+use crate::dialect::{Backgrounding, TcpWrappersSupport, Tunable};
 use crate::model::value::{inet_aton, read_listen_address6};
 use crate::model::{EffectiveConfig, Origin, Outcome, Reading};
 use crate::syntax::Span;
@@ -38,6 +38,15 @@ impl Verdict {
     pub fn oops_text(&self) -> Option<Vec<u8>> {
         match self {
             Verdict::Refuses(o) => Some(o.full_text()),
+            _ => None,
+        }
+    }
+
+    /// What vsftpd prints when it refuses (prefix included, no CR LF): `None` when it starts, crashes
+    /// or refuses silently after the fork.
+    pub fn printed_text(&self) -> Option<Vec<u8>> {
+        match self {
+            Verdict::Refuses(o) if o.delivery != Delivery::SilentAfterFork => Some(o.full_text()),
             _ => None,
         }
     }
@@ -102,6 +111,22 @@ pub struct Oops {
     pub span: Option<Span>,
     /// The tunable responsible, if one is.
     pub tunable: Option<&'static str>,
+    /// Whether the text reaches the operator, and how the process ends.
+    pub delivery: Delivery,
+}
+
+/// How a refusal shows to whoever started vsftpd.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Delivery {
+    /// `500 OOPS: <message>\r\n` on this file descriptor, then exit status 2.
+    Printed {
+        /// 0 (upstream, Debian) or 1 (RHEL).
+        fd: u8,
+    },
+    /// The check fails in the background child after the fork: the waiting parent prints nothing and
+    /// exits with status 1 after 3 seconds (RHEL builds with `background=YES`, their default).
+    SilentAfterFork,
 }
 
 impl Oops {
@@ -116,6 +141,7 @@ impl Oops {
             check,
             span,
             tunable: tunable.map(Tunable::name),
+            delivery: Delivery::Printed { fd: 0 },
         }
     }
 
@@ -172,13 +198,13 @@ pub fn predict_with_host(
     let mut process_start = process_start.into_iter().map(|f| f.oops).peekable();
     let not_owned = process_start.next_if(|o| o.message == oops::NOT_OWNED.as_bytes());
     if let Some(oops) = not_owned {
-        return refuses(oops);
+        return deliver(config, refuses(oops));
     }
     if config.first_fatal_reading().is_some() {
         return predict(config, text);
     }
     if let Some(oops) = process_start.next() {
-        return refuses(oops);
+        return deliver(config, refuses(oops));
     }
     let mut prediction = predict(config, text);
     if prediction.verdict.starts() && prediction.session.is_none() {
@@ -189,6 +215,35 @@ pub fn predict_with_host(
 
 /// Predicts vsftpd's startup and session verdict from the file alone.
 pub fn predict(config: &EffectiveConfig, text: &[u8]) -> Prediction {
+    deliver(config, predict_in_process(config, text))
+}
+
+/// Where the refusal's text goes in this build: the dialect's file descriptor, or nowhere when the check
+/// runs in the background child of a build whose parent waits for it (parsing.md §6; recorded on the
+/// Fedora 3.0.3 binary: `listen_address=1.2.3.4.5` exits 1 with no message, while `listen=YES` plus
+/// `listen_ipv6=YES` still prints before the fork).
+fn deliver(config: &EffectiveConfig, mut prediction: Prediction) -> Prediction {
+    let dialect = config.dialect();
+    if let Verdict::Refuses(oops) = &mut prediction.verdict {
+        let after_fork = matches!(
+            oops.check,
+            Check::BadListenAddress | Check::BadListenAddress6
+        );
+        oops.delivery = if after_fork
+            && config.bool(Tunable::Background)
+            && dialect.backgrounding() == Backgrounding::ParentWaitsForListener
+        {
+            Delivery::SilentAfterFork
+        } else {
+            Delivery::Printed {
+                fd: dialect.oops_destination().fd(),
+            }
+        };
+    }
+    prediction
+}
+
+fn predict_in_process(config: &EffectiveConfig, text: &[u8]) -> Prediction {
     if let Some(reading) = config.first_fatal_reading() {
         let verdict = match parse_failure(reading, text) {
             Ok(oops) => Verdict::Refuses(oops),

@@ -33,6 +33,8 @@ fn run(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
     } else {
         Command::new(env!("CARGO_BIN_EXE_vsconf"))
     };
+    // The build is detected from the host by default; pin it so runs are the same everywhere.
+    command.env("VSCONF_DIALECT", "upstream-3.0.5");
     command.args(args).stdin(if stdin.is_some() {
         Stdio::piped()
     } else {

@@ -16,6 +16,7 @@ mod support;
 mod corpus;
 mod oracle;
 mod prng;
+mod recorded;
 
 use std::ffi::OsStr;
 use std::fmt::Write as _;

@@ -33,6 +33,8 @@ pub fn vsconf(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vsconf"))
         .args(args)
         .env("NO_COLOR", "1")
+        // The build is detected from the host by default; these snapshots were written for upstream-3.0.5.
+        .env("VSCONF_DIALECT", "upstream-3.0.5")
         .current_dir(env!("CARGO_TARGET_TMPDIR"))
         .output()
         .expect("run vsconf")

@@ -94,6 +94,8 @@ fn render(path: &str, text: &[u8], dialect: Dialect) -> String {
     let report = FileReport {
         path: path.to_owned(),
         dialect: dialect.id(),
+        dialect_source: None,
+        builds: Vec::new(),
         source: text.to_vec(),
         startup,
         diagnostics: result.diagnostics,

@@ -42,7 +42,10 @@ pub fn require(tool: &str, package: &str, root: bool) -> bool {
 
 /// The built vsconf binary.
 pub fn vsconf() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_vsconf"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vsconf"));
+    // The build is detected from the host by default; tests name theirs or expect upstream-3.0.5.
+    c.env("VSCONF_DIALECT", "upstream-3.0.5");
+    c
 }
 
 /// A fresh scratch directory under the target directory.

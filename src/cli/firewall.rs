@@ -4,7 +4,8 @@
 //!
 //! Exit codes: 0 rules written (or `--diff` found no difference); 1 no working rules exist for this
 //! config (TLS without a pinned passive range, a format that cannot express what is needed), or
-//! `--diff` found differences; 2 usage or I/O error, `--apply` without root, or a tool refused the rules.
+//! `--diff` found differences; 2 usage or I/O error, `--apply` without root, a tool refused the rules,
+//! `--apply` refused because the rules would cut something, or the trial was rolled back unconfirmed.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,12 +21,14 @@ use vsconf::syntax::parse;
 
 use super::input::{DialectArg, load};
 
+mod trial;
+
 /// Arguments of `vsconf firewall`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The vsftpd config file(s): one per vsftpd process behind this firewall (e.g. an IPv4 and an IPv6
     /// instance).
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["confirm", "trial_watch"])]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub dialect: DialectArg,
@@ -49,10 +52,26 @@ pub struct Args {
     /// Write the rules to FILE atomically instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Check the rules with the real tool (nft -c, iptables-restore --test), load them, and print what
-    /// changed in the live ruleset. Root only; nft, nft-json, iptables and ip6tables.
+    /// Load the rules as a trial, like iptables-apply: save the live ruleset, refuse when the rules
+    /// would cut a listening service, your SSH session or another chain's accepts (see --allow,
+    /// --force), check and load them, print what changed, and put the saved ruleset back unless
+    /// confirmed within --confirm-within. Root only; nft, nft-json, iptables and ip6tables.
+    /// Appending to your own chain with --into is the recommended path: it cuts nothing.
     #[arg(long)]
     pub apply: bool,
+    /// With --apply: load even though the rules would cut what was listed.
+    #[arg(long, requires = "apply")]
+    pub force: bool,
+    /// With --apply: how long the trial waits for confirmation (a yes on the terminal, or
+    /// `vsconf firewall --confirm` from another shell) before it restores the saved ruleset.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_within)]
+    pub confirm_within: std::time::Duration,
+    /// Keep the rules of the `--apply` trial pending in this network namespace.
+    #[arg(long, conflicts_with_all = ["apply", "diff", "output", "explain"])]
+    pub confirm: bool,
+    /// Internal: the detached process that rolls a trial back at its deadline.
+    #[arg(long, hide = true)]
+    pub trial_watch: bool,
     /// Print only the explanation of what is opened and why (on standard output).
     #[arg(long)]
     pub explain: bool,
@@ -74,6 +93,12 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
 fn parse_allow(text: &str) -> Result<Allow, String> {
     Allow::parse(text).ok_or_else(|| {
         format!("expected PORT/PROTO or FIRST-LAST/PROTO with PROTO tcp or udp (e.g. 22/tcp), got {text:?}")
+    })
+}
+
+fn parse_within(text: &str) -> Result<std::time::Duration, String> {
+    vsconf::firewall::apply::parse_duration(text).ok_or_else(|| {
+        format!("expected a duration up to 1 hour such as 30s, 2m or 500ms, got {text:?}")
     })
 }
 
@@ -121,6 +146,49 @@ pub enum FirewallCliError {
         /// Its stderr, or why it could not run.
         detail: String,
     },
+    /// `--apply` would cut something and `--force` was not given.
+    #[error("--apply refused: the standalone ruleset would cut\n{0}")]
+    #[diagnostic(
+        code(vsconf::firewall::would_cut),
+        help(
+            "nothing was loaded. Recommended: add the FTP rules to your existing chain with --into (e.g. --into inet filter input), which cuts nothing; or keep each service with the --allow flags above; or load anyway with --force"
+        )
+    )]
+    WouldCut(String),
+    /// Another trial has not ended.
+    #[error("a firewall trial is still pending ({0}.*)")]
+    #[diagnostic(
+        code(vsconf::firewall::trial_pending),
+        help("confirm it with `vsconf firewall --confirm`, or wait for its deadline to pass")
+    )]
+    TrialPending(String),
+    /// `--confirm` with no trial.
+    #[error("no firewall trial is pending in this network namespace")]
+    #[diagnostic(
+        code(vsconf::firewall::no_trial),
+        help(
+            "start one with `vsconf firewall CONF --apply`; --confirm must run as root in the same network namespace"
+        )
+    )]
+    NoTrial,
+    /// The trial ended without confirmation.
+    #[error("{0}")]
+    #[diagnostic(
+        code(vsconf::firewall::rolled_back),
+        help(
+            "the new rules are not loaded; run --apply again and confirm with a yes on the terminal or `vsconf firewall --confirm` from another shell"
+        )
+    )]
+    RolledBack(String),
+    /// The saved ruleset could not be put back.
+    #[error("the roll-back failed: {0}")]
+    #[diagnostic(
+        code(vsconf::firewall::restore_failed),
+        help(
+            "the ruleset saved before the trial was in /run/vsconf; check the live ruleset with `nft list ruleset` / `iptables-save` now"
+        )
+    )]
+    RestoreFailed(String),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     #[diagnostic(code(vsconf::firewall::io))]
@@ -134,6 +202,17 @@ pub enum FirewallCliError {
 
 /// Runs `vsconf firewall`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
+    if args.trial_watch {
+        trial::watch()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.confirm {
+        if !is_root() {
+            return Err(FirewallCliError::NotRoot.into());
+        }
+        trial::confirm()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let first = args.files.first().cloned().unwrap_or_default();
     let dialect = super::settings_dialect(&args.dialect, &first)?;
     let mut loaded = Vec::new();
@@ -216,8 +295,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             path: old_path.display().to_string(),
             source,
         })?;
-        if old != text {
-            let diff = similar::TextDiff::from_lines(&old, &text)
+        let (old_rules, new_rules) = (without_header(&old), without_header(&text));
+        if old_rules != new_rules {
+            let diff = similar::TextDiff::from_lines(&old_rules, &new_rules)
                 .unified_diff()
                 .header(&old_path.display().to_string(), "generated")
                 .to_string();
@@ -232,12 +312,24 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         })?;
     }
     if args.apply {
-        apply(format, &plan, &shape, &text)?;
+        apply(args, &plan, &shape, &text)?;
     }
     if args.diff.is_none() && args.output.is_none() && !args.apply {
         super::write_stdout(text.as_bytes())?;
     }
     Ok(code)
+}
+
+/// The rules without the generated header line, which names the config files as they were typed
+/// (`./a.conf` and `/etc/a.conf` give the same rules).
+fn without_header(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if !line.contains("firewall rules generated by vsconf from ") {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// Prints a config-caused failure and exits 1.
@@ -246,7 +338,7 @@ fn report(r: miette::Report) -> miette::Result<ExitCode> {
     Ok(ExitCode::from(1))
 }
 
-fn eprint_text(text: &str) {
+pub(crate) fn eprint_text(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
@@ -261,7 +353,8 @@ fn is_root() -> bool {
 }
 
 /// Checks, loads, and prints the change in the live ruleset.
-fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> miette::Result<()> {
+fn apply(args: &Args, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> miette::Result<()> {
+    let format = args.format;
     if !matches!(
         format,
         Format::Nft | Format::NftJson | Format::Iptables | Format::Ip6tables
@@ -271,33 +364,44 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
     if !is_root() {
         return Err(FirewallCliError::NotRoot.into());
     }
-    let (list, check, load, input): (Vec<&str>, Vec<&str>, Vec<&str>, String) = match format {
+    let (tool, check, load, input): (trial::Tool, Vec<&str>, Vec<&str>, String) = match format {
         Format::Nft => (
-            vec!["nft", "list", "ruleset"],
+            trial::Tool::Nft,
             vec!["nft", "-c", "-f", "-"],
             vec!["nft", "-f", "-"],
             text.to_owned(),
         ),
         Format::NftJson => (
-            vec!["nft", "list", "ruleset"],
+            trial::Tool::Nft,
             vec!["nft", "-j", "-c", "-f", "-"],
             vec!["nft", "-j", "-f", "-"],
             text.to_owned(),
         ),
         _ => {
-            let (family, save, restore) = if format == Format::Iptables {
-                (fw::plan::Family::Ipv4, "iptables-save", "iptables-restore")
+            let (family, legacy, restore) = if format == Format::Iptables {
+                (
+                    fw::plan::Family::Ipv4,
+                    trial::Tool::Iptables,
+                    "iptables-restore",
+                )
             } else {
                 (
                     fw::plan::Family::Ipv6,
-                    "ip6tables-save",
+                    trial::Tool::Ip6tables,
                     "ip6tables-restore",
                 )
+            };
+            // iptables-nft keeps its rules in nftables: the trial saves and restores the whole nft
+            // ruleset, which puts it back byte for byte (iptables-save cannot remove a table it created).
+            let tool = if trial::xtables_on_nft(restore) {
+                trial::Tool::Nft
+            } else {
+                legacy
             };
             match shape {
                 // -w 10: wait for the xtables lock (another iptables run) instead of failing at once.
                 Shape::Standalone => (
-                    vec![save],
+                    tool,
                     vec![restore, "-w", "10", "--test"],
                     vec![restore, "-w", "10"],
                     text.to_owned(),
@@ -306,7 +410,7 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
                     let input = fw::emit::iptables::restore_into(&lower(plan, shape), family)
                         .unwrap_or_default();
                     (
-                        vec![save],
+                        tool,
                         vec![restore, "-w", "10", "--test", "--noflush"],
                         vec![restore, "-w", "10", "--noflush"],
                         input,
@@ -315,26 +419,19 @@ fn apply(format: Format, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> 
             }
         }
     };
-    let before = listing(&run_tool(&list, None)?);
-    run_tool(&check, Some(&input))?;
-    run_tool(&load, Some(&input))?;
-    let after = listing(&run_tool(&list, None)?);
-    let mut out = String::new();
-    if before == after {
-        out.push_str("applied: the live ruleset already matched, nothing changed\n");
-    } else {
-        out.push_str(
-            &similar::TextDiff::from_lines(&before, &after)
-                .unified_diff()
-                .header("live ruleset before", "after")
-                .to_string(),
-        );
-    }
-    super::write_stdout(out.as_bytes())
+    trial::run(&trial::Trial {
+        tool,
+        check,
+        load,
+        input,
+        rules: lower(plan, shape),
+        force: args.force,
+        within: args.confirm_within,
+    })
 }
 
 /// A ruleset listing without the lines that change on every call (iptables-save's dates and counters).
-fn listing(text: &str) -> String {
+pub(crate) fn listing(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let line = match (line.starts_with(':'), line.rfind(" [")) {
@@ -348,7 +445,7 @@ fn listing(text: &str) -> String {
 }
 
 /// Runs a tool with optional standard input, under a 30-second limit; returns its standard output.
-fn run_tool(argv: &[&str], input: Option<&str>) -> Result<String, FirewallCliError> {
+pub(crate) fn run_tool(argv: &[&str], input: Option<&str>) -> Result<String, FirewallCliError> {
     let shown = argv.join(" ");
     let fail = |detail: String| FirewallCliError::Tool {
         tool: shown.clone(),
@@ -395,7 +492,7 @@ fn run_tool(argv: &[&str], input: Option<&str>) -> Result<String, FirewallCliErr
 
 /// Writes a temp file next to `path`, fsyncs it, renames it over `path` (keeping an existing file's
 /// mode) and fsyncs the directory. On error the original is untouched.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

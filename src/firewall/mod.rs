@@ -6,6 +6,7 @@
 //! Uses `crate::model` for the effective values and `crate::dialect::Tunable` to name them (the
 //! tunable enum is the model's vocabulary). Knows no files, processes or sockets.
 
+pub mod apply;
 pub mod emit;
 pub mod explain;
 pub mod lower;

@@ -136,6 +136,46 @@ fn diff_shows_changes_and_exits_1_then_0_when_equal() {
 }
 
 #[test]
+fn issue_12_diff_compares_rules_not_the_path_as_typed() {
+    let dir = crate::support::scratch("firewall-cli-diff-path");
+    let file = dir.join("rules.nft");
+    let out = vsconf()
+        .args(["firewall", "-q", &example("plain-passive"), "--output"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // The same config, named by another path: the header differs, the rules do not.
+    let out = vsconf()
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+        .args(["firewall", "-q", "./firewall/plain-passive.conf", "--diff"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+    // A real change still shows.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("tcp dport 21 accept", "tcp dport 2121 accept"),
+    )
+    .unwrap();
+    let out = vsconf()
+        .args(["firewall", "-q", &example("plain-passive"), "--diff"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("tcp dport 21 accept"));
+}
+
+#[test]
 fn apply_refuses_when_not_root() {
     use std::os::unix::fs::PermissionsExt;
     if !crate::support::require("setpriv", "util-linux", true) {

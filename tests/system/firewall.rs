@@ -18,12 +18,12 @@ const CLIENT_IP: &str = "198.51.100.2";
 const SERVER_IP6: &str = "2001:db8::1";
 const CLIENT_IP6: &str = "2001:db8::2";
 /// The server as a URL host, per IP version.
-const V4: &str = SERVER_IP;
+pub(crate) const V4: &str = SERVER_IP;
 const V6: &str = "[2001:db8::1]";
 /// curl exit code for "operation timed out": what a dropped SYN looks like from the client.
-const CURL_TIMEOUT: i32 = 28;
+pub(crate) const CURL_TIMEOUT: i32 = 28;
 
-fn tools_present() -> bool {
+pub(crate) fn tools_present() -> bool {
     require("ip", "iproute2", true)
         && require("/usr/sbin/vsftpd", "vsftpd", true)
         && require("curl", "curl", true)
@@ -34,15 +34,15 @@ fn tools_present() -> bool {
 }
 
 /// Two namespaces joined by a veth pair, and the processes started in them; all removed on drop.
-struct Lab {
-    server: String,
+pub(crate) struct Lab {
+    pub(crate) server: String,
     client: String,
-    dir: PathBuf,
+    pub(crate) dir: PathBuf,
     children: Vec<Child>,
 }
 
 impl Lab {
-    fn new(tag: &str) -> Lab {
+    pub(crate) fn new(tag: &str) -> Lab {
         let id = std::process::id();
         let lab = Lab {
             server: format!("vscfw-s-{tag}-{id}"),
@@ -98,7 +98,7 @@ impl Lab {
     }
 
     /// Writes a vsftpd config for anonymous downloads; `extra` adds or overrides settings.
-    fn config(&self, name: &str, extra: &str) -> PathBuf {
+    pub(crate) fn config(&self, name: &str, extra: &str) -> PathBuf {
         let path = self.dir.join(name);
         let text = format!(
             "listen=YES\nlisten_ipv6=NO\nbackground=NO\nanonymous_enable=YES\nlocal_enable=NO\nwrite_enable=NO\n\
@@ -119,7 +119,7 @@ impl Lab {
         )
     }
 
-    fn in_ns(&self, ns: &str, argv: &[&str]) -> Command {
+    pub(crate) fn in_ns(&self, ns: &str, argv: &[&str]) -> Command {
         let mut c = Command::new("ip");
         c.args(["netns", "exec", ns]).args(argv);
         c
@@ -145,7 +145,7 @@ impl Lab {
     }
 
     /// Listeners on ports the firewall must keep closed.
-    fn start_decoys(&mut self, ports: &[u16]) {
+    pub(crate) fn start_decoys(&mut self, ports: &[u16]) {
         let cert = self.dir.join("cert.pem").display().to_string();
         let key = self.dir.join("key.pem").display().to_string();
         for port in ports {
@@ -198,7 +198,7 @@ impl Lab {
     }
 
     /// curl exit codes for a TCP connection to each port, probed in parallel with --max-time 5.
-    fn probe(&self, ports: &[u16]) -> Vec<(u16, i32)> {
+    pub(crate) fn probe(&self, ports: &[u16]) -> Vec<(u16, i32)> {
         self.probe_at(V4, ports)
     }
 
@@ -228,7 +228,7 @@ impl Lab {
 
     /// Waits until every decoy at `host` accepts connections (no firewall yet): curl then fails on the
     /// protocol, not with "refused" (7) or a timeout (28). Under load `openssl s_server` takes a while.
-    fn wait_decoys(&self, host: &str, ports: &[u16]) {
+    pub(crate) fn wait_decoys(&self, host: &str, ports: &[u16]) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let results = self.probe_at(host, ports);
@@ -246,7 +246,9 @@ impl Lab {
         }
     }
 
-    /// Loads rules with `vsconf firewall … --apply` in the server namespace; returns its stdout.
+    /// Loads rules with `vsconf firewall … --apply` in the server namespace and confirms the trial from a
+    /// second invocation, as an operator would; returns the first one's stdout. `--force`: the decoys
+    /// listen on ports the rules must close, which the trial would otherwise refuse to cut.
     fn apply(&self, configs: &[&Path], format: &str) -> String {
         let mut cmd = self.in_ns(
             &self.server,
@@ -257,10 +259,18 @@ impl Lab {
                 "--format",
                 format,
                 "--apply",
+                "--force",
+                "--confirm-within",
+                "60s",
             ],
         );
-        cmd.args(configs);
-        let out = cmd.output().unwrap();
+        cmd.args(configs)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = cmd.spawn().unwrap();
+        confirm_trial(self, &self.server);
+        let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
             "--apply failed: {}",
@@ -270,7 +280,7 @@ impl Lab {
     }
 
     /// Loads an nft script in the server namespace.
-    fn nft(&self, script: &str) {
+    pub(crate) fn nft(&self, script: &str) {
         let path = self.dir.join("manual.nft");
         std::fs::write(&path, script).unwrap();
         run(&mut self.in_ns(&self.server, &["nft", "-f", &path.display().to_string()]));
@@ -304,6 +314,27 @@ impl Drop for Lab {
     }
 }
 
+/// Runs `vsconf firewall --confirm` in `ns` until a pending trial takes it (the first invocation may still
+/// be checking its rules).
+pub(crate) fn confirm_trial(lab: &Lab, ns: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let out = lab
+            .in_ns(ns, &[env!("CARGO_BIN_EXE_vsconf"), "firewall", "--confirm"])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "--confirm never found the trial: {}",
+            text(&out)
+        );
+        sleep(Duration::from_millis(100));
+    }
+}
+
 fn run(cmd: &mut Command) {
     let out = cmd.output().unwrap();
     assert!(
@@ -318,7 +349,7 @@ fn set_mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "exit {:?}\nstdout: {}\nstderr: {}",
         out.status.code(),

@@ -2,6 +2,7 @@
 //! `require(…)`: under `CI=true` a missing tool fails the test with the install command; elsewhere the
 //! test prints `SKIPPED: <why>` and returns.
 
+mod apply;
 mod edit;
 mod firewall;
 mod probe;

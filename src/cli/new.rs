@@ -69,7 +69,7 @@ pub struct Args {
     /// TLS certificate, PEM (local-tls) [default: the distribution's usual path].
     #[arg(long, value_name = "PATH")]
     pub tls_cert: Option<String>,
-    /// TLS private key, PEM (local-tls).
+    /// TLS private key, PEM (local-tls). Required with --tls-cert unless that file holds the key too.
     #[arg(long, value_name = "PATH")]
     pub tls_key: Option<String>,
     /// Control port.
@@ -84,6 +84,25 @@ pub struct Args {
     pub write: WriteArgs,
 }
 
+/// Whether the PEM file at `path` holds a private key (`-----BEGIN … PRIVATE KEY-----`); an
+/// unreadable file holds none that vsconf can vouch for, nor does an encrypted key. Reads at most 1 MiB.
+fn pem_holds_private_key(path: &str) -> bool {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut bytes))
+        .is_ok();
+    read && bytes
+        .split(|b| *b == b'\n')
+        .map(<[u8]>::trim_ascii_end)
+        // vsftpd cannot ask for a passphrase: an encrypted key is no key to it.
+        .any(|l| {
+            l.starts_with(b"-----BEGIN ")
+                && l.ends_with(b"PRIVATE KEY-----")
+                && !l.starts_with(b"-----BEGIN ENCRYPTED")
+        })
+}
+
 /// Runs `vsconf new`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let lint = args.write.lint_options(&args.dialect)?;
@@ -94,6 +113,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         pasv_address: args.pasv_address.clone(),
         tls_cert: args.tls_cert.clone(),
         tls_key: args.tls_key.clone(),
+        tls_cert_holds_key: args.tls_cert.as_deref().is_some_and(pem_holds_private_key),
         anon_root: args.anon_root.clone(),
     };
     let text = generate(args.profile.into(), &options)?;

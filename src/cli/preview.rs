@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use vsconf::edit::diff::{Color, unified};
-use vsconf::edit::write::{WriteOptions, backup_path, write_atomic};
+use vsconf::edit::write::{WriteOptions, write_atomic};
 use vsconf::edit::{Review, describe_prediction, review};
 use vsconf::rules::LintOptions;
 
@@ -26,10 +26,11 @@ pub struct WriteArgs {
     /// Change nothing; exit 1 when the file would change (for CI).
     #[arg(long)]
     pub check: bool,
-    /// With --write, keep the old file as FILE.bak.
+    /// With --write, keep the old file as a numbered backup, FILE.~N~ (like cp --backup=numbered; an
+    /// earlier backup is never overwritten).
     #[arg(long)]
     pub backup: bool,
-    /// Write even when vsftpd would then refuse to start or crash.
+    /// Write even when vsftpd would then refuse to start or crash, or when the file is read-only.
     #[arg(long)]
     pub force: bool,
     /// Colour the diff.
@@ -196,15 +197,16 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
         }
         .into());
     }
-    let backup = (args.backup && !proposal.new_file).then(|| backup_path(proposal.path));
     let options = WriteOptions {
-        backup: backup.clone(),
+        backup: args.backup && !proposal.new_file,
+        force_read_only: args.force,
         new_file_mode: Some(0o600),
         expected: Some(proposal.before.to_vec()),
         fault: None,
     };
-    write_atomic(proposal.path, proposal.after, &options).map_err(PreviewError::from)?;
-    match backup {
+    let written =
+        write_atomic(proposal.path, proposal.after, &options).map_err(PreviewError::from)?;
+    match written.backup {
         Some(b) => say(&format!("wrote {shown} (old file kept as {})", b.display())),
         None => say(&format!("wrote {shown}")),
     }

@@ -45,7 +45,8 @@ pub struct AppliedFix {
     pub title: String,
     /// Safe or unsafe.
     pub applicability: Applicability,
-    /// 1-based line of the finding in the text of its round.
+    /// 1-based line of the finding in the file as it was before `fix` (a line an earlier round
+    /// inserted is cited by the line it was inserted at).
     pub line: u32,
     /// The round (from 1).
     pub round: usize,
@@ -60,7 +61,7 @@ pub struct SkippedFix {
     pub name: &'static str,
     /// What the fix would do.
     pub title: String,
-    /// 1-based line in the final text.
+    /// 1-based line in the file as it was before `fix`.
     pub line: u32,
     /// Why it was not applied.
     pub reason: SkipReason,
@@ -138,6 +139,49 @@ fn predict(text: &[u8], options: &LintOptions) -> Prediction {
     crate::startup::predict(&config, cst.text())
 }
 
+/// The edits of one round: old start, old end, new length (sorted by start).
+type RoundEdits = Vec<(u32, u32, u32)>;
+
+fn round_edits(picked: &[&Diagnostic]) -> RoundEdits {
+    let mut out: RoundEdits = picked
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| f.edits.iter())
+        .map(|e| {
+            (
+                e.span.start,
+                e.span.end,
+                u32::try_from(e.replacement.len()).unwrap_or(u32::MAX),
+            )
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Maps a byte offset in the text after `rounds` back to the original text. An offset inside a
+/// replacement maps to the start of what it replaced.
+fn to_original(offset: u32, rounds: &[RoundEdits]) -> u32 {
+    let mut p = i64::from(offset);
+    for edits in rounds.iter().rev() {
+        let mut delta: i64 = 0;
+        let mut mapped = None;
+        for &(start, end, new_len) in edits {
+            let new_start = i64::from(start) + delta;
+            if p < new_start {
+                break;
+            }
+            if p < new_start + i64::from(new_len) {
+                mapped = Some(i64::from(start));
+                break;
+            }
+            delta += i64::from(new_len) - (i64::from(end) - i64::from(start));
+        }
+        p = mapped.unwrap_or(p - delta).max(0);
+    }
+    u32::try_from(p).unwrap_or(u32::MAX)
+}
+
 /// A fix's identity across rounds: its rule, its title and the line it edits.
 fn key(d: &Diagnostic, text: &[u8]) -> (String, String, Vec<u8>) {
     let line = d.fix.as_ref().and_then(extent).map(|(s, _)| {
@@ -172,6 +216,8 @@ pub fn fix_with(
     diagnose: &dyn Fn(&Cst) -> Vec<Diagnostic>,
 ) -> FixOutcome {
     let mut current = text.to_vec();
+    let original = LineIndex::new(text);
+    let mut history: Vec<RoundEdits> = Vec::new();
     let mut applied = Vec::new();
     let mut rejected: Vec<(String, String, Vec<u8>)> = Vec::new();
     let mut rejected_report = Vec::new();
@@ -231,7 +277,6 @@ pub fn fix_with(
                 next = apply_all(&current, &picked);
             }
         }
-        let index = LineIndex::new(&current);
         for d in &picked {
             if let Some(f) = &d.fix {
                 applied.push(AppliedFix {
@@ -239,7 +284,10 @@ pub fn fix_with(
                     name: d.name,
                     title: f.title.clone(),
                     applicability: f.applicability,
-                    line: index.line_column(d.span.start).line.0,
+                    line: original
+                        .line_column(to_original(d.span.start, &history))
+                        .line
+                        .0,
                     round: rounds,
                 });
             }
@@ -248,14 +296,19 @@ pub fn fix_with(
             continue;
         }
         match next {
-            Some(n) if n != current => current = n,
+            Some(n) if n != current => {
+                history.push(round_edits(&picked));
+                current = n;
+            }
             _ => {
                 converged = true;
                 break;
             }
         }
     }
-    let skipped = final_skips(&current, options, diagnose, &rejected_report);
+    // Skips are found in the final text but cited in the file as it was: people read that one.
+    let cite = |offset: u32| original.line_column(to_original(offset, &history)).line.0;
+    let skipped = final_skips(&current, options, diagnose, &rejected_report, &cite);
     FixOutcome {
         text: current,
         applied,
@@ -270,12 +323,12 @@ fn final_skips(
     options: &FixOptions,
     diagnose: &dyn Fn(&Cst) -> Vec<Diagnostic>,
     rejected: &[Diagnostic],
+    cite: &dyn Fn(u32) -> u32,
 ) -> Vec<SkippedFix> {
-    let index = LineIndex::new(text);
     let mut skipped = Vec::new();
     for d in &diagnose(&parse(text).cst) {
         let Some(f) = &d.fix else { continue };
-        let line = index.line_column(d.span.start).line.0;
+        let line = cite(d.span.start);
         let reason = if !allowed(f, options) {
             SkipReason::NeedsUnsafe
         } else if rejected
@@ -307,6 +360,21 @@ fn final_skips(
 mod tests {
     use super::*;
     use crate::dialect::Dialect;
+
+    #[test]
+    fn offsets_map_back_through_rounds() {
+        // Round 1 inserts 4 bytes at 0; round 2 replaces bytes 10..12 by 1 byte.
+        let history = vec![vec![(0, 0, 4)], vec![(10, 12, 1)]];
+        assert_eq!(to_original(2, &history), 0, "inside an insertion");
+        assert_eq!(to_original(4, &history), 0);
+        assert_eq!(to_original(9, &history), 5);
+        assert_eq!(
+            to_original(10, &history),
+            6,
+            "inside a replacement: its start"
+        );
+        assert_eq!(to_original(11, &history), 8, "after a shrink");
+    }
 
     fn options() -> FixOptions {
         FixOptions {

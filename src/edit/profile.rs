@@ -53,8 +53,11 @@ pub struct ProfileOptions {
     pub pasv_address: Option<String>,
     /// TLS certificate (PEM), `local-tls` only.
     pub tls_cert: Option<String>,
-    /// TLS private key (PEM), `local-tls` only.
+    /// TLS private key (PEM), `local-tls` only. Without it, `tls_cert` must be a PEM file that holds
+    /// the key too (`tls_cert_holds_key`).
     pub tls_key: Option<String>,
+    /// Whether the `tls_cert` file also holds a private key (the binary reads the file to tell).
+    pub tls_cert_holds_key: bool,
     /// Directory served to anonymous users, `anonymous-download` only.
     pub anon_root: String,
 }
@@ -70,6 +73,7 @@ impl ProfileOptions {
             pasv_address: None,
             tls_cert: None,
             tls_key: None,
+            tls_cert_holds_key: false,
             anon_root: "/srv/ftp".to_owned(),
         }
     }
@@ -104,6 +108,33 @@ pub enum ProfileError {
         min: u16,
         /// Last port.
         max: u16,
+    },
+    /// A certificate without its key: the default key belongs to another certificate, and vsftpd
+    /// refuses the pair (`500 OOPS: SSL: cannot load RSA private key`).
+    #[error(
+        "--tls-cert {cert} without --tls-key: the key would be the default one, which does not belong to this certificate"
+    )]
+    #[diagnostic(
+        code(vsconf::edit::tls_key),
+        help(
+            "give the certificate's key with --tls-key PATH, or one PEM file that holds both the certificate and the key as --tls-cert (vsftpd then reads the key from it)"
+        )
+    )]
+    CertWithoutKey {
+        /// The certificate path.
+        cert: String,
+    },
+    /// A key without its certificate.
+    #[error(
+        "--tls-key {key} without --tls-cert: the certificate would be the default one, which does not belong to this key"
+    )]
+    #[diagnostic(
+        code(vsconf::edit::tls_cert),
+        help("give the key's certificate with --tls-cert PATH")
+    )]
+    KeyWithoutCert {
+        /// The key path.
+        key: String,
     },
 }
 
@@ -157,6 +188,19 @@ impl Writer {
         } else {
             Ok(())
         }
+    }
+}
+
+/// The certificate and key files a TLS profile names: both given, the default pair, or one PEM that holds
+/// both. Any other mix pairs a certificate with a key that is not its own.
+fn tls_files(options: &ProfileOptions) -> Result<(String, String), ProfileError> {
+    let (default_cert, default_key) = default_cert(options.dialect);
+    match (&options.tls_cert, &options.tls_key) {
+        (None, None) => Ok((default_cert.to_owned(), default_key.to_owned())),
+        (Some(cert), Some(key)) => Ok((cert.clone(), key.clone())),
+        (Some(cert), None) if options.tls_cert_holds_key => Ok((cert.clone(), cert.clone())),
+        (Some(cert), None) => Err(ProfileError::CertWithoutKey { cert: cert.clone() }),
+        (None, Some(key)) => Err(ProfileError::KeyWithoutCert { key: key.clone() }),
     }
 }
 
@@ -215,16 +259,10 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
         w.set(Tunable::LocalRoot, "/srv/ftp/users/$USER")?;
         w.blank();
         w.comment("TLS for local users' logins and data. vsftpd loads the certificate at startup and\nrefuses to start when it cannot.");
-        let (cert, key) = default_cert(options.dialect);
+        let (cert, key) = tls_files(options)?;
         w.set(Tunable::SslEnable, "YES")?;
-        w.set(
-            Tunable::RsaCertFile,
-            options.tls_cert.as_deref().unwrap_or(cert),
-        )?;
-        w.set(
-            Tunable::RsaPrivateKeyFile,
-            options.tls_key.as_deref().unwrap_or(key),
-        )?;
+        w.set(Tunable::RsaCertFile, &cert)?;
+        w.set(Tunable::RsaPrivateKeyFile, &key)?;
         w.set(Tunable::ForceLocalLoginsSsl, "YES")?;
         w.set(Tunable::ForceLocalDataSsl, "YES")?;
         w.set(Tunable::AllowAnonSsl, "NO")?;
@@ -286,6 +324,37 @@ mod tests {
         .unwrap();
         let text = String::from_utf8(text).unwrap();
         assert!(text.contains("\n#pasv_address=203.0.113.10\n"), "{text}");
+    }
+
+    #[test]
+    fn issue_12_a_certificate_is_never_paired_with_another_key() {
+        let mut o = ProfileOptions::new(Dialect::Debian303);
+        o.tls_cert = Some("/etc/ftp/cert.pem".into());
+        for p in [Profile::LocalTls, Profile::BehindNat] {
+            o.pasv_address = Some("203.0.113.10".into());
+            assert_eq!(
+                generate(p, &o),
+                Err(ProfileError::CertWithoutKey {
+                    cert: "/etc/ftp/cert.pem".into()
+                })
+            );
+        }
+        // The anonymous profile has no TLS: a stray --tls-cert does not matter.
+        assert!(generate(Profile::AnonymousDownload, &o).is_ok());
+        o.tls_cert_holds_key = true;
+        let text = String::from_utf8(generate(Profile::LocalTls, &o).unwrap()).unwrap();
+        assert!(
+            text.contains(
+                "\nrsa_cert_file=/etc/ftp/cert.pem\nrsa_private_key_file=/etc/ftp/cert.pem\n"
+            ),
+            "{text}"
+        );
+        let mut o = ProfileOptions::new(Dialect::Debian303);
+        o.tls_key = Some("/etc/ftp/key.pem".into());
+        assert!(matches!(
+            generate(Profile::LocalTls, &o),
+            Err(ProfileError::KeyWithoutCert { .. })
+        ));
     }
 
     #[test]

@@ -123,6 +123,20 @@ pub enum WriteError {
         /// The target.
         path: PathBuf,
     },
+    /// The target is read-only (no write bit for anyone): someone protected it on purpose.
+    #[error("{path} is read-only (mode {mode:04o})")]
+    #[diagnostic(
+        code(vsconf::edit::read_only),
+        help(
+            "nothing was written; the missing write bits usually mean the file is managed elsewhere (configuration management, a package). Pass --force to replace it anyway; the new file keeps mode {mode:04o}"
+        )
+    )]
+    ReadOnly {
+        /// The target.
+        path: PathBuf,
+        /// Its mode.
+        mode: u32,
+    },
     /// The backup copy could not be written.
     #[error("cannot keep a backup at {path}: {source}")]
     #[diagnostic(
@@ -158,9 +172,12 @@ pub enum Fault {
 /// How to write.
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
-    /// Keep the old file's bytes at this path (written atomically, same owner and mode) before the new
-    /// file replaces it.
-    pub backup: Option<PathBuf>,
+    /// Keep the old file's bytes in a numbered backup next to it (`FILE.~1~`, `FILE.~2~`, … as
+    /// `cp --backup=numbered` names them; same owner and mode) before the new file replaces it. An
+    /// earlier backup is never overwritten.
+    pub backup: bool,
+    /// Replace a read-only target (mode without any write bit); refused otherwise.
+    pub force_read_only: bool,
     /// Mode for a file that does not exist yet (default 0600).
     pub new_file_mode: Option<u32>,
     /// The bytes the edit was computed from (empty: the file did not exist). Checked again just before
@@ -170,16 +187,44 @@ pub struct WriteOptions {
     pub fault: Option<Fault>,
 }
 
-/// Where a file's backup goes: the same path with `.bak` appended (not `.conf`, so that RHEL's
-/// `vsftpd@.service` generator, which starts an instance for every `/etc/vsftpd/*.conf`, ignores it).
-pub fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".bak");
-    PathBuf::from(name)
+/// The numbered backup name for `file_name` given the names already in its directory: one more than
+/// the highest `FILE.~N~` present (`cp --backup=numbered`). The `.~N~` suffix never ends in `.conf`, so
+/// RHEL's `vsftpd@.service` generator, which starts an instance for every `/etc/vsftpd/*.conf`, ignores
+/// it.
+pub fn next_backup_name<'a>(
+    file_name: &str,
+    siblings: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let highest = siblings
+        .into_iter()
+        .filter_map(|n| {
+            let rest = n
+                .strip_prefix(file_name)?
+                .strip_prefix(".~")?
+                .strip_suffix('~')?;
+            if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            rest.parse::<u64>().ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{file_name}.~{}~", highest.saturating_add(1))
+}
+
+/// What [`write_atomic`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Where the old bytes were kept, with `backup`.
+    pub backup: Option<PathBuf>,
 }
 
 /// Replaces `path` with `bytes` atomically, keeping owner and mode. A missing file is created.
-pub fn write_atomic(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(), WriteError> {
+pub fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    options: &WriteOptions,
+) -> Result<Written, WriteError> {
     let target = resolve(path)?;
     let existing = match std::fs::metadata(&target) {
         Ok(m) if !m.is_file() => return Err(WriteError::NotAFile { path: target }),
@@ -192,7 +237,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result
             });
         }
     };
-    if let (Some(backup), Some(_)) = (&options.backup, &existing) {
+    if let Some(m) = &existing {
+        if m.mode() & 0o222 == 0 && !options.force_read_only {
+            return Err(WriteError::ReadOnly {
+                path: target,
+                mode: m.mode() & 0o7777,
+            });
+        }
+    }
+    let mut written = Written::default();
+    if let (true, Some(_)) = (options.backup, &existing) {
         let old = std::fs::read(&target).map_err(|source| WriteError::Inspect {
             path: target.clone(),
             source,
@@ -200,16 +254,79 @@ pub fn write_atomic(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result
         if options.expected.as_ref().is_some_and(|e| *e != old) {
             return Err(WriteError::Changed { path: target });
         }
-        let backup_options = WriteOptions::default();
-        // The backup takes the original's owner and mode: it may hold the same secrets.
-        replace(backup, &old, existing.as_ref(), &backup_options).map_err(|e| {
-            WriteError::Backup {
-                path: backup.clone(),
-                source: Box::new(e),
-            }
-        })?;
+        written.backup = Some(backup(&target, &old, existing.as_ref())?);
     }
-    replace(&target, bytes, existing.as_ref(), options)
+    replace(&target, bytes, existing.as_ref(), options, Place::Replace)?;
+    Ok(written)
+}
+
+/// Writes the old bytes to the next free numbered backup; a name taken meanwhile (another vsconf)
+/// moves on to the next number instead of replacing it.
+fn backup(
+    target: &Path,
+    old: &[u8],
+    existing: Option<&std::fs::Metadata>,
+) -> Result<PathBuf, WriteError> {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut last = None;
+    for _ in 0..16 {
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let path = dir.join(next_backup_name(
+            &file_name,
+            names.iter().map(String::as_str),
+        ));
+        // The backup takes the original's owner and mode: it may hold the same secrets.
+        match replace(&path, old, existing, &WriteOptions::default(), Place::New) {
+            Ok(()) => return Ok(path),
+            Err(WriteError::Rename { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                last = Some((path, source));
+            }
+            Err(e) => {
+                return Err(WriteError::Backup {
+                    path,
+                    source: Box::new(e),
+                });
+            }
+        }
+    }
+    let (path, source) = last.unwrap_or_else(|| {
+        (
+            dir.join(&file_name),
+            std::io::Error::other("no free backup number"),
+        )
+    });
+    Err(WriteError::Backup {
+        source: Box::new(WriteError::Rename {
+            path: path.clone(),
+            source,
+        }),
+        path,
+    })
+}
+
+/// How the finished temporary file takes its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// `rename` over the target.
+    Replace,
+    /// `link` to a name that must not exist yet (a backup never replaces another).
+    New,
 }
 
 fn resolve(path: &Path) -> Result<PathBuf, WriteError> {
@@ -236,6 +353,7 @@ fn replace(
     bytes: &[u8],
     existing: Option<&std::fs::Metadata>,
     options: &WriteOptions,
+    place: Place,
 ) -> Result<(), WriteError> {
     let identity = existing.map(|m| Identity {
         uid: m.uid(),
@@ -310,11 +428,22 @@ fn replace(
             source: injected(),
         });
     }
-    std::fs::rename(&temp_path, target).map_err(|source| WriteError::Rename {
-        path: target.to_owned(),
-        source,
-    })?;
-    guard.path = None;
+    match place {
+        Place::Replace => {
+            std::fs::rename(&temp_path, target).map_err(|source| WriteError::Rename {
+                path: target.to_owned(),
+                source,
+            })?;
+            guard.path = None;
+        }
+        // The guard removes the temporary name; the link keeps the bytes.
+        Place::New => {
+            std::fs::hard_link(&temp_path, target).map_err(|source| WriteError::Rename {
+                path: target.to_owned(),
+                source,
+            })?
+        }
+    }
     // The rename is durable only once the directory entry is on disk. A failure here comes after the
     // new file is in place, so it is not reported as a failed write.
     if let Ok(d) = File::open(&dir) {
@@ -513,22 +642,63 @@ mod tests {
     }
 
     #[test]
-    fn backup_keeps_the_old_bytes() {
+    fn backups_are_numbered_and_never_overwritten() {
         let dir = scratch("backup");
         let path = dir.join("vsftpd.conf");
+        std::fs::write(&path, b"one\n").unwrap();
+        let opts = WriteOptions {
+            backup: true,
+            ..WriteOptions::default()
+        };
+        let first = write_atomic(&path, b"two\n", &opts).unwrap();
+        let second = write_atomic(&path, b"three\n", &opts).unwrap();
+        assert_eq!(first.backup, Some(dir.join("vsftpd.conf.~1~")));
+        assert_eq!(second.backup, Some(dir.join("vsftpd.conf.~2~")));
+        assert_eq!(
+            std::fs::read(dir.join("vsftpd.conf.~1~")).unwrap(),
+            b"one\n"
+        );
+        assert_eq!(
+            std::fs::read(dir.join("vsftpd.conf.~2~")).unwrap(),
+            b"two\n"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"three\n");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3);
+    }
+
+    #[test]
+    fn backup_numbers_follow_the_highest_present() {
+        let names = [
+            "vsftpd.conf",
+            "vsftpd.conf.~2~",
+            "vsftpd.conf.~10~",
+            "vsftpd.conf.~x~",
+            "other.~99~",
+        ];
+        assert_eq!(next_backup_name("vsftpd.conf", names), "vsftpd.conf.~11~");
+        assert_eq!(next_backup_name("a.conf", []), "a.conf.~1~");
+    }
+
+    #[test]
+    fn read_only_target_is_refused_unless_forced() {
+        let dir = scratch("read-only");
+        let path = dir.join("vsftpd.conf");
         std::fs::write(&path, b"old\n").unwrap();
-        let backup = backup_path(&path);
-        write_atomic(
-            &path,
-            b"new\n",
-            &WriteOptions {
-                backup: Some(backup.clone()),
-                ..WriteOptions::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(std::fs::read(&backup).unwrap(), b"old\n");
+        std::fs::set_permissions(&path, Permissions::from_mode(0o444)).unwrap();
+        let err = write_atomic(&path, b"new\n", &WriteOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, WriteError::ReadOnly { mode: 0o444, .. }),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"old\n");
+        let forced = WriteOptions {
+            force_read_only: true,
+            ..WriteOptions::default()
+        };
+        write_atomic(&path, b"new\n", &forced).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new\n");
-        assert!(backup.to_string_lossy().ends_with("vsftpd.conf.bak"));
+        let mode = std::fs::metadata(&path).unwrap().mode() & 0o7777;
+        assert_eq!(mode, 0o444);
     }
 }

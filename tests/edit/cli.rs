@@ -71,13 +71,70 @@ fn write_applies_and_keeps_the_mode() {
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777,
         0o640
     );
-    assert_eq!(std::fs::read(dir.join("vsftpd.conf.bak")).unwrap(), BASE);
+    assert_eq!(std::fs::read(dir.join("vsftpd.conf.~1~")).unwrap(), BASE);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         2,
         "only the file and its backup"
     );
-    assert!(stderr(&o).contains(&format!("wrote {p} (old file kept as {p}.bak)")));
+    assert!(stderr(&o).contains(&format!("wrote {p} (old file kept as {p}.~1~)")));
+    // A second backup gets the next number; the first is never overwritten.
+    let o = vsconf(&[
+        "set",
+        p,
+        "pasv_max_port=50200",
+        "--write",
+        "--backup",
+        DEBIAN,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(std::fs::read(dir.join("vsftpd.conf.~1~")).unwrap(), BASE);
+    assert_eq!(
+        std::fs::read(dir.join("vsftpd.conf.~2~")).unwrap(),
+        expected
+    );
+    assert!(stderr(&o).contains(&format!("wrote {p} (old file kept as {p}.~2~)")));
+}
+
+#[test]
+fn issue_12_read_only_config_is_refused_unless_forced() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = scratch("read-only");
+    let path = file(&dir, "vsftpd.conf", BASE);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let p = path.to_str().unwrap();
+    let o = vsconf(&[
+        "set",
+        p,
+        "pasv_min_port=50000",
+        "pasv_max_port=50100",
+        "--write",
+        DEBIAN,
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("vsconf::edit::read_only"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("0444"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&path).unwrap(), BASE);
+    let o = vsconf(&[
+        "set",
+        p,
+        "pasv_min_port=50000",
+        "pasv_max_port=50100",
+        "--write",
+        "--force",
+        DEBIAN,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_ne!(std::fs::read(&path).unwrap(), BASE);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777,
+        0o444
+    );
 }
 
 #[test]

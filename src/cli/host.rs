@@ -5,7 +5,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use vsconf::startup::host::{Host, PathMeta, UserEntry};
+use vsconf::startup::host::{FileRead, Host, PathMeta, UserEntry};
 
 /// The local machine, for the config file at `config`.
 pub struct SystemHost {
@@ -33,6 +33,29 @@ impl Host for SystemHost {
             .read_to_end(&mut out)
             .ok()?;
         Some(out)
+    }
+
+    /// A permission error means "vsftpd may read it, vsconf may not" unless vsconf runs as root (the
+    /// owner of `/proc/self` is the effective uid), where it is a refusal for vsftpd too.
+    fn read_as_root(&self, p: &[u8]) -> FileRead {
+        use std::io::{ErrorKind, Read};
+        let opened = std::fs::File::open(path(p)).and_then(|file| {
+            let mut out = Vec::new();
+            file.take(1 << 20).read_to_end(&mut out)?;
+            Ok(out)
+        });
+        match opened {
+            Ok(bytes) => FileRead::Bytes(bytes),
+            Err(e) if e.kind() == ErrorKind::PermissionDenied => {
+                let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+                if root {
+                    FileRead::Missing
+                } else {
+                    FileRead::DeniedToVsconf
+                }
+            }
+            Err(_) => FileRead::Missing,
+        }
     }
 
     fn is_dir(&self, p: &[u8]) -> bool {

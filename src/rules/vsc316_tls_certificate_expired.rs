@@ -2,6 +2,7 @@ use base64::Engine;
 
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
+use crate::startup::tls_files::der_element as element;
 use crate::syntax::escape_bytes;
 
 use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
@@ -155,26 +156,6 @@ fn certificate_validity(pem: &[u8]) -> Option<Validity> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Reads one DER element: its tag, its contents and what follows it.
-fn element(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = data.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (length, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let count = usize::from(first & 0x7f);
-        if count == 0 || count > 4 {
-            return None;
-        }
-        let bytes = rest.get(..count)?;
-        let length = bytes
-            .iter()
-            .fold(0usize, |n, b| (n << 8) | usize::from(*b));
-        (length, rest.get(count..)?)
-    };
-    Some((tag, rest.get(..length)?, rest.get(length..)?))
 }
 
 /// `Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber,

@@ -8,6 +8,7 @@
 
 pub mod host;
 pub mod oops;
+pub mod tls_files;
 
 use serde::Serialize;
 
@@ -632,8 +633,13 @@ mod tests {
             Some((self.owner, true))
         }
         fn read(&self, _: &[u8]) -> Option<Vec<u8>> {
-            self.certificate
-                .then(|| b"-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n".to_vec())
+            self.certificate.then(|| {
+                [
+                    &include_bytes!("../../tests/fixtures/tls/p256-a.crt")[..],
+                    include_bytes!("../../tests/fixtures/tls/p256-a.key"),
+                ]
+                .concat()
+            })
         }
         fn is_dir(&self, _: &[u8]) -> bool {
             true

@@ -57,8 +57,12 @@ pub fn cannot_read_config(path: &[u8]) -> Vec<u8> {
 }
 /// Certificate file missing or unreadable.
 pub const SSL_CERT: &str = "SSL: cannot load RSA certificate";
-/// Key missing.
+/// The RSA key does not load: missing, encrypted, not a key, or not the certificate's (docs/host-checks.md).
 pub const SSL_KEY: &str = "SSL: cannot load RSA private key";
+/// `dsa_cert_file` set and its certificate does not load (all three live builds).
+pub const SSL_DSA_CERT: &str = "SSL: cannot load DSA certificate";
+/// `dsa_cert_file` set and its key does not load (all three live builds).
+pub const SSL_DSA_KEY: &str = "SSL: cannot load DSA private key";
 /// `secure_chroot_dir` missing.
 pub fn secure_chroot_missing(path: &[u8]) -> Vec<u8> {
     [

@@ -10,12 +10,20 @@
 //! # host: dir /srv/ftp uid=107 gid=114 mode=755
 //! # host: file /etc/ssl/certs/server.pem cert+key
 //! # host: file /etc/ssl/certs/old.pem cert+key not_before=2020-01-01 not_after=2021-01-01
+//! # host: file /etc/ssl/certs/cert-only.pem cert
+//! # host: file /etc/ssl/private/server.key key
+//! # host: file /etc/ssl/private/other.key other-key
+//! # host: file /etc/ssl/private/ed25519.key ed25519-key
+//! # host: file /etc/ssl/private/locked.key encrypted-key
 //! # host: user alice uid=1000 gid=1000 home=/home/alice
 //! # host: resolves ftp.example.com
 //! ```
 //!
-//! A `cert+key` file with dates holds a structurally valid (unsigned) DER certificate with those
-//! validity dates; the machine's clock reads 2026-06-01 00:00:00 UTC.
+//! `cert`, `key` and `cert+key` are a real P-256 certificate and its key (tests/fixtures/tls/);
+//! `other-key` is the key of another P-256 certificate, `ed25519-key` an Ed25519 key, `encrypted-key`
+//! a key block protected by a pass phrase. A `cert+key` file with dates holds a structurally valid
+//! (unsigned, self-issued) DER certificate with those validity dates and the real certificate's
+//! public key, then its key; the machine's clock reads 2026-06-01 00:00:00 UTC.
 
 use base64::Engine;
 use vsconf::startup::host::{Host, PathMeta, UserEntry};
@@ -86,9 +94,17 @@ pub fn for_fixture(text: &[u8]) -> Option<FixtureHost> {
                     ),
                 ),
             ),
-            ["file", path, "cert+key"] => host.files.push((
+            ["file", path, kind] => host.files.push((
                 path.as_bytes().to_vec(),
-                b"-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n".to_vec(),
+                match *kind {
+                    "cert+key" => [CERT, KEY].concat(),
+                    "cert" => CERT.to_vec(),
+                    "key" => KEY.to_vec(),
+                    "other-key" => OTHER_KEY.to_vec(),
+                    "ed25519-key" => ED25519_KEY.to_vec(),
+                    "encrypted-key" => ENCRYPTED_KEY.to_vec(),
+                    other => panic!("unknown file kind in `# host:` line: {other}"),
+                },
             )),
             ["file", path, "cert+key", not_before, not_after] => host.files.push((
                 path.as_bytes().to_vec(),
@@ -121,6 +137,29 @@ pub fn for_fixture(text: &[u8]) -> Option<FixtureHost> {
     Some(host)
 }
 
+const CERT: &[u8] = include_bytes!("../fixtures/tls/p256-a.crt");
+const KEY: &[u8] = include_bytes!("../fixtures/tls/p256-a.key");
+const OTHER_KEY: &[u8] = include_bytes!("../fixtures/tls/p256-b-sec1.key");
+const ED25519_KEY: &[u8] = include_bytes!("../fixtures/tls/ed25519.key");
+const ENCRYPTED_KEY: &[u8] =
+    b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
+
+/// The DER SubjectPublicKeyInfo of `CERT` (a P-256 key: 91 bytes from its `SEQUENCE` header).
+fn certificate_spki() -> Vec<u8> {
+    let body: String = String::from_utf8_lossy(CERT)
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .expect("fixture certificate");
+    let start = der
+        .windows(4)
+        .position(|w| w == [0x30, 0x59, 0x30, 0x13])
+        .expect("P-256 SubjectPublicKeyInfo");
+    der[start..start + 91].to_vec()
+}
+
 /// 2026-06-01 00:00:00 UTC.
 const FIXTURE_NOW: i64 = 1_780_272_000;
 
@@ -136,8 +175,8 @@ fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A PEM certificate (valid DER structure, no real key or signature) with these validity dates,
-/// followed by a private key block.
+/// A PEM certificate (valid DER structure, the fixture's public key, no real signature) with these
+/// validity dates, followed by the fixture's private key.
 fn dated_certificate(not_before: &str, not_after: &str) -> Vec<u8> {
     let time = |d: &str| der(0x18, format!("{}000000Z", d.replace('-', "")).as_bytes());
     let ecdsa_sha256 = der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
@@ -150,7 +189,7 @@ fn dated_certificate(not_before: &str, not_after: &str) -> Vec<u8> {
             der(0x30, &[]),
             der(0x30, &[time(not_before), time(not_after)].concat()),
             der(0x30, &[]),
-            der(0x30, &[]),
+            certificate_spki(),
         ]
         .concat(),
     );
@@ -159,10 +198,11 @@ fn dated_certificate(not_before: &str, not_after: &str) -> Vec<u8> {
         &[tbs, der(0x30, &ecdsa_sha256), der(0x03, &[0])].concat(),
     );
     let body = base64::engine::general_purpose::STANDARD.encode(certificate);
-    format!(
-        "-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"
-    )
-    .into_bytes()
+    [
+        format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n").as_bytes(),
+        KEY,
+    ]
+    .concat()
 }
 
 impl Host for FixtureHost {

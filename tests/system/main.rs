@@ -5,6 +5,7 @@
 mod apply;
 mod edit;
 mod firewall;
+mod host_checks;
 mod probe;
 mod rule_fixtures;
 mod support;

@@ -241,6 +241,8 @@ pub struct TlsFiles {
     /// The outcome, as OpenSSL would have it.
     pub load: Load,
     pairs: Vec<PairPaths>,
+    /// The build's descriptor for `500 OOPS` (the TLS context is built before any fork).
+    oops_fd: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,7 +322,11 @@ pub fn tls(config: &EffectiveConfig, host: &dyn Host) -> Option<TlsFiles> {
         })
         .collect();
     let load = tls_files::load(&files);
-    Some(TlsFiles { load, pairs })
+    Some(TlsFiles {
+        load,
+        pairs,
+        oops_fd: config.dialect().oops_destination().fd(),
+    })
 }
 
 impl TlsFiles {
@@ -356,6 +362,7 @@ impl TlsFiles {
                 check: Check::Host,
                 span: None,
                 tunable: Some(tunable.name()),
+                delivery: super::Delivery::Printed { fd: self.oops_fd },
             },
             at_startup: true,
             detail: Some(detail),

@@ -322,7 +322,12 @@ fn lint_one(path: &std::path::Path, run: &Run<'_>) -> miette::Result<FileReport>
             per_build.push((dialect, other.diagnostics));
         }
         diagnostics = merge_builds(per_build);
-        if let Some(disagreement) = disagreement(&builds) {
+        // Point at the line where some build stops, if one does.
+        let at = diagnostics
+            .iter()
+            .find(|d| d.fatal)
+            .map_or(vsconf::syntax::Span::empty(0), |d| d.span);
+        if let Some(disagreement) = disagreement(&builds, at) {
             diagnostics.insert(0, disagreement);
         }
     }
@@ -400,7 +405,7 @@ fn merge_builds(per_build: Vec<(Dialect, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
 }
 
 /// One finding saying where the builds disagree on starting, and why, when they do.
-fn disagreement(builds: &[BuildVerdict]) -> Option<Diagnostic> {
+fn disagreement(builds: &[BuildVerdict], at: vsconf::syntax::Span) -> Option<Diagnostic> {
     let starting: Vec<&str> = builds
         .iter()
         .filter(|b| b.startup.starts)
@@ -411,17 +416,23 @@ fn disagreement(builds: &[BuildVerdict]) -> Option<Diagnostic> {
         return None;
     }
     let failing_ids: Vec<&str> = failing.iter().map(|b| b.dialect).collect();
-    let reasons: Vec<String> = failing
-        .iter()
-        .map(|b| {
-            let s = &b.startup;
-            let why = s
-                .message
-                .clone()
-                .or_else(|| s.silent_refusal.clone().map(|m| format!("silently ({m})")))
-                .unwrap_or_else(|| "crash (SIGSEGV)".to_owned());
-            format!("{}: {why}", b.dialect)
-        })
+    // One sentence per distinct outcome, naming the builds that share it.
+    let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
+    for b in &failing {
+        let s = &b.startup;
+        let why = s
+            .message
+            .clone()
+            .or_else(|| s.silent_refusal.clone().map(|m| format!("silently ({m})")))
+            .unwrap_or_else(|| "crash (SIGSEGV, no message)".to_owned());
+        match reasons.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, ids)) => ids.push(b.dialect),
+            None => reasons.push((why, vec![b.dialect])),
+        }
+    }
+    let reasons: Vec<String> = reasons
+        .into_iter()
+        .map(|(why, ids)| format!("{}: {why}", ids.join(", ")))
         .collect();
     // Name the tunables that exist only in some builds: the usual cause.
     let mut only_in: Vec<String> = Vec::new();
@@ -452,7 +463,7 @@ fn disagreement(builds: &[BuildVerdict]) -> Option<Diagnostic> {
             "BUILDS",
             "builds-disagree",
             Severity::Error,
-            vsconf::syntax::Span::empty(0),
+            at,
             format!(
                 "starts on {}, refused by {}",
                 starting.join(", "),

@@ -193,7 +193,24 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn verdict_line(r: &FileReport) -> String {
-    let mut line = startup_line(&r.path, r.dialect, &r.startup);
+    let mut line = if r.builds.is_empty() {
+        startup_line(&r.path, r.dialect, &r.startup)
+    } else {
+        let (starting, failing): (Vec<_>, Vec<_>) = r.builds.iter().partition(|b| b.startup.starts);
+        let ids = |bs: &[&super::BuildVerdict]| {
+            bs.iter().map(|b| b.dialect).collect::<Vec<_>>().join(", ")
+        };
+        match (starting.is_empty(), failing.is_empty()) {
+            (false, true) => format!("{}: vsftpd starts on every build", r.path),
+            (true, false) => format!("{}: vsftpd fails to start on every build", r.path),
+            _ => format!(
+                "{}: the builds disagree: vsftpd starts on {}, not on {}",
+                r.path,
+                ids(&starting),
+                ids(&failing)
+            ),
+        }
+    };
     for b in &r.builds {
         line.push_str("\n  ");
         line.push_str(&startup_line("", b.dialect, &b.startup).replacen(": vsftpd", "vsftpd", 1));

@@ -71,7 +71,16 @@ fn each_build_is_detected_from_a_faked_host_and_the_reason_is_given() {
     let rpm = |v: &str| format!("printf '{v}'");
     // vsftpd -v writes its banner on file descriptor 0, as the real one does.
     let vsftpd = |v: &str| format!("echo 'vsftpd: version {v}' >&0");
-    let cases: [(&str, &str, Option<(&str, String)>, Option<&str>, &str, &str); 5] = [
+    // name, os-release, package command and script, `vsftpd -v` version, expected build, reason.
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<(&'a str, String)>,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+    );
+    let cases: [Case; 5] = [
         (
             "debian13",
             DEBIAN_13,

@@ -11,7 +11,7 @@ use super::prng::Rng;
 /// The seed of the corpus the test runs.
 pub const SEED: u64 = 0x5653_434F_4E46_0003;
 /// How many randomly mutated configs the test runs.
-pub const RANDOM: usize = 260;
+pub const RANDOM: usize = 420;
 
 /// One generated config.
 pub struct Case {
@@ -21,6 +21,8 @@ pub struct Case {
     pub bytes: Vec<u8>,
     /// The uid that owns the file (vsftpd runs as root, uid 0, and refuses a file it does not own).
     pub owner_uid: u32,
+    /// Arguments after the file on vsftpd's command line (`-oNAME=VALUE` overrides).
+    pub args: Vec<Vec<u8>>,
 }
 
 /// Debian 12's stock /etc/vsftpd.conf settings, made standalone IPv4 (stock is `listen=NO`,
@@ -318,6 +320,7 @@ pub fn generate(seed: u64, random: usize) -> Vec<Case> {
     g.session_checks();
     g.host();
     g.tunables();
+    g.builds();
     g.bytes_everywhere();
     g.random_mutations(random);
     g.cases
@@ -372,6 +375,7 @@ impl Generator {
             name: format!("{family}-{n:03}"),
             bytes,
             owner_uid: 0,
+            args: Vec::new(),
         });
     }
 
@@ -1060,6 +1064,49 @@ impl Generator {
         }
     }
 
+    /// The rows of the recorded oracle's table of how builds differ (shared/reference/oracle/README.md),
+    /// each in a few variants: listener lines, `background`, names only some builds know, whitespace-only
+    /// and space-padded strings (`listen_address` included), CRLF.
+    fn builds(&mut self) {
+        let listener_lines: [&[u8]; 6] = [
+            b"",
+            b"listen_ipv6=YES\n",
+            b"listen=NO\nlisten_ipv6=YES\n",
+            b"listen=YES\n",
+            b"listen=YES\nlisten_ipv6=NO\n",
+            b"listen_ipv6=YES\nlisten_address6=::1\n",
+        ];
+        let extras: [&[u8]; 18] = [
+            b"",
+            b"background=NO\n",
+            b"background=YES\n",
+            b"utf8_filesystem=YES\n",
+            b"upload_file=*.txt\n",
+            b"download_file=*\n",
+            b"ssl_tlsv11=NO\n",
+            b"ssl_tlsv12=YES\nssl_tlsv13=NO\n",
+            b"ssl_tlsv1_2=YES\n",
+            b"reverse_lookup_enable=NO\n",
+            b"bind_retries=3\n",
+            b"ssl_sni_hostname=ftp.example.com\n",
+            b"listen_address= 127.0.0.1\n",
+            b"listen_address=127.0.0.1 \n",
+            b"listen_address= \n",
+            b"pasv_address= \n",
+            b"secure_chroot_dir=\t\n",
+            b"ftpd_banner=hello\r\n",
+        ];
+        for listener in listener_lines {
+            for extra in extras {
+                self.push("builds", [listener, extra].concat());
+            }
+        }
+        // The same rows as CRLF files.
+        for extra in extras {
+            self.push("builds", crlf_all(&[b"listen=YES\n", extra].concat()));
+        }
+    }
+
     /// A NUL, a high byte, a `#` and an `=` at every position of a boolean, a number and a string line.
     fn bytes_everywhere(&mut self) {
         for line in [
@@ -1255,6 +1302,7 @@ fn corpus_is_deterministic_large_and_covers_every_family() {
         "blank",
         "session",
         "tunable",
+        "builds",
         "bytes",
         "random",
     ] {

@@ -13,12 +13,24 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const VSFTPD: &str = "/usr/sbin/vsftpd";
+/// The live builds: each dialect with the binary that runs it (`.ci/setup.d/` installs all three).
+pub const BUILDS: [(vsconf::dialect::Dialect, &str); 3] = [
+    (vsconf::dialect::Dialect::Debian303, "/usr/sbin/vsftpd"),
+    (
+        vsconf::dialect::Dialect::Debian305,
+        "/opt/vsconf-ci/vsftpd-debian-3.0.5/vsftpd",
+    ),
+    (
+        vsconf::dialect::Dialect::Upstream305,
+        "/opt/vsconf-ci/vsftpd-upstream-3.0.5/vsftpd",
+    ),
+];
 
 /// What the real vsftpd did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,8 +89,9 @@ impl Sandbox {
         Sandbox { holder, proc_dir }
     }
 
-    /// Runs vsftpd on `config` (a root-owned file), writing its fd 0 to `out`.
-    pub fn observe(&self, config: &Path, out: &Path) -> Observation {
+    /// Runs the vsftpd binary at `vsftpd` on `config` (a root-owned file) followed by `args`, writing
+    /// its fd 0 to `out`.
+    pub fn observe(&self, vsftpd: &str, config: &Path, args: &[&[u8]], out: &Path) -> Observation {
         let fd0 = OpenOptions::new()
             .read(true)
             .write(true)
@@ -88,8 +101,9 @@ impl Sandbox {
             .expect("output file");
         let mut child = Command::new("nsenter")
             .arg(format!("--net={}/ns/net", self.proc_dir))
-            .args(["unshare", "--pid", "--fork", "--kill-child", VSFTPD])
+            .args(["unshare", "--pid", "--fork", "--kill-child", vsftpd])
             .arg(config)
+            .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
             .stdin(Stdio::from(fd0))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

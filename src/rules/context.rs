@@ -10,6 +10,7 @@ use crate::startup::host::Host;
 use crate::syntax::{Cst, Span};
 
 use super::RuleMeta;
+use super::suppress::Directive;
 
 /// Everything a rule may read.
 pub struct Context<'a> {
@@ -21,6 +22,11 @@ pub struct Context<'a> {
     pub prediction: &'a Prediction,
     /// The machine, when host checks were asked for.
     pub host: Option<&'a dyn Host>,
+    /// The rule being run: [`Context::report`] starts findings of this rule.
+    pub rule: &'static RuleMeta,
+    /// What became of each rule the suppression comments name; empty until the suppressions have
+    /// been applied, which happens before the `VSC9xx` rules run.
+    pub directives: &'a [Directive],
 }
 
 impl<'a> Context<'a> {
@@ -34,25 +40,19 @@ impl<'a> Context<'a> {
         self.config.dialect()
     }
 
-    /// Starts a diagnostic for `meta` at `span` with the rule's default severity.
-    pub fn report(
-        &self,
-        meta: &'static RuleMeta,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic::new(meta.code, meta.name, meta.severity, span, message)
+    /// Starts a finding of the running rule at `span` with the rule's default severity.
+    pub fn report(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.report_with(self.rule.severity, span, message)
     }
 
-    /// Starts a diagnostic with a severity other than the default.
+    /// Starts a finding of the running rule with a severity other than the default.
     pub fn report_with(
         &self,
-        meta: &'static RuleMeta,
         severity: Severity,
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::new(meta.code, meta.name, severity, span, message)
+        Diagnostic::new(self.rule.code, self.rule.name, severity, span, message)
     }
 
     /// The span of the line that sets the tunable, or an empty span at the start of the file when the
@@ -104,7 +104,6 @@ impl<'a> Context<'a> {
     /// the default changes nothing even if read, so it is not reported. Findings come in file order.
     pub fn report_ineffective(
         &self,
-        meta: &'static RuleMeta,
         mut settings: Vec<Tunable>,
         switch: Tunable,
         feature: &str,
@@ -122,7 +121,7 @@ impl<'a> Context<'a> {
                 self.stated(switch)
             );
             let mut d = self
-                .report(meta, self.span_or_file_start(tunable), message)
+                .report(self.span_or_file_start(tunable), message)
                 .help(help);
             if self.config.is_set(switch) {
                 d = d.label(self.span_or_file_start(switch), format!("{feature} off"));

@@ -3,7 +3,7 @@
 //! `tests/rules` fails when the files in `docs/` are stale; `UPDATE_DOCS=1 cargo test --test rules`
 //! rewrites them.
 
-use super::{FixAvailability, REGISTRY, Registered};
+use super::{FixAvailability, REGISTRY, Registered, RuleMeta, Status};
 use crate::diagnostic::Applicability;
 
 fn fix_word(f: FixAvailability) -> &'static str {
@@ -33,17 +33,30 @@ fn dialects(r: &Registered) -> String {
 pub fn page(r: &Registered) -> String {
     let m = r.meta();
     let mut out = format!("# {} {}\n\n{}\n\n", m.code, m.name, capitalise(m.summary));
+    if let Status::Removed { since, replaced_by } = m.status {
+        out.push_str(&format!(
+            "**Removed in vsconf {since}**: this code never reports anything."
+        ));
+        if let Some(by) = replaced_by {
+            out.push_str(&format!(
+                " What it reported is reported by [{by}]({by}.md)."
+            ));
+        }
+        out.push_str(" The code stays registered and is never reused.\n\n");
+    }
     out.push_str("| category | default severity | dialects | fix | needs `--host-checks` |\n|---|---|---|---|---|\n");
     out.push_str(&format!(
         "| {} | {} | {} | {} | {} |\n\n",
         m.category.as_str(),
-        m.severity.as_str(),
+        severity_word(m),
         dialects(r),
         fix_word(m.fix),
         if m.host_checks { "yes" } else { "no" }
     ));
     out.push_str(&r.doc());
-    out.push_str(&format!("\nSuppress one finding with a comment line directly above the setting: `# vsconf: allow {} -- reason`.\n", m.name));
+    if m.is_active() {
+        out.push_str(&format!("\nSuppress one finding with a comment line directly above the setting: `# vsconf: allow {} -- reason`.\n", m.name));
+    }
     out
 }
 
@@ -61,7 +74,7 @@ pub fn index() -> String {
             "| [{code}](rules/{code}.md) | {} | {} | {} | {} | {} | {} |\n",
             m.name,
             m.category.as_str(),
-            m.severity.as_str(),
+            severity_word(m),
             dialects(r),
             fix_word(m.fix),
             m.summary,
@@ -69,6 +82,14 @@ pub fn index() -> String {
         ));
     }
     out
+}
+
+/// The default severity, or that the rule no longer runs.
+fn severity_word(m: &RuleMeta) -> String {
+    match m.status {
+        Status::Stable => m.severity.as_str().to_owned(),
+        Status::Removed { since, .. } => format!("removed in {since}"),
+    }
 }
 
 fn capitalise(s: &str) -> String {

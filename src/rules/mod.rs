@@ -8,11 +8,13 @@
 mod context;
 pub mod docs;
 mod engine;
+mod fix;
+mod passive;
 mod suppress;
 
 pub use context::Context;
 pub use engine::{LintOptions, LintResult, lint};
-pub use suppress::{Suppression, parse_suppressions};
+pub use suppress::{Directive, DirectiveOutcome, Suppression, parse_suppressions};
 
 use serde::Serialize;
 
@@ -77,14 +79,30 @@ pub enum FixAvailability {
     Always(Applicability),
 }
 
+/// Whether a code is in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The rule runs.
+    Stable,
+    /// The rule no longer runs; its code stays registered (never reused) so that `vsconf rules CODE`,
+    /// suppressions and `vsconf.toml` still explain it.
+    Removed {
+        /// The vsconf version that removed it.
+        since: &'static str,
+        /// The code that reports what it reported, if one does.
+        replaced_by: Option<&'static str>,
+    },
+}
+
 /// What a rule is, independent of any file.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RuleMeta {
     /// Stable code, never reused (`VSC101`).
     pub code: &'static str,
     /// Kebab-case name naming the problem (`pasv-range-unset`).
     pub name: &'static str,
-    /// Category (matches the hundreds digit).
+    /// Category (the hundreds digit of the code).
     pub category: Category,
     /// Default severity.
     pub severity: Severity,
@@ -96,6 +114,107 @@ pub struct RuleMeta {
     pub host_checks: bool,
     /// One line for tables.
     pub summary: &'static str,
+    /// Whether the rule runs.
+    pub status: Status,
+}
+
+impl RuleMeta {
+    /// A stable rule with default severity error that applies to every dialect, needs no host checks
+    /// and has no fix; the category is the code's hundreds digit (a malformed code fails to compile).
+    /// Chain [`RuleMeta::summary`] and, where they differ, the other builders.
+    pub const fn error(code: &'static str, name: &'static str) -> RuleMeta {
+        RuleMeta {
+            code,
+            name,
+            category: category_of(code),
+            severity: Severity::Error,
+            fix: FixAvailability::None,
+            dialects: ALL_DIALECTS,
+            host_checks: false,
+            summary: "",
+            status: Status::Stable,
+        }
+    }
+
+    /// [`RuleMeta::error`] with default severity warning.
+    pub const fn warning(code: &'static str, name: &'static str) -> RuleMeta {
+        RuleMeta {
+            severity: Severity::Warning,
+            ..RuleMeta::error(code, name)
+        }
+    }
+
+    /// [`RuleMeta::error`] with default severity info.
+    pub const fn info(code: &'static str, name: &'static str) -> RuleMeta {
+        RuleMeta {
+            severity: Severity::Info,
+            ..RuleMeta::error(code, name)
+        }
+    }
+
+    /// The one line shown in tables.
+    pub const fn summary(self, summary: &'static str) -> RuleMeta {
+        RuleMeta { summary, ..self }
+    }
+
+    /// Whether and how its findings carry fixes.
+    pub const fn fixes(self, fix: FixAvailability) -> RuleMeta {
+        RuleMeta { fix, ..self }
+    }
+
+    /// Runs only under these dialects.
+    pub const fn only_in(self, dialects: &'static [Dialect]) -> RuleMeta {
+        RuleMeta { dialects, ..self }
+    }
+
+    /// Runs only with `--host-checks`.
+    pub const fn needs_host(self) -> RuleMeta {
+        RuleMeta {
+            host_checks: true,
+            ..self
+        }
+    }
+
+    /// Retired in vsconf `since`; `replaced_by` reports what it reported, if a rule does.
+    pub const fn removed(self, since: &'static str, replaced_by: Option<&'static str>) -> RuleMeta {
+        RuleMeta {
+            status: Status::Removed { since, replaced_by },
+            ..self
+        }
+    }
+
+    /// Whether the rule runs at all (not removed).
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Stable
+    }
+}
+
+/// The category a code's hundreds digit names. Evaluated at compile time for every rule's `META`, so
+/// a code outside the ranges is a build error rather than a wrong table.
+#[expect(
+    clippy::panic,
+    reason = "only evaluated in the `META` consts: a malformed code fails the build, never a run"
+)]
+const fn category_of(code: &str) -> Category {
+    let bytes = code.as_bytes();
+    assert!(
+        bytes.len() == 6
+            && bytes[0] == b'V'
+            && bytes[1] == b'S'
+            && bytes[2] == b'C'
+            && bytes[4].is_ascii_digit()
+            && bytes[5].is_ascii_digit(),
+        "rule codes are VSCnnn"
+    );
+    match bytes[3] {
+        b'0' => Category::Startup,
+        b'1' => Category::Consistency,
+        b'2' => Category::Pitfall,
+        b'3' => Category::Security,
+        b'4' => Category::Portability,
+        b'9' => Category::Vsconf,
+        _ => panic!("no category has this hundreds digit"),
+    }
 }
 
 /// All dialects, for rules that apply everywhere.
@@ -123,18 +242,19 @@ fn excerpt(bytes: &[u8]) -> String {
     }
 }
 
-/// A check over one config file.
+/// A check over one config file. `META` says what the rule is; the [`Context`] it is handed knows
+/// it, so `cx.report(span, message)` starts a finding of this rule.
 pub trait Rule: Sync {
     /// The rule's metadata.
-    fn meta(&self) -> &'static RuleMeta;
+    const META: RuleMeta;
     /// Pushes the rule's findings.
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
 }
 
-/// A registered rule: its implementation and the source file its documentation is read from.
+/// A registered rule: its metadata, its check and the source file its documentation is read from.
 pub struct Registered {
-    /// The rule.
-    pub rule: &'static dyn Rule,
+    meta: &'static RuleMeta,
+    check: fn(&Context<'_>, &mut Vec<Diagnostic>),
     /// The rule file's source (the `///` comment above the struct is the documentation).
     pub source: &'static str,
     /// The file name under `src/rules/`.
@@ -144,7 +264,12 @@ pub struct Registered {
 impl Registered {
     /// The rule's metadata.
     pub fn meta(&self) -> &'static RuleMeta {
-        self.rule.meta()
+        self.meta
+    }
+
+    /// Runs the rule.
+    pub(crate) fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        (self.check)(cx, out);
     }
 
     /// The rule's documentation: the `///` comment above its struct, in Markdown.
@@ -173,7 +298,8 @@ macro_rules! register {
         /// Every rule, in code order.
         pub static REGISTRY: &[Registered] = &[
             $(Registered {
-                rule: &$module::$rule,
+                meta: &<$module::$rule as Rule>::META,
+                check: |cx, out| $module::$rule.check(cx, out),
                 source: include_str!(concat!(stringify!($module), ".rs")),
                 file: concat!(stringify!($module), ".rs"),
             },)*
@@ -241,6 +367,7 @@ register! {
     vsc310_recursive_listing_enabled::RecursiveListingEnabled,
     vsc311_transfer_log_disabled::TransferLogDisabled,
     vsc312_anonymous_ids_shown::AnonymousIdsShown,
+    vsc313_anon_root_writable::AnonRootWritable,
     vsc314_anonymous_enabled_implicitly::AnonymousEnabledImplicitly,
     vsc315_anonymous_password_not_asked::AnonymousPasswordNotAsked,
     vsc316_tls_certificate_expired::TlsCertificateExpired,

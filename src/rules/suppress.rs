@@ -1,7 +1,10 @@
 //! `# vsconf: allow CODE[,CODE…] -- reason` comments: each silences the named rules on the next
 //! setting line only. The comment must start in column 1 (vsftpd refuses an indented `#`).
 
+use crate::diagnostic::Diagnostic;
 use crate::syntax::{Cst, LineKind, Span};
+
+use super::{RuleMeta, find};
 
 /// One suppression comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +71,79 @@ pub fn parse_suppressions(cst: &Cst) -> Vec<Suppression> {
         });
     }
     out
+}
+
+/// What became of one rule named in a suppression comment once the findings are known: what the
+/// `VSC9xx` rules report on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// The code or name as written.
+    pub rule: String,
+    /// Where it is written.
+    pub span: Span,
+    /// What it did.
+    pub outcome: DirectiveOutcome,
+}
+
+/// What a suppression of one rule did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectiveOutcome {
+    /// It names no rule.
+    Unknown,
+    /// It is not directly above a setting.
+    Misplaced,
+    /// The rule reported nothing on the setting below, so it silenced nothing.
+    Unused(&'static RuleMeta),
+    /// The rule's finding on the setting below is fatal (vsftpd refuses the line), which no comment
+    /// can silence.
+    Fatal(&'static RuleMeta),
+    /// It silenced at least one finding.
+    Used,
+}
+
+/// Drops the findings a suppression covers (never a fatal one: vsftpd refuses the line whatever the
+/// comment says) and tells what became of each rule every suppression names.
+pub(crate) fn apply(
+    diagnostics: Vec<Diagnostic>,
+    suppressions: &[Suppression],
+) -> (Vec<Diagnostic>, Vec<Directive>) {
+    let mut directives = Vec::new();
+    let mut silenced = vec![false; diagnostics.len()];
+    for s in suppressions {
+        for (rule, span) in &s.rules {
+            let outcome = match (find(rule), s.target) {
+                (None, _) => DirectiveOutcome::Unknown,
+                (Some(_), None) => DirectiveOutcome::Misplaced,
+                (Some(r), Some(target)) => {
+                    let mut outcome = DirectiveOutcome::Unused(r.meta());
+                    for (d, gone) in diagnostics.iter().zip(silenced.iter_mut()) {
+                        let covered = d.code == r.meta().code
+                            && (target.contains(d.span.start) || target == d.span);
+                        if covered && d.fatal {
+                            if outcome != DirectiveOutcome::Used {
+                                outcome = DirectiveOutcome::Fatal(r.meta());
+                            }
+                        } else if covered {
+                            *gone = true;
+                            outcome = DirectiveOutcome::Used;
+                        }
+                    }
+                    outcome
+                }
+            };
+            directives.push(Directive {
+                rule: rule.clone(),
+                span: *span,
+                outcome,
+            });
+        }
+    }
+    let kept = diagnostics
+        .into_iter()
+        .zip(silenced)
+        .filter_map(|(d, gone)| (!gone).then_some(d))
+        .collect();
+    (kept, directives)
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 use crate::dialect::{Dialect, TUNABLES, suggest};
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Outcome;
 use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting name that this dialect's vsftpd does not know: a case variant (`Listen`), a typo
@@ -35,21 +35,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - vsftpd's parseconf.c reading order: strings, empty value, booleans, numbers, then "unrecognised"
 pub(crate) struct UnrecognisedVariable;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC001",
-    name: "unrecognised-variable",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::Sometimes(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a setting name vsftpd does not know: it refuses to start",
-};
-
 impl Rule for UnrecognisedVariable {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC001", "unrecognised-variable")
+        .summary("a setting name vsftpd does not know: it refuses to start")
+        .fixes(FixAvailability::Sometimes(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reading in cx.config().readings() {
@@ -69,7 +58,7 @@ impl Rule for UnrecognisedVariable {
             }
             let shown = escape_bytes(name);
             let mut d = cx
-                .report(&META, reading.name, format!("unrecognised setting `{shown}`: vsftpd refuses to start"))
+                .report(reading.name, format!("unrecognised setting `{shown}`: vsftpd refuses to start"))
                 .fatal();
             let other: Vec<Dialect> = TUNABLES
                 .iter()

@@ -1,8 +1,7 @@
 use crate::dialect::{Kind, suggest};
-use crate::diagnostic::Severity;
 use crate::model::Outcome;
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a line that vsftpd reads as a setting but that has no value: a bare word (`listen`, `foo`),
@@ -37,21 +36,9 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `500 OOPS: missing value in config file for: <name>` (exit status 2)
 pub(crate) struct MissingValue;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC002",
-    name: "missing-value",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a boolean, number or unknown name without a value: vsftpd refuses to start",
-};
-
 impl Rule for MissingValue {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC002", "missing-value")
+        .summary("a boolean, number or unknown name without a value: vsftpd refuses to start");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (index, reading) in cx.config().readings().iter().enumerate() {
@@ -93,7 +80,7 @@ impl Rule for MissingValue {
                     )
                 }
             };
-            out.push(cx.report(&META, head(reading.line), message).fatal().help(help));
+            out.push(cx.report(head(reading.line), message).fatal().help(help));
         }
     }
 }

@@ -1,9 +1,9 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Outcome;
 use crate::model::value::{is_c_space, parse_bool};
 use crate::syntax::Span;
 
-use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a boolean setting whose value is not exactly one of `YES`, `NO`, `TRUE`, `FALSE`, `1`, `0`
@@ -43,17 +43,6 @@ use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, 
 ///   `listen=YES # c` all give `500 OOPS: bad bool value in config file for: listen`
 pub(crate) struct BadBoolValue;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC003",
-    name: "bad-bool-value",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::Sometimes(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a boolean value other than YES/NO/TRUE/FALSE/1/0: vsftpd refuses to start",
-};
-
 /// Words other software uses for booleans, and what they evidently mean.
 const WORDS: &[(&[u8], bool)] = &[
     (b"ON", true),
@@ -69,9 +58,9 @@ const WORDS: &[(&[u8], bool)] = &[
 ];
 
 impl Rule for BadBoolValue {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC003", "bad-bool-value")
+        .summary("a boolean value other than YES/NO/TRUE/FALSE/1/0: vsftpd refuses to start")
+        .fixes(FixAvailability::Sometimes(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reading in cx.config().readings() {
@@ -87,7 +76,7 @@ impl Rule for BadBoolValue {
                 continue;
             }
             let base = cx
-                .report(&META, head(value), format!("`{name}` has the value `{shown}`, which is not a boolean: vsftpd refuses to start"))
+                .report(head(value), format!("`{name}` has the value `{shown}`, which is not a boolean: vsftpd refuses to start"))
                 .fatal();
             out.push(diagnose(cx, reading.line, value, text, name, base));
         }

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::Dialect;
 use crate::model::Outcome;
 
-use super::{head, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a string setting whose value is only whitespace (`ftpd_banner=   `, `anon_root=\t`, or a
@@ -37,21 +37,11 @@ use super::{head, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta
 ///   message; the same line under RHEL's patched vsftpd is read as unset
 pub(crate) struct BlankStringCrash;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC004",
-    name: "blank-string-crash",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::Always(Applicability::Safe),
-    dialects: &[Dialect::Debian303, Dialect::Debian305],
-    host_checks: false,
-    summary: "a whitespace-only string value: Debian's vsftpd crashes (SIGSEGV) without a message",
-};
-
 impl Rule for BlankStringCrash {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC004", "blank-string-crash")
+        .summary("a whitespace-only string value: Debian's vsftpd crashes (SIGSEGV) without a message")
+        .fixes(FixAvailability::Always(Applicability::Safe))
+        .only_in(&[Dialect::Debian303, Dialect::Debian305]);
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reading in cx.config().readings() {
@@ -62,7 +52,6 @@ impl Rule for BlankStringCrash {
             let name = tunable.name();
             out.push(
                 cx.report(
-                    &META,
                     head(value),
                     format!("`{name}` is only whitespace: Debian's vsftpd 3.0.3 crashes (SIGSEGV) at startup and prints nothing"),
                 )

@@ -1,7 +1,7 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::syntax::LineKind;
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a comment that does not start in column 1: `  # anonymous users`, `\t#listen=NO`.
@@ -34,21 +34,10 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `  #listen=NO` gives `500 OOPS: unrecognised variable in config file: #listen`
 pub(crate) struct IndentedComment;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC005",
-    name: "indented-comment",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::Always(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a `#` comment that is not in column 1: vsftpd reads it as a setting and refuses to start",
-};
-
 impl Rule for IndentedComment {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC005", "indented-comment")
+        .summary("a `#` comment that is not in column 1: vsftpd reads it as a setting and refuses to start")
+        .fixes(FixAvailability::Always(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for line in cx.cst.lines() {
@@ -66,7 +55,6 @@ impl Rule for IndentedComment {
             };
             out.push(
                 cx.report(
-                    &META,
                     head(setting.indent.cover(setting.name)),
                     "this comment is indented, so vsftpd reads it as a setting and refuses to start",
                 )

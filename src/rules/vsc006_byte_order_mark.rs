@@ -1,7 +1,7 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::syntax::{LineKind, Span};
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -33,21 +33,10 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 ///   `500 OOPS: unrecognised variable in config file: \xef\xbb\xbflisten`
 pub(crate) struct ByteOrderMark;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC006",
-    name: "byte-order-mark",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::Always(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a UTF-8 byte order mark glued to the first line: vsftpd refuses to start",
-};
-
 impl Rule for ByteOrderMark {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC006", "byte-order-mark")
+        .summary("a UTF-8 byte order mark glued to the first line: vsftpd refuses to start")
+        .fixes(FixAvailability::Always(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !cx.cst.has_bom() {
@@ -62,7 +51,6 @@ impl Rule for ByteOrderMark {
         };
         out.push(
             cx.report(
-                &META,
                 head(span),
                 format!("the file starts with a UTF-8 byte order mark: {what} and vsftpd refuses to start"),
             )

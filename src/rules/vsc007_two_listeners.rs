@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `listen=YES` together with `listen_ipv6=YES`, whether set in the file or inherited from the
@@ -38,21 +37,9 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 ///   `500 OOPS: run two copies of vsftpd for IPv4 and IPv6`
 pub(crate) struct TwoListeners;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC007",
-    name: "two-listeners",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`listen` and `listen_ipv6` both on: vsftpd refuses to start",
-};
-
 impl Rule for TwoListeners {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC007", "two-listeners")
+        .summary("`listen` and `listen_ipv6` both on: vsftpd refuses to start");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -64,7 +51,6 @@ impl Rule for TwoListeners {
         let span = v6.or(v4).unwrap_or_else(|| cx.span_or_file_start(Tunable::Listen));
         let mut d = cx
             .report(
-                &META,
                 head(span),
                 "`listen=YES` and `listen_ipv6=YES` are both on: vsftpd prints `500 OOPS: run two copies of vsftpd for IPv4 and IPv6` and refuses to start",
             )

@@ -1,9 +1,8 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
 use crate::startup::{ListenMode, bind_address};
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `listen_address` that is not an IPv4 address while `listen=YES`, and a `listen_address6`
@@ -35,21 +34,9 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `listen_address=127.0.0.1 ` starts (the value is trimmed on Debian)
 pub(crate) struct BadListenAddress;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC008",
-    name: "bad-listen-address",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`listen_address`/`listen_address6` is not an address literal: vsftpd refuses to start",
-};
-
 impl Rule for BadListenAddress {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC008", "bad-listen-address")
+        .summary("`listen_address`/`listen_address6` is not an address literal: vsftpd refuses to start");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -68,7 +55,6 @@ impl Rule for BadListenAddress {
                     };
                     out.push(
                         cx.report(
-                            &META,
                             head(cx.value_span(Tunable::ListenAddress)
                                 .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress))),
                             format!("`listen_address={shown}` is not an IPv4 address: vsftpd prints `500 OOPS: bad listen_address: {shown}` and refuses to start"),
@@ -89,7 +75,6 @@ impl Rule for BadListenAddress {
                     };
                     out.push(
                         cx.report(
-                            &META,
                             head(cx.value_span(Tunable::ListenAddress6)
                                 .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress6))),
                             format!("`listen_address6={shown}` is not an IPv6 address: vsftpd prints `500 OOPS: bad listen_address6: {shown}` and refuses to start"),

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::Tunable;
 use crate::startup::{Check, Verdict};
 
-use super::{head, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a config with neither listener on (`listen=NO` and `listen_ipv6=NO`, set or by default):
@@ -38,21 +38,10 @@ use super::{head, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvaila
 ///   `500 OOPS: vsftpd: not configured for standalone, must be started from inetd` when run by hand
 pub(crate) struct InetdMode;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC009",
-    name: "inetd-mode",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "neither `listen` nor `listen_ipv6` is on: vsftpd refuses to start unless run by inetd",
-};
-
 impl Rule for InetdMode {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC009", "inetd-mode")
+        .summary("neither `listen` nor `listen_ipv6` is on: vsftpd refuses to start unless run by inetd")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -79,7 +68,7 @@ impl Rule for InetdMode {
                 cx.dialect()
             )
         };
-        let mut d = cx.report(&META, head(span), message).help(
+        let mut d = cx.report(head(span), message).help(
             "set `listen=YES` (IPv4) or `listen_ipv6=YES` (dual-stack) to run standalone, as systemd's vsftpd.service expects; keep inetd mode only if inetd, xinetd or a socket unit with Accept=yes starts vsftpd",
         );
         if matches!(&cx.prediction.verdict, Verdict::Refuses(o) if o.check == Check::InetdMode) {

@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::{Dialect, TcpWrappersSupport, Tunable};
 use crate::startup::{Check, Verdict};
 
-use super::{head, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `tcp_wrappers=YES` for a vsftpd built without TCP wrappers support: upstream's default
@@ -37,21 +36,10 @@ use super::{head, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta
 ///   debian-3.0.3 binary: `tcp_wrappers=YES` starts and serves
 pub(crate) struct TcpWrappersUnsupported;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC010",
-    name: "tcp-wrappers-unsupported",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: &[Dialect::Upstream305, Dialect::Rhel303, Dialect::Rhel305],
-    host_checks: false,
-    summary: "`tcp_wrappers=YES` on a build without TCP wrappers: every session is refused",
-};
-
 impl Rule for TcpWrappersUnsupported {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC010", "tcp-wrappers-unsupported")
+        .summary("`tcp_wrappers=YES` on a build without TCP wrappers: every session is refused")
+        .only_in(&[Dialect::Upstream305, Dialect::Rhel303, Dialect::Rhel305]);
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -68,7 +56,6 @@ impl Rule for TcpWrappersUnsupported {
         };
         let mut d = cx
             .report(
-                &META,
                 head(span),
                 format!("{} has no TCP wrappers support: {when} with `500 OOPS: tcp_wrappers is set to YES but no tcp wrapper support compiled in`", cx.dialect()),
             )

@@ -1,9 +1,8 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::startup::{Check, session_check};
 use crate::syntax::{Span, escape_bytes};
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags settings that vsftpd accepts at startup but that make it refuse every client session:
@@ -39,21 +38,9 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 ///   after 1 s), and a client then receives `500 OOPS: vsftpd: both local and anonymous access disabled!`
 pub(crate) struct SessionsRefused;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC011",
-    name: "sessions-refused",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "vsftpd starts, then refuses every session (no logins, or an impossible process model)",
-};
-
 impl Rule for SessionsRefused {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC011", "sessions-refused")
+        .summary("vsftpd starts, then refuses every session (no logins, or an impossible process model)");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(oops) = session_check(cx.config()) else {
@@ -77,6 +64,6 @@ impl Rule for SessionsRefused {
         } else {
             format!("every connection inetd starts vsftpd for is refused at once with `{text}`")
         };
-        out.push(cx.report(&META, head(span), message).help(help));
+        out.push(cx.report(head(span), message).help(help));
     }
 }

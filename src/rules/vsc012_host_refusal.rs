@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::startup::host::{check, tls};
 use crate::syntax::{Span, escape_bytes};
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// With `--host-checks`, asks the machine what vsftpd will ask it: whether the config file is owned
@@ -49,21 +49,10 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 /// rhel dialects they are assumed, not verified against a RHEL binary, and the finding says so.
 pub(crate) struct HostRefusal;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC012",
-    name: "host-refusal",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: true,
-    summary: "the machine lacks a file, user or name vsftpd needs: it refuses to start or refuses every session",
-};
-
 impl Rule for HostRefusal {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC012", "host-refusal")
+        .summary("the machine lacks a file, user or name vsftpd needs: it refuses to start or refuses every session")
+        .needs_host();
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(host) = cx.host else { return };
@@ -91,7 +80,7 @@ impl Rule for HostRefusal {
                 help
             };
             let mut d = cx
-                .report(&META, head(finding.oops.span.unwrap_or(Span::empty(0))), message)
+                .report(head(finding.oops.span.unwrap_or(Span::empty(0))), message)
                 .help(help);
             if finding.at_startup {
                 d = d.fatal();
@@ -101,11 +90,11 @@ impl Rule for HostRefusal {
         for note in tls(cx.config(), host).map(|t| t.notes()).unwrap_or_default() {
             let span = head(cx.span_or_file_start(note.tunable));
             let d = if note.handshakes_fail {
-                cx.report(&META, span, note.message).help(
+                cx.report(span, note.message).help(
                     "point the key setting at the certificate's own key (or the certificate at the key's): OpenSSL never pairs keys of different types",
                 )
             } else {
-                cx.report_with(&META, Severity::Warning, span, note.message)
+                cx.report_with(Severity::Warning, span, note.message)
                     .help("vsconf left this TLS check out; run `vsconf lint --host-checks` as root to make it")
             };
             out.push(d);

@@ -3,7 +3,7 @@ use crate::dialect::{Dialect, StringTrim};
 use crate::model::{Outcome, Reading};
 use crate::syntax::Span;
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a file with Windows (CRLF) line endings, once for the whole file, at the first line where
@@ -42,17 +42,6 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 ///   `220 crlf\r`
 pub(crate) struct CrlfLineEndings;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC013",
-    name: "crlf-line-endings",
-    category: Category::Startup,
-    severity: Severity::Error,
-    fix: FixAvailability::Always(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "Windows (CRLF) line endings: the `\\r` is part of every value, so booleans fail",
-};
-
 /// How much a line's `\r` matters.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Effect {
@@ -81,9 +70,9 @@ fn effect(cx: &Context<'_>, reading: &Reading, dialect: Dialect) -> Effect {
 }
 
 impl Rule for CrlfLineEndings {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC013", "crlf-line-endings")
+        .summary("Windows (CRLF) line endings: the `\\r` is part of every value, so booleans fail")
+        .fixes(FixAvailability::Always(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.cst.text();
@@ -120,7 +109,6 @@ impl Rule for CrlfLineEndings {
                 let primary = bools.first().map_or(*first, |r| r.line);
                 let mut d = cx
                     .report(
-                        &META,
                         head(primary),
                         format!(
                             "this file has Windows (CRLF) line endings: the `\\r` is part of every value, so {} boolean setting{} fail{} and vsftpd refuses to start",
@@ -138,7 +126,6 @@ impl Rule for CrlfLineEndings {
             Effect::KeptInString => {
                 let first_string = affected.first().map_or(*first, |(_, r)| r.line);
                 cx.report_with(
-                    &META,
                     Severity::Warning,
                     head(first_string),
                     format!(
@@ -148,7 +135,6 @@ impl Rule for CrlfLineEndings {
                 )
             }
             Effect::Harmless => cx.report_with(
-                &META,
                 Severity::Info,
                 head(*first),
                 format!(

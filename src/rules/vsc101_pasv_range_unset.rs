@@ -1,10 +1,6 @@
-use std::fmt;
-
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
-use crate::model::EffectiveConfig;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{passive, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags passive mode (`pasv_enable=YES`, the default) when neither `pasv_min_port` nor
@@ -40,21 +36,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   (data-channel.md §1)
 pub(crate) struct PasvRangeUnset;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC101",
-    name: "pasv-range-unset",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "passive mode without a pinned port range: data ports anywhere in 5001–65535",
-};
-
 impl Rule for PasvRangeUnset {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC101", "pasv-range-unset")
+        .summary("passive mode without a pinned port range: data ports anywhere in 5001–65535");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -64,13 +48,13 @@ impl Rule for PasvRangeUnset {
         {
             return;
         }
-        let range = PassiveRange::of(cfg);
+        let range = cfg.passive_range();
+        let shown = passive::text(range);
         out.push(
             cx.report(
-                &META,
                 cx.span_or_file_start(Tunable::PasvEnable),
                 format!(
-                    "passive mode is on but no passive port range is set: vsftpd picks data ports anywhere in {range}"
+                    "passive mode is on but no passive port range is set: vsftpd picks data ports anywhere in {shown}"
                 ),
             )
             .help("set pasv_min_port and pasv_max_port (e.g. 50000 and 50100) and open exactly that range in the firewall"),
@@ -78,72 +62,9 @@ impl Rule for PasvRangeUnset {
     }
 }
 
-/// The passive port range vsftpd really uses for PASV and EPSV, with which bounds it honoured.
-///
-/// The algorithm is data-channel.md §1, measured on the debian-3.0.3 binary (identical in 3.0.5):
-/// start from 1024–65535; `pasv_min_port` counts only when `1024 < min <= 65535`; then
-/// `pasv_max_port` counts only when `lo <= max < 65535`, compared with the new `lo`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct PassiveRange {
-    /// Lowest port.
-    pub lo: u32,
-    /// Highest port (always `>= lo`).
-    pub hi: u32,
-    /// Whether `pasv_min_port` was honoured.
-    pub min_used: bool,
-    /// Whether `pasv_max_port` was honoured.
-    pub max_used: bool,
-}
-
-impl PassiveRange {
-    /// The effective range of a configuration.
-    pub(super) fn of(cfg: &EffectiveConfig) -> PassiveRange {
-        PassiveRange::from_bounds(cfg.uint(Tunable::PasvMinPort), cfg.uint(Tunable::PasvMaxPort))
-    }
-
-    /// The effective range for these stored values (the model's rule, data-channel.md §1).
-    pub(super) fn from_bounds(min: u32, max: u32) -> PassiveRange {
-        let r = crate::model::passive::effective_range(min, max);
-        PassiveRange {
-            lo: u32::from(r.first),
-            hi: u32::from(r.last),
-            min_used: r.min_used,
-            max_used: r.max_used,
-        }
-    }
-
-    /// How many ports the range holds.
-    pub(super) fn ports(self) -> u32 {
-        self.hi.saturating_sub(self.lo).saturating_add(1)
-    }
-
-    /// Whether the port is in the range.
-    pub(super) fn contains(self, port: u32) -> bool {
-        self.lo <= port && port <= self.hi
-    }
-}
-
-impl fmt::Display for PassiveRange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.lo == self.hi {
-            write!(f, "port {} only", self.lo)
-        } else {
-            write!(f, "{}–{}", self.lo, self.hi)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn range_counts_and_reads_as_people_write_it() {
-        // The table itself is tested in model::passive.
-        assert_eq!(PassiveRange::from_bounds(50000, 50009).ports(), 10);
-        assert_eq!(PassiveRange::from_bounds(65535, 0).to_string(), "port 65535 only");
-        assert_eq!(PassiveRange::from_bounds(5001, 0).to_string(), "5001–65535");
-    }
+    
 
     #[test]
     fn a_sane_server_raises_no_consistency_or_security_finding() {

@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::vsc101_pasv_range_unset::PassiveRange;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::passive;
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags passive mode with only one end of the port range set: `pasv_min_port` without
@@ -32,21 +31,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   alone gave 9827…48578 (data-channel.md §1)
 pub(crate) struct PasvRangeHalfSet;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC102",
-    name: "pasv-range-half-set",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "only one end of the passive port range is set: the other stays at 5001 or 65535",
-};
-
 impl Rule for PasvRangeHalfSet {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC102", "pasv-range-half-set")
+        .summary("only one end of the passive port range is set: the other stays at 5001 or 65535");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -61,13 +48,13 @@ impl Rule for PasvRangeHalfSet {
             (false, true) => (Tunable::PasvMaxPort, Tunable::PasvMinPort),
             _ => return,
         };
-        let range = PassiveRange::of(cfg);
+        let range = cfg.passive_range();
+        let shown = passive::text(range);
         out.push(
             cx.report(
-                &META,
                 cx.span_or_file_start(set),
                 format!(
-                    "only {} is set, {} keeps its default: passive data ports come from {range}",
+                    "only {} is set, {} keeps its default: passive data ports come from {shown}",
                     set.name(),
                     unset.name()
                 ),

@@ -1,9 +1,9 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::Tunable;
-use crate::syntax::Span;
 
-use super::vsc101_pasv_range_unset::PassiveRange;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::value_text;
+use super::passive;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `pasv_max_port` lower than `pasv_min_port`.
@@ -33,25 +33,15 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   warning (data-channel.md §1)
 pub(crate) struct PasvRangeInverted;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC103",
-    name: "pasv-range-inverted",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "pasv_max_port below pasv_min_port: vsftpd silently uses pasv_min_port–65535",
-};
-
 impl Rule for PasvRangeInverted {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC103", "pasv-range-inverted")
+        .summary("pasv_max_port below pasv_min_port: vsftpd silently uses pasv_min_port–65535")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
-        let range = PassiveRange::of(cfg);
+        let range = cfg.passive_range();
+        let shown = passive::text(range);
         let (min, max) = (cfg.uint(Tunable::PasvMinPort), cfg.uint(Tunable::PasvMaxPort));
         // Only a honoured minimum makes an inversion; an ignored one is VSC104's business.
         if !cfg.bool(Tunable::PasvEnable)
@@ -64,10 +54,9 @@ impl Rule for PasvRangeInverted {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::PasvMaxPort),
                 format!(
-                    "pasv_max_port={max} is below pasv_min_port={min}: vsftpd ignores it and uses {range}"
+                    "pasv_max_port={max} is below pasv_min_port={min}: vsftpd ignores it and uses {shown}"
                 ),
             )
             .help("swap the two values, or correct the one that is wrong, then open that range in the firewall");
@@ -89,12 +78,3 @@ impl Rule for PasvRangeInverted {
     }
 }
 
-/// The value span of the line setting `tunable`, without a final `\r`.
-pub(super) fn value_text(cx: &Context<'_>, tunable: Tunable) -> Option<Span> {
-    let span = cx.value_span(tunable)?;
-    if cx.text(span).last() == Some(&b'\r') {
-        Some(Span::new(span.start, span.end.saturating_sub(1)))
-    } else {
-        Some(span)
-    }
-}

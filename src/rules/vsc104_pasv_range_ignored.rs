@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::vsc101_pasv_range_unset::PassiveRange;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::passive;
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a passive port bound that vsftpd silently ignores:
@@ -38,28 +37,16 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   5114…65533; `70000/80000` gave 1484…65345; `1000/1030` gave 1024…1030
 pub(crate) struct PasvRangeIgnored;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC104",
-    name: "pasv-range-ignored",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a passive port bound vsftpd ignores: the range silently widens",
-};
-
 impl Rule for PasvRangeIgnored {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC104", "pasv-range-ignored")
+        .summary("a passive port bound vsftpd ignores: the range silently widens");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
-        if !cfg.bool(Tunable::PasvEnable) {
+        let Some(range) = passive::in_use(cfg) else {
             return;
-        }
-        let range = PassiveRange::of(cfg);
+        };
+        let shown = passive::text(range);
         let (min, max) = (cfg.uint(Tunable::PasvMinPort), cfg.uint(Tunable::PasvMaxPort));
         // 1024 is ignored too, but the range starts at 1024 anyway: nothing changes.
         if cfg.is_set(Tunable::PasvMinPort) && !range.min_used && min != 1024 {
@@ -70,10 +57,9 @@ impl Rule for PasvRangeIgnored {
             };
             out.push(
                 cx.report(
-                    &META,
                     cx.span_or_file_start(Tunable::PasvMinPort),
                     format!(
-                        "pasv_min_port={min} is ignored ({why}): the range starts at 1024 and passive data ports come from {range}"
+                        "pasv_min_port={min} is ignored ({why}): the range starts at 1024 and passive data ports come from {shown}"
                     ),
                 )
                 .help("use a pasv_min_port between 1025 and 65535, matching the firewall"),
@@ -85,16 +71,15 @@ impl Rule for PasvRangeIgnored {
             let why = if max > 65535 {
                 "above 65535".to_owned()
             } else if cfg.is_set(Tunable::PasvMinPort) {
-                format!("below {}, where the range starts", range.lo)
+                format!("below {}, where the range starts", range.first)
             } else {
-                format!("below the default pasv_min_port={}", range.lo)
+                format!("below the default pasv_min_port={}", range.first)
             };
             out.push(
                 cx.report(
-                    &META,
                     cx.span_or_file_start(Tunable::PasvMaxPort),
                     format!(
-                        "pasv_max_port={max} is ignored ({why}): the range ends at 65535 and passive data ports come from {range}"
+                        "pasv_max_port={max} is ignored ({why}): the range ends at 65535 and passive data ports come from {shown}"
                     ),
                 )
                 .help("set pasv_min_port and pasv_max_port to the range the firewall opens, with min <= max < 65535"),
@@ -110,8 +95,6 @@ mod tests {
     use crate::dialect::Dialect;
     use crate::rules::{LintOptions, lint};
     use crate::syntax::parse;
-
-    use super::PassiveRange;
 
     fn range_codes(text: &str) -> Vec<(&'static str, String)> {
         let cst = parse(text.as_bytes()).cst;
@@ -151,7 +134,10 @@ mod tests {
                 1 => (min, 0),
                 _ => (5001, max),
             };
-            let range = PassiveRange::from_bounds(min, max).to_string();
+            let cst = parse(format!("pasv_min_port={min}\npasv_max_port={max}\n").as_bytes()).cst;
+            let range = crate::rules::passive::text(
+                crate::model::EffectiveConfig::read(&cst, Dialect::Debian303, None).passive_range(),
+            );
             for (code, message) in range_codes(&text) {
                 prop_assert!(message.contains(&range), "{code}: {message} lacks {range}");
             }

@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::vsc101_pasv_range_unset::PassiveRange;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::passive;
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a control port (`listen_port`, standalone mode) or an active-mode source port
@@ -42,28 +41,16 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   `500 OOPS: vsf_sysutil_bind` and the session ended (private netns, 2026-11-24)
 pub(crate) struct PasvRangeOverlapsServicePort;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC105",
-    name: "pasv-range-overlaps-service-port",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "listen_port or ftp_data_port lies inside the passive port range",
-};
-
 impl Rule for PasvRangeOverlapsServicePort {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC105", "pasv-range-overlaps-service-port")
+        .summary("listen_port or ftp_data_port lies inside the passive port range");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
-        if !cfg.bool(Tunable::PasvEnable) {
+        let Some(range) = passive::in_use(cfg) else {
             return;
-        }
-        let range = PassiveRange::of(cfg);
+        };
+        let shown = passive::text(range);
         let standalone = cfg.bool(Tunable::Listen) || cfg.bool(Tunable::ListenIpv6);
         let active_source = cfg.bool(Tunable::PortEnable) && cfg.bool(Tunable::ConnectFromPort20);
         let candidates = [
@@ -77,15 +64,14 @@ impl Rule for PasvRangeOverlapsServicePort {
         for (tunable, in_use, what) in candidates {
             // vsftpd casts both to 16 bits where it uses them (data-channel.md §3, §4).
             let port = cfg.uint(tunable) % 65536;
-            if !in_use || !range.contains(port) {
+            if !in_use || !passive::holds(range, port) {
                 continue;
             }
             let mut d = cx
                 .report(
-                    &META,
                     cx.span_or_file_start(tunable),
                     format!(
-                        "{}={port} ({what}) lies inside the passive port range {range}",
+                        "{}={port} ({what}) lies inside the passive port range {shown}",
                         tunable.name()
                     ),
                 )

@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::{Dialect, Tunable};
 
-use super::vsc101_pasv_range_unset::PassiveRange;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::passive;
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a passive port range that is clearly too small for the sessions the server admits: a
@@ -42,29 +41,17 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   `500 OOPS: vsf_sysutil_bind` at once (data-channel.md §1 notes)
 pub(crate) struct PasvRangeTooSmall;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC106",
-    name: "pasv-range-too-small",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a passive port range far smaller than the sessions allowed: PASV fails with 500 OOPS under load",
-};
-
 impl Rule for PasvRangeTooSmall {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC106", "pasv-range-too-small")
+        .summary("a passive port range far smaller than the sessions allowed: PASV fails with 500 OOPS under load");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
-        if !cfg.bool(Tunable::PasvEnable) {
+        let Some(range) = passive::in_use(cfg) else {
             return;
-        }
-        let range = PassiveRange::of(cfg);
-        let ports = range.ports();
+        };
+        let shown = passive::text(range);
+        let ports = range.len();
         let standalone = cfg.bool(Tunable::Listen) || cfg.bool(Tunable::ListenIpv6);
         // max_clients counts only in standalone mode; 0 means unlimited.
         let clients = cfg.uint(Tunable::MaxClients);
@@ -96,11 +83,11 @@ impl Rule for PasvRangeTooSmall {
         };
         let message = if ports == 1 {
             format!(
-                "the passive range is {range}, shared by {sessions}: while one transfer holds it, every other PASV fails with `{oops}`"
+                "the passive range is {shown}, shared by {sessions}: while one transfer holds it, every other PASV fails with `{oops}`"
             )
         } else {
             format!(
-                "the passive range {range} has {ports} ports for {sessions}: once {ports} sessions are in passive transfers every further PASV fails (`{oops}`), and with {held} busy {percent:.0}% do"
+                "the passive range {shown} has {ports} ports for {sessions}: once {ports} sessions are in passive transfers every further PASV fails (`{oops}`), and with {held} busy {percent:.0}% do"
             )
         };
         let span = if cfg.is_set(Tunable::PasvMaxPort) {
@@ -108,7 +95,7 @@ impl Rule for PasvRangeTooSmall {
         } else {
             cx.span_or_file_start(Tunable::PasvMinPort)
         };
-        let mut d = cx.report(&META, span, message).help(
+        let mut d = cx.report(span, message).help(
             "widen the range to at least as many ports as concurrent transfers (e.g. max_clients), and open it in the firewall",
         );
         if cfg.is_set(Tunable::MaxClients) {

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `pasv_enable=NO` together with `port_enable=NO`.
@@ -33,21 +32,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   and FEAT lists only MDTM, REST STREAM, SIZE, TVFS (data-channel.md §1, §3)
 pub(crate) struct NoDataChannel;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC107",
-    name: "no-data-channel",
-    category: Category::Consistency,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "passive and active mode both off: no listing or transfer can work",
-};
-
 impl Rule for NoDataChannel {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC107", "no-data-channel")
+        .summary("passive and active mode both off: no listing or transfer can work");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -56,7 +43,6 @@ impl Rule for NoDataChannel {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::PasvEnable),
                 "passive and active mode are both off: PASV, EPSV, PORT and EPRT get `550 Permission denied.`, so no LIST, RETR or STOR can work",
             )

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `ftp_data_port` set while `connect_from_port_20=NO` (the compiled-in default) or
@@ -33,21 +32,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   (data-channel.md §3)
 pub(crate) struct FtpDataPortIgnored;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC108",
-    name: "ftp-data-port-ignored",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "ftp_data_port set but unused (connect_from_port_20=NO or port_enable=NO)",
-};
-
 impl Rule for FtpDataPortIgnored {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC108", "ftp-data-port-ignored")
+        .summary("ftp_data_port set but unused (connect_from_port_20=NO or port_enable=NO)");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -69,7 +56,6 @@ impl Rule for FtpDataPortIgnored {
         };
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::FtpDataPort),
                 format!(
                     "ftp_data_port is ignored because {}: active-mode data connections {}",

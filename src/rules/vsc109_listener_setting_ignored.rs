@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags listener settings that the chosen listening mode ignores:
@@ -37,21 +36,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - data-channel.md §4: `listen_port` is ignored in inetd mode
 pub(crate) struct ListenerSettingIgnored;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC109",
-    name: "listener-setting-ignored",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a listen address, port or limit that the listening mode ignores",
-};
-
 impl Rule for ListenerSettingIgnored {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC109", "listener-setting-ignored")
+        .summary("a listen address, port or limit that the listening mode ignores");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -90,7 +77,6 @@ impl Rule for ListenerSettingIgnored {
         for (tunable, why) in ignored {
             let mut d = cx
                 .report(
-                    &META,
                     cx.span_or_file_start(tunable),
                     format!("{} is ignored: {mode}, and {why}", tunable.name()),
                 )

@@ -1,7 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags TLS settings (`ssl_*`, `rsa_*`, `dsa_*`, `force_*_ssl`, `implicit_ssl`, `allow_anon_ssl`,
@@ -36,17 +36,6 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   `ssl_enable=YES` (startup-checks.md "Things that are not checked")
 pub(crate) struct TlsSettingsWithoutTls;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC110",
-    name: "tls-settings-without-tls",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "TLS settings while ssl_enable=NO: all of them are ignored",
-};
-
 /// The settings that only matter with `ssl_enable=YES`.
 pub(super) const TLS_SETTINGS: &[Tunable] = &[
     Tunable::AllowAnonSsl,
@@ -78,9 +67,8 @@ pub(super) const TLS_SETTINGS: &[Tunable] = &[
 ];
 
 impl Rule for TlsSettingsWithoutTls {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC110", "tls-settings-without-tls")
+        .summary("TLS settings while ssl_enable=NO: all of them are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -122,7 +110,7 @@ impl Rule for TlsSettingsWithoutTls {
                 Severity::Warning
             };
             let mut d = cx
-                .report_with(&META, severity, cx.span_or_file_start(tunable), message)
+                .report_with(severity, cx.span_or_file_start(tunable), message)
                 .help("set ssl_enable=YES (with a certificate) for TLS, or remove the TLS settings");
             if cfg.is_set(Tunable::SslEnable) {
                 d = d.label(cx.span_or_file_start(Tunable::SslEnable), "TLS off");

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `max_per_ip` larger than `max_clients` (standalone mode, both limits on).
@@ -34,21 +33,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   your internet address.` (startup-checks.md B13)
 pub(crate) struct MaxPerIpAboveMaxClients;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC111",
-    name: "max-per-ip-above-max-clients",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "max_per_ip above max_clients: the per-address limit never applies",
-};
-
 impl Rule for MaxPerIpAboveMaxClients {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC111", "max-per-ip-above-max-clients")
+        .summary("max_per_ip above max_clients: the per-address limit never applies");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -69,7 +56,6 @@ impl Rule for MaxPerIpAboveMaxClients {
         };
         let mut d = cx
             .report(
-                &META,
                 span,
                 format!(
                     "{} is above {}: the per-address limit never applies, one address can take all {clients} sessions",

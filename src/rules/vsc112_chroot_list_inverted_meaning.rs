@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `chroot_list_enable=YES` together with `chroot_local_user=YES` (local logins on).
@@ -35,21 +34,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   this list becomes a list of users to NOT chroot()"), `chroot_local_user`, `chroot_list_file`
 pub(crate) struct ChrootListInvertedMeaning;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC112",
-    name: "chroot-list-inverted-meaning",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "with chroot_local_user=YES the chroot list names the users NOT chrooted",
-};
-
 impl Rule for ChrootListInvertedMeaning {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC112", "chroot-list-inverted-meaning")
+        .summary("with chroot_local_user=YES the chroot list names the users NOT chrooted");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -62,7 +49,6 @@ impl Rule for ChrootListInvertedMeaning {
         let file = escape_bytes(cfg.string(Tunable::ChrootListFile).unwrap_or_default());
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::ChrootListEnable),
                 format!(
                     "with chroot_local_user=YES the users listed in {file} are the ones NOT chrooted: every other local user is jailed, the listed ones can browse the whole filesystem"

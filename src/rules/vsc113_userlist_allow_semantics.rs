@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Explains `userlist_deny`, whose name hides its effect:
@@ -37,21 +37,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   missing, every user got the same and vsftpd printed nothing
 pub(crate) struct UserlistAllowSemantics;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC113",
-    name: "userlist-allow-semantics",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "userlist_deny=NO makes the user list an allow list; without userlist_enable it is ignored",
-};
-
 impl Rule for UserlistAllowSemantics {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC113", "userlist-allow-semantics")
+        .summary("userlist_deny=NO makes the user list an allow list; without userlist_enable it is ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -63,7 +51,6 @@ impl Rule for UserlistAllowSemantics {
         if !cfg.bool(Tunable::UserlistEnable) {
             out.push(
                 cx.report(
-                    &META,
                     span,
                     format!(
                         "userlist_deny is ignored because {}: {file} is never read",
@@ -80,7 +67,6 @@ impl Rule for UserlistAllowSemantics {
             };
             let mut d = cx
                 .report_with(
-                    &META,
                     Severity::Info,
                     span,
                     format!(

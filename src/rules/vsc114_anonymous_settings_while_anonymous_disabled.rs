@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags settings that only concern anonymous logins (`anon_*`, `no_anon_password`,
@@ -35,17 +34,6 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - vsftpd.conf(5): `anonymous_enable` and the `anon_*` settings
 pub(crate) struct AnonymousSettingsWhileAnonymousDisabled;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC114",
-    name: "anonymous-settings-while-anonymous-disabled",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "anonymous-only settings while anonymous_enable=NO: they are ignored",
-};
-
 /// Settings read only for anonymous logins.
 const ANONYMOUS_ONLY: &[Tunable] = &[
     Tunable::AllowAnonSsl,
@@ -74,9 +62,8 @@ const ANONYMOUS_AND_GUEST: &[Tunable] = &[
 ];
 
 impl Rule for AnonymousSettingsWhileAnonymousDisabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC114", "anonymous-settings-while-anonymous-disabled")
+        .summary("anonymous-only settings while anonymous_enable=NO: they are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -88,6 +75,6 @@ impl Rule for AnonymousSettingsWhileAnonymousDisabled {
         if !guests {
             settings.extend_from_slice(ANONYMOUS_AND_GUEST);
         }
-        cx.report_ineffective(&META, settings, Tunable::AnonymousEnable, "anonymous logins", "remove the line, or set anonymous_enable=YES if anonymous access is meant", out);
+        cx.report_ineffective(settings, Tunable::AnonymousEnable, "anonymous logins", "remove the line, or set anonymous_enable=YES if anonymous access is meant", out);
     }
 }

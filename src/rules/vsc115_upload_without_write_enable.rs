@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `anon_upload_enable=YES`, `anon_mkdir_write_enable=YES` or `anon_other_write_enable=YES`
@@ -34,21 +33,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   a directory the `ftp` user owns got `550 Permission denied.`
 pub(crate) struct UploadWithoutWriteEnable;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC115",
-    name: "upload-without-write-enable",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "anonymous write permissions while write_enable=NO: they are ignored",
-};
-
 impl Rule for UploadWithoutWriteEnable {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC115", "upload-without-write-enable")
+        .summary("anonymous write permissions while write_enable=NO: they are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -68,7 +55,6 @@ impl Rule for UploadWithoutWriteEnable {
             }
             let mut d = cx
                 .report(
-                    &META,
                     cx.span_or_file_start(tunable),
                     format!(
                         "{}=YES has no effect: {} turns off every write command, so these requests get `550 Permission denied.`",

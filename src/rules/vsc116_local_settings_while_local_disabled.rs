@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags settings that only concern local (and guest) logins — `local_root`, `local_umask`,
@@ -32,17 +31,6 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - vsftpd.conf(5): `local_enable` and the settings listed above
 pub(crate) struct LocalSettingsWhileLocalDisabled;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC116",
-    name: "local-settings-while-local-disabled",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "local-user settings while local_enable=NO: they are ignored",
-};
-
 /// Settings read only for local (including guest) logins.
 const LOCAL_ONLY: &[Tunable] = &[
     Tunable::AllowWriteableChroot,
@@ -61,9 +49,8 @@ const LOCAL_ONLY: &[Tunable] = &[
 ];
 
 impl Rule for LocalSettingsWhileLocalDisabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC116", "local-settings-while-local-disabled")
+        .summary("local-user settings while local_enable=NO: they are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -75,6 +62,6 @@ impl Rule for LocalSettingsWhileLocalDisabled {
         if cfg.bool(Tunable::SslEnable) {
             settings.extend([Tunable::ForceLocalDataSsl, Tunable::ForceLocalLoginsSsl]);
         }
-        cx.report_ineffective(&META, settings, Tunable::LocalEnable, "local logins", "remove the line, or set local_enable=YES if local users are meant to log in", out);
+        cx.report_ineffective(settings, Tunable::LocalEnable, "local logins", "remove the line, or set local_enable=YES if local users are meant to log in", out);
     }
 }

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `implicit_ssl=YES` (with `ssl_enable=YES`) on a standalone listener whose `listen_port`
@@ -37,21 +36,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - debian-3.0.3 binary: with `implicit_ssl=YES` a plain FTP client got no `220` and timed out
 pub(crate) struct ImplicitSslOnPort21;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC117",
-    name: "implicit-ssl-on-port-21",
-    category: Category::Consistency,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "implicit TLS on port 21, where clients expect plain FTP and AUTH TLS",
-};
-
 impl Rule for ImplicitSslOnPort21 {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC117", "implicit-ssl-on-port-21")
+        .summary("implicit TLS on port 21, where clients expect plain FTP and AUTH TLS");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -66,7 +53,6 @@ impl Rule for ImplicitSslOnPort21 {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::ImplicitSsl),
                 format!(
                     "implicit TLS on {}: clients connecting to port 21 expect plain FTP and AUTH TLS, not a TLS handshake first",

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::value::{Radix, is_c_space};
 use crate::syntax::Span;
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a number followed by other text: `listen_port=21abc`, `max_clients=1e3`,
@@ -32,21 +32,10 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `listen_port=2121#c` on 2121
 pub(crate) struct NumberTrailingJunk;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC201",
-    name: "number-trailing-junk",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "text after a number is silently ignored (`listen_port=21abc` is 21)",
-};
-
 impl Rule for NumberTrailingJunk {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC201", "number-trailing-junk")
+        .summary("text after a number is silently ignored (`listen_port=21abc` is 21)")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (tunable, n, value) in cx.numbers() {
@@ -86,7 +75,7 @@ impl Rule for NumberTrailingJunk {
                 cut
             };
             out.push(
-                cx.report(&META, head(value), message).help(help).fix(Fix::new(
+                cx.report(head(value), message).help(help).fix(Fix::new(
                     format!("keep only `{}`", excerpt(kept.trim_ascii_start())),
                     Applicability::Unsafe,
                     vec![Edit::delete(cut)],

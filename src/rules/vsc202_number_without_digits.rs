@@ -1,6 +1,5 @@
-use crate::diagnostic::Severity;
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a numeric setting whose value holds no number at all: `pasv_min_port=abc`,
@@ -29,21 +28,9 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 /// - debian-3.0.3 binary: `listen_port=abc` binds a random port (read as 0)
 pub(crate) struct NumberWithoutDigits;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC202",
-    name: "number-without-digits",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a numeric value without digits is silently 0 (`pasv_min_port=abc`)",
-};
-
 impl Rule for NumberWithoutDigits {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC202", "number-without-digits")
+        .summary("a numeric value without digits is silently 0 (`pasv_min_port=abc`)");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (tunable, n, value) in cx.numbers() {
@@ -54,7 +41,6 @@ impl Rule for NumberWithoutDigits {
             let text = excerpt(cx.text(value).trim_ascii_end());
             out.push(
                 cx.report(
-                    &META,
                     head(value),
                     format!("`{name}={text}` holds no number: vsftpd silently reads it as 0"),
                 )

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `listen_port` or `ftp_data_port` set above 65535 or to a negative number.
@@ -30,21 +29,9 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `connect_from_port_20=YES` with `ftp_data_port=70000` connects from port 4464
 pub(crate) struct PortNumberWraps;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC203",
-    name: "port-number-wraps",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`listen_port`/`ftp_data_port` above 65535 or negative wraps around silently",
-};
-
 impl Rule for PortNumberWraps {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC203", "port-number-wraps")
+        .summary("`listen_port`/`ftp_data_port` above 65535 or negative wraps around silently");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (tunable, n, value) in cx.numbers() {
@@ -66,7 +53,6 @@ impl Rule for PortNumberWraps {
             };
             out.push(
                 cx.report(
-                    &META,
                     head(value),
                     format!("`{name}={text}` is out of range: {why}, and vsftpd uses {used}"),
                 )

@@ -1,7 +1,7 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::value::Radix;
 
-use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a mode or umask written without a leading `0`: `local_umask=22`, `anon_umask=77`,
@@ -33,21 +33,10 @@ use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, 
 ///   of mode 0644, `anon_umask=22` gives 0640; `file_open_mode=600` gives 0130
 pub(crate) struct DecimalUmask;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC204",
-    name: "decimal-umask",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Sometimes(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a mode or umask without a leading 0 is read as decimal (`local_umask=22` is 026)",
-};
-
 impl Rule for DecimalUmask {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC204", "decimal-umask")
+        .summary("a mode or umask without a leading 0 is read as decimal (`local_umask=22` is 026)")
+        .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (tunable, n, value) in cx.numbers() {
@@ -58,7 +47,6 @@ impl Rule for DecimalUmask {
             let digits = text.trim_ascii();
             let name = tunable.name();
             let mut d = cx.report(
-                &META,
                 head(value),
                 format!(
                     "`{name}={}` has no leading 0, so vsftpd reads it as decimal {}, which is octal {:04o}",

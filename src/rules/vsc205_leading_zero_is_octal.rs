@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::value::{Radix, parse_uint};
 use crate::syntax::Span;
 
-use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a number with a leading `0` in a setting that is not a mode or umask:
@@ -33,21 +33,10 @@ use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, 
 ///   `08` and `0x10` are 0 (a random port)
 pub(crate) struct LeadingZeroIsOctal;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC205",
-    name: "leading-zero-is-octal",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Sometimes(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a number with a leading 0 is read as octal (`listen_port=021` is 17)",
-};
-
 impl Rule for LeadingZeroIsOctal {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC205", "leading-zero-is-octal")
+        .summary("a number with a leading 0 is read as octal (`listen_port=021` is 17)")
+        .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (tunable, n, value) in cx.numbers() {
@@ -67,7 +56,6 @@ impl Rule for LeadingZeroIsOctal {
             let name = tunable.name();
             let shown = excerpt(body);
             let mut d = cx.report(
-                &META,
                 head(value),
                 format!(
                     "`{name}={shown}` starts with 0, so vsftpd reads it as octal: the value is {}{}",

@@ -1,9 +1,9 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::{Dialect, Kind};
 use crate::model::value::is_c_space;
 use crate::syntax::Span;
 
-use super::{head, excerpt, offset, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags spaces or tabs before or after a string value in upstream vsftpd:
@@ -38,21 +38,11 @@ use super::{head, excerpt, offset, Category, Context, Diagnostic, FixAvailabilit
 ///   `220   hi there  `; debian-3.0.3 binary trims both
 pub(crate) struct StringWhitespaceKept;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC206",
-    name: "string-whitespace-kept",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Safe),
-    dialects: &[Dialect::Upstream305],
-    host_checks: false,
-    summary: "whitespace around a string value is kept by upstream vsftpd (`anon_root=/srv/ftp `)",
-};
-
 impl Rule for StringWhitespaceKept {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC206", "string-whitespace-kept")
+        .summary("whitespace around a string value is kept by upstream vsftpd (`anon_root=/srv/ftp `)")
+        .fixes(FixAvailability::Always(Applicability::Safe))
+        .only_in(&[Dialect::Upstream305]);
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reading in cx.config().readings() {
@@ -97,7 +87,7 @@ impl Rule for StringWhitespaceKept {
                 )
             };
             out.push(
-                cx.report(&META, head(value), message)
+                cx.report(head(value), message)
                     .help("remove the spaces and tabs around the value; only Debian and RHEL builds trim them")
                     .fix(Fix::new("trim the value", Applicability::Safe, edits)),
             );

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Origin;
 use crate::syntax::{LineIndex, Span};
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting that appears more than once. The report points at the line vsftpd uses (the
@@ -33,21 +33,10 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 /// - debian-3.0.3 binary: `listen=NO` followed by `listen=YES` starts standalone (the last one wins)
 pub(crate) struct DuplicateSetting;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC207",
-    name: "duplicate-setting",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a setting appears more than once: only the last one counts",
-};
-
 impl Rule for DuplicateSetting {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC207", "duplicate-setting")
+        .summary("a setting appears more than once: only the last one counts")
+        .fixes(FixAvailability::Always(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let index = LineIndex::new(cx.cst.text());
@@ -81,7 +70,7 @@ impl Rule for DuplicateSetting {
                     earlier.join(", ")
                 )
             };
-            let mut d = cx.report(&META, head(*line), message);
+            let mut d = cx.report(head(*line), message);
             let mut edits = Vec::new();
             for o in overridden {
                 d = d.label(head(*o), "ignored: overridden below");

@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::model::READ_LIMIT_BYTES;
 use crate::syntax::{LineKind, Span};
 
-use super::{head, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, offset, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a config file longer than 100,000 bytes, the most vsftpd reads.
@@ -28,21 +28,9 @@ use super::{head, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvaila
 ///   cut after `listen=YE` gives `500 OOPS: bad bool value in config file for: listen`
 pub(crate) struct FileTruncated;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC208",
-    name: "file-truncated",
-    category: Category::Pitfall,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "the file is longer than 100,000 bytes: vsftpd ignores the rest",
-};
-
 impl Rule for FileTruncated {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC208", "file-truncated")
+        .summary("the file is longer than 100,000 bytes: vsftpd ignores the rest");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(t) = cx.config().truncation() else {
@@ -80,7 +68,7 @@ impl Rule for FileTruncated {
             Severity::Error
         };
         out.push(
-            cx.report_with(&META, severity, head(span), message)
+            cx.report_with(severity, head(span), message)
                 .help("shorten the file below 100000 bytes: remove long comment blocks or unused lines"),
         );
     }

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::syntax::{LineKind, Span};
 
-use super::{excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a NUL byte inside a setting line.
@@ -31,21 +31,10 @@ use super::{excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailabilit
 ///   `500 OOPS: missing value in config file for: `
 pub(crate) struct NulByteInLine;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC209",
-    name: "nul-byte-in-line",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a NUL byte ends the line for vsftpd: the rest is invisible",
-};
-
 impl Rule for NulByteInLine {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC209", "nul-byte-in-line")
+        .summary("a NUL byte ends the line for vsftpd: the rest is invisible")
+        .fixes(FixAvailability::Always(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for line in cx.cst.lines() {
@@ -72,7 +61,6 @@ impl Rule for NulByteInLine {
             };
             let d = if empty_name {
                 cx.report_with(
-                    &META,
                     Severity::Error,
                     nul,
                     "this line starts with a NUL byte: vsftpd reads an empty name and refuses to start with `500 OOPS: missing value in config file for: `",
@@ -80,7 +68,6 @@ impl Rule for NulByteInLine {
                 .fatal()
             } else {
                 cx.report(
-                    &META,
                     nul,
                     format!("a NUL byte ends this line for vsftpd: it never sees `{shown}`"),
                 )

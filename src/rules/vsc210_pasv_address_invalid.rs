@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `pasv_address` that is not an IPv4 address while `pasv_addr_resolve=NO` (the default):
@@ -35,21 +34,9 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `500 OOPS: invalid pasv_address` and the session closes
 pub(crate) struct PasvAddressInvalid;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC210",
-    name: "pasv-address-invalid",
-    category: Category::Pitfall,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`pasv_address` is not an IPv4 address: every PASV kills the session",
-};
-
 impl Rule for PasvAddressInvalid {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC210", "pasv-address-invalid")
+        .summary("`pasv_address` is not an IPv4 address: every PASV kills the session");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -75,7 +62,6 @@ impl Rule for PasvAddressInvalid {
             .unwrap_or_else(|| cx.span_or_file_start(Tunable::PasvAddress));
         out.push(
             cx.report(
-                &META,
                 head(span),
                 format!("`pasv_address={shown}` is not an IPv4 address: every PASV kills the session with `500 OOPS: invalid pasv_address`"),
             )

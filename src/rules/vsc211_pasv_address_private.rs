@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::value::inet_aton;
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `pasv_address` in a range that clients on the internet cannot reach: private
@@ -35,21 +35,9 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 /// - debian-3.0.3 binary: the 227 reply carries `pasv_address` verbatim when `listen=YES`
 pub(crate) struct PasvAddressPrivate;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC211",
-    name: "pasv-address-private",
-    category: Category::Pitfall,
-    severity: Severity::Info,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`pasv_address` is a private, loopback or unspecified address that outside clients cannot reach",
-};
-
 impl Rule for PasvAddressPrivate {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::info("VSC211", "pasv-address-private")
+        .summary("`pasv_address` is a private, loopback or unspecified address that outside clients cannot reach");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -77,7 +65,6 @@ impl Rule for PasvAddressPrivate {
             .unwrap_or_else(|| cx.span_or_file_start(Tunable::PasvAddress));
         out.push(
             cx.report_with(
-                &META,
                 severity,
                 head(span),
                 format!(

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `pasv_address` together with the IPv6 listener (`listen_ipv6=YES`), as in Debian's and
@@ -36,21 +35,9 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 ///   answers `227 Entering Passive Mode (0,0,0,0,…)`; with `listen=YES` it answers `(1,2,3,4,…)`
 pub(crate) struct PasvAddressIgnoredWithIpv6Listener;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC212",
-    name: "pasv-address-ignored-with-ipv6-listener",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`pasv_address` has no effect with `listen_ipv6=YES`: PASV replies carry 0,0,0,0",
-};
-
 impl Rule for PasvAddressIgnoredWithIpv6Listener {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC212", "pasv-address-ignored-with-ipv6-listener")
+        .summary("`pasv_address` has no effect with `listen_ipv6=YES`: PASV replies carry 0,0,0,0");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -62,7 +49,6 @@ impl Rule for PasvAddressIgnoredWithIpv6Listener {
             return;
         }
         let mut d = cx.report(
-            &META,
             head(cx.span_or_file_start(Tunable::PasvAddress)),
             "`pasv_address` is ignored with the IPv6 listener: PASV replies tell IPv4 clients to connect to 0.0.0.0",
         );

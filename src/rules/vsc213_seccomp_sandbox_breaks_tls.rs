@@ -1,7 +1,7 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::Tunable;
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags TLS (`ssl_enable=YES`) together with `seccomp_sandbox=YES`, which is upstream's default.
@@ -36,21 +36,10 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 ///   `seccomp_sandbox=YES` and works with `NO`; Debian's changelog for 3.0.2-20 turns it off by default
 pub(crate) struct SeccompSandboxBreaksTls;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC213",
-    name: "seccomp-sandbox-breaks-tls",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`seccomp_sandbox=YES` with TLS: sessions die during the TLS handshake on current systems",
-};
-
 impl Rule for SeccompSandboxBreaksTls {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC213", "seccomp-sandbox-breaks-tls")
+        .summary("`seccomp_sandbox=YES` with TLS: sessions die during the TLS handshake on current systems")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -87,7 +76,7 @@ impl Rule for SeccompSandboxBreaksTls {
             }
         };
         out.push(
-            cx.report(&META, head(span), message)
+            cx.report(head(span), message)
                 .help("set `seccomp_sandbox=NO`, as Debian and RHEL do by default")
                 .fix(Fix::new("set `seccomp_sandbox=NO`", Applicability::Unsafe, vec![edit])),
         );

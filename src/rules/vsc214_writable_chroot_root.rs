@@ -1,8 +1,7 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::startup::host::{Host, PathMeta, UserEntry};
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// With `--host-checks`, flags a chroot directory that the logged-in user can write to:
@@ -41,17 +40,6 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `allow_writeable_chroot=YES`
 pub(crate) struct WritableChrootRoot;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC214",
-    name: "writable-chroot-root",
-    category: Category::Pitfall,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: true,
-    summary: "the chroot directory is writable by the user: vsftpd refuses those logins",
-};
-
 const OOPS: &str = "500 OOPS: vsftpd: refusing to run with writable root inside chroot()";
 
 fn writable_by(meta: &PathMeta, user: &UserEntry) -> bool {
@@ -61,9 +49,9 @@ fn writable_by(meta: &PathMeta, user: &UserEntry) -> bool {
 }
 
 impl Rule for WritableChrootRoot {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC214", "writable-chroot-root")
+        .summary("the chroot directory is writable by the user: vsftpd refuses those logins")
+        .needs_host();
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(host) = cx.host else { return };
@@ -88,7 +76,6 @@ impl Rule for WritableChrootRoot {
             if meta.is_dir && meta.mode & 0o002 != 0 {
                 out.push(
                     cx.report(
-                        &META,
                         head(cx.span_or_file_start(Tunable::LocalRoot)),
                         format!(
                             "`local_root={}` is writable by every user (mode {:04o}): every chrooted local login gets `{OOPS}`",
@@ -128,7 +115,6 @@ fn anonymous(cx: &Context<'_>, host: &dyn Host, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut d = cx.report(
-        &META,
         head(span),
         format!(
             "{what} is writable by the `{}` user (owner {}, mode {:04o}): every anonymous login gets `{OOPS}`",

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// With `--host-checks`, flags an `anon_root` directory that does not exist while anonymous logins
@@ -29,21 +28,10 @@ use super::{head, excerpt, ALL_DIALECTS, Category, Context, Diagnostic, FixAvail
 ///   `500 OOPS: cannot change directory:<path>`
 pub(crate) struct AnonRootMissing;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC215",
-    name: "anon-root-missing",
-    category: Category::Pitfall,
-    severity: Severity::Error,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: true,
-    summary: "`anon_root` does not exist: every anonymous login fails",
-};
-
 impl Rule for AnonRootMissing {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC215", "anon-root-missing")
+        .summary("`anon_root` does not exist: every anonymous login fails")
+        .needs_host();
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(host) = cx.host else { return };
@@ -60,7 +48,6 @@ impl Rule for AnonRootMissing {
         let shown = excerpt(root);
         out.push(
             cx.report(
-                &META,
                 head(cx.value_span(Tunable::AnonRoot)
                     .unwrap_or_else(|| cx.span_or_file_start(Tunable::AnonRoot))),
                 format!("`anon_root={shown}` is not a directory on this machine: every anonymous login gets `500 OOPS: cannot change directory:{shown}`"),

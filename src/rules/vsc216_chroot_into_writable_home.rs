@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags local users jailed in their home directories (`chroot_local_user=YES`, or
@@ -45,21 +44,9 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 ///   anonymous root owned by `ftp`; the check is the same for local users)
 pub(crate) struct ChrootIntoWritableHome;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC216",
-    name: "chroot-into-writable-home",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "local users jailed in their (usually writable) home directories: vsftpd refuses those logins",
-};
-
 impl Rule for ChrootIntoWritableHome {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC216", "chroot-into-writable-home")
+        .summary("local users jailed in their (usually writable) home directories: vsftpd refuses those logins");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -83,7 +70,6 @@ impl Rule for ChrootIntoWritableHome {
         };
         out.push(
             cx.report(
-                &META,
                 head(cx.span_or_file_start(jailed)),
                 format!(
                     "{who} jailed in their home directory, which they can usually write: those logins fail with `500 OOPS: vsftpd: refusing to run with writable root inside chroot()`"

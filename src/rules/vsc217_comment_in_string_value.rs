@@ -1,10 +1,10 @@
 use crate::dialect::Kind;
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Outcome;
 use crate::model::value::is_c_space;
 use crate::syntax::Span;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta, excerpt, offset};
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta, excerpt, offset};
 
 /// ## What it does
 /// Flags a string setting whose value holds what looks like a trailing comment: whitespace, `#`, then
@@ -37,21 +37,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   (../shared/reference/parsing.md §2, row 21)
 pub(crate) struct CommentInStringValue;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC217",
-    name: "comment-in-string-value",
-    category: Category::Pitfall,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a `# comment` after a string value is part of the value",
-};
-
 impl Rule for CommentInStringValue {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC217", "comment-in-string-value")
+        .summary("a `# comment` after a string value is part of the value")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reading in cx.config().readings() {
@@ -86,7 +75,6 @@ impl Rule for CommentInStringValue {
             let hash_at = value.start.saturating_add(offset(hash + 1));
             out.push(
                 cx.report(
-                    &META,
                     Span::new(hash_at, body_end.min(hash_at.saturating_add(200))),
                     format!(
                         "`{name}` takes `{}` as part of its value: vsftpd has no trailing comments",

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc103_pasv_range_inverted::value_text;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::set_value;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `anon_upload_enable=YES` when it takes effect: `anonymous_enable=YES` and
@@ -36,21 +36,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - CWE-434 (unrestricted upload of file with dangerous type)
 pub(crate) struct AnonymousUpload;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC301",
-    name: "anonymous-upload",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "anonymous users can upload files",
-};
-
 impl Rule for AnonymousUpload {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC301", "anonymous-upload")
+        .summary("anonymous users can upload files")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -62,7 +51,6 @@ impl Rule for AnonymousUpload {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::AnonUploadEnable),
                 "anonymous users can upload files: anyone on the network can store data on this server without a password",
             )
@@ -75,42 +63,3 @@ impl Rule for AnonymousUpload {
     }
 }
 
-/// An unsafe fix that replaces the value of the line setting `tunable`, if a line sets it.
-pub(super) fn set_value(cx: &Context<'_>, tunable: Tunable, value: &str) -> Option<Fix> {
-    let span = value_text(cx, tunable)?;
-    Some(Fix::new(
-        format!("set {}={value}", tunable.name()),
-        Applicability::Unsafe,
-        vec![Edit::replace(span, value.as_bytes().to_vec())],
-    ))
-}
-
-/// An unsafe fix that adds `tunable=value` on a new line right after the line setting `after`.
-pub(super) fn add_after(
-    cx: &Context<'_>,
-    after: Tunable,
-    tunable: Tunable,
-    value: &str,
-) -> Option<Fix> {
-    let content = cx.config().origin(after).line()?;
-    let line = cx.cst.lines().iter().find(|l| l.content == content)?;
-    let text = cx.cst.text();
-    let edit = match line.newline {
-        Some(newline) => {
-            let ending: &[u8] = if line.ends_with_carriage_return(text) {
-                b"\r\n"
-            } else {
-                b"\n"
-            };
-            let mut new = format!("{}={value}", tunable.name()).into_bytes();
-            new.extend_from_slice(ending);
-            Edit::insert(newline.end, new)
-        }
-        None => Edit::insert(content.end, format!("\n{}={value}", tunable.name())),
-    };
-    Some(Fix::new(
-        format!("add {}={value}", tunable.name()),
-        Applicability::Unsafe,
-        vec![edit],
-    ))
-}

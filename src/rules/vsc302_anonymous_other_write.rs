@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc301_anonymous_upload::set_value;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::set_value;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `anon_other_write_enable=YES` when it takes effect: `anonymous_enable=YES` and
@@ -34,21 +34,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - CWE-732 (incorrect permission assignment for critical resource)
 pub(crate) struct AnonymousOtherWrite;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC302",
-    name: "anonymous-other-write",
-    category: Category::Security,
-    severity: Severity::Error,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "anonymous users can delete and rename files",
-};
-
 impl Rule for AnonymousOtherWrite {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC302", "anonymous-other-write")
+        .summary("anonymous users can delete and rename files")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -60,7 +49,6 @@ impl Rule for AnonymousOtherWrite {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::AnonOtherWriteEnable),
                 "anonymous users can delete and rename files: anyone can destroy or replace what the ftp user can write",
             )

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags local logins (`local_enable=YES`) on a server without TLS (`ssl_enable=NO`, the default).
@@ -32,21 +31,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - RFC 4217 (securing FTP with TLS); CWE-319 (cleartext transmission of sensitive information)
 pub(crate) struct CleartextLocalLogins;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC303",
-    name: "cleartext-local-logins",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "local users log in without TLS: passwords cross the network in clear text",
-};
-
 impl Rule for CleartextLocalLogins {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC303", "cleartext-local-logins")
+        .summary("local users log in without TLS: passwords cross the network in clear text");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -55,7 +42,6 @@ impl Rule for CleartextLocalLogins {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::LocalEnable),
                 format!(
                     "local users log in without TLS ({}): their system passwords cross the network in clear text",

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc301_anonymous_upload::set_value;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::set_value;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `force_local_logins_ssl=NO` or `force_local_data_ssl=NO` on a TLS server
@@ -37,21 +37,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - RFC 4217 §5 and §9 (the server may require protection); CWE-319
 pub(crate) struct TlsNotForced;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC304",
-    name: "tls-not-forced",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "TLS is optional for local logins or data: clear text is still accepted",
-};
-
 impl Rule for TlsNotForced {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC304", "tls-not-forced")
+        .summary("TLS is optional for local logins or data: clear text is still accepted")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -73,7 +62,6 @@ impl Rule for TlsNotForced {
             }
             let mut d = cx
                 .report(
-                    &META,
                     cx.span_or_file_start(tunable),
                     format!("{}=NO {what}", tunable.name()),
                 )

@@ -1,9 +1,9 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::{Dialect, Tunable};
 use crate::model::EffectiveConfig;
 
-use super::vsc301_anonymous_upload::{add_after, set_value};
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::{add_after, set_value};
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags SSL 2, SSL 3, TLS 1.0 or TLS 1.1 switched on in a TLS server's file: `ssl_sslv2`,
@@ -46,21 +46,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - data-channel.md §5: FEAT lists `AUTH TLS` only with `ssl_tlsv1=YES` on debian-3.0.3 (bin)
 pub(crate) struct ObsoleteTlsProtocol;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC305",
-    name: "obsolete-tls-protocol",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "SSL 2/3 or TLS 1.0/1.1 enabled",
-};
-
 impl Rule for ObsoleteTlsProtocol {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC305", "obsolete-tls-protocol")
+        .summary("SSL 2/3 or TLS 1.0/1.1 enabled")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -96,7 +85,7 @@ impl Rule for ObsoleteTlsProtocol {
             } else {
                 cx.span_or_file_start(Tunable::SslEnable)
             };
-            let mut d = cx.report(&META, span, message).help(help);
+            let mut d = cx.report(span, message).help(help);
             let fix = set_value(cx, tunable, "NO")
                 .or_else(|| add_after(cx, Tunable::SslEnable, tunable, "NO"));
             if let Some(fix) = fix {

@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags an `ssl_ciphers` list (with `ssl_enable=YES`) that asks for weak ciphers: an element
@@ -35,17 +34,6 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   CVE-2015-0204 (FREAK, export RSA)
 pub(crate) struct WeakSslCiphers;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC306",
-    name: "weak-ssl-ciphers",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "ssl_ciphers allows NULL, export, RC4, DES, MD5 or unauthenticated ciphers",
-};
-
 /// Cipher-name components that mark a weak cipher or cipher class.
 const WEAK: &[&str] = &[
     "NULL", "eNULL", "aNULL", "ADH", "AECDH", "EXPORT", "EXP", "EXPORT40", "EXPORT56", "LOW", "RC4",
@@ -53,9 +41,8 @@ const WEAK: &[&str] = &[
 ];
 
 impl Rule for WeakSslCiphers {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC306", "weak-ssl-ciphers")
+        .summary("ssl_ciphers allows NULL, export, RC4, DES, MD5 or unauthenticated ciphers");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -75,7 +62,6 @@ impl Rule for WeakSslCiphers {
             .unwrap_or(cx.span_or_file_start(Tunable::SslCiphers));
         out.push(
             cx.report(
-                &META,
                 span,
                 format!("ssl_ciphers allows weak ciphers: {}", weak.join(", ")),
             )

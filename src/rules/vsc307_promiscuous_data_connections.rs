@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc301_anonymous_upload::set_value;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::set_value;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `port_promiscuous=YES` and `pasv_promiscuous=YES`.
@@ -38,21 +38,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   PORT address is accepted (data-channel.md §1, §3)
 pub(crate) struct PromiscuousDataConnections;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC307",
-    name: "promiscuous-data-connections",
-    category: Category::Security,
-    severity: Severity::Error,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "port_promiscuous (FTP bounce) or pasv_promiscuous (data hijacking) is on",
-};
-
 impl Rule for PromiscuousDataConnections {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC307", "promiscuous-data-connections")
+        .summary("port_promiscuous (FTP bounce) or pasv_promiscuous (data hijacking) is on")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -73,7 +62,7 @@ impl Rule for PromiscuousDataConnections {
                 continue;
             }
             let mut d = cx
-                .report(&META, cx.span_or_file_start(tunable), message)
+                .report(cx.span_or_file_start(tunable), message)
                 .help(format!("set {}=NO (the default)", tunable.name()));
             if let Some(fix) = set_value(cx, tunable, "NO") {
                 d = d.fix(fix);

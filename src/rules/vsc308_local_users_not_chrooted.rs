@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags local logins (`local_enable=YES`) with neither `chroot_local_user=YES` nor
@@ -33,21 +32,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   `allow_writeable_chroot`
 pub(crate) struct LocalUsersNotChrooted;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC308",
-    name: "local-users-not-chrooted",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "local users are not chrooted: they can browse the whole file system",
-};
-
 impl Rule for LocalUsersNotChrooted {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC308", "local-users-not-chrooted")
+        .summary("local users are not chrooted: they can browse the whole file system");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -59,7 +46,6 @@ impl Rule for LocalUsersNotChrooted {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::LocalEnable),
                 "local users are not chrooted: after login they can browse and download everything their account can read, /etc included",
             )

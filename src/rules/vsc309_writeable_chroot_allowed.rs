@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `allow_writeable_chroot=YES` when local users are chrooted (`chroot_local_user=YES` or
@@ -41,21 +40,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   users by this option, never for anonymous)
 pub(crate) struct WriteableChrootAllowed;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC309",
-    name: "writeable-chroot-allowed",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "allow_writeable_chroot=YES: users may write to their jail's root",
-};
-
 impl Rule for WriteableChrootAllowed {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC309", "writeable-chroot-allowed")
+        .summary("allow_writeable_chroot=YES: users may write to their jail's root");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -67,7 +54,6 @@ impl Rule for WriteableChrootAllowed {
         }
         out.push(
             cx.report(
-                &META,
                 cx.span_or_file_start(Tunable::AllowWriteableChroot),
                 "allow_writeable_chroot=YES lets chrooted users write to their jail's root, where they can plant files the C library reads inside the jail (/etc/nsswitch.conf, /etc/passwd, libraries)",
             )

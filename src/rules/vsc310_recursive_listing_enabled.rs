@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc301_anonymous_upload::set_value;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::set_value;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `ls_recurse_enable=YES`.
@@ -33,21 +33,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   default `NO` the `-R` is ignored and only the directory itself is listed
 pub(crate) struct RecursiveListingEnabled;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC310",
-    name: "recursive-listing-enabled",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::Always(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "ls_recurse_enable=YES: one LIST -R can tie up the server",
-};
-
 impl Rule for RecursiveListingEnabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC310", "recursive-listing-enabled")
+        .summary("ls_recurse_enable=YES: one LIST -R can tie up the server")
+        .fixes(FixAvailability::Always(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -61,7 +50,6 @@ impl Rule for RecursiveListingEnabled {
         };
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::LsRecurseEnable),
                 format!("recursive listings are allowed: {who} can send `LIST -R /` and make the server walk the whole tree"),
             )

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc301_anonymous_upload::set_value;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::set_value;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a configuration that writes no transfer log: `xferlog_enable=NO` (the compiled-in default)
@@ -33,21 +33,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// - startup-checks.md B6 (which log file is opened when)
 pub(crate) struct TransferLogDisabled;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC311",
-    name: "transfer-log-disabled",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::Sometimes(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "no transfer log: uploads, downloads and deletions leave no trace",
-};
-
 impl Rule for TransferLogDisabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC311", "transfer-log-disabled")
+        .summary("no transfer log: uploads, downloads and deletions leave no trace")
+        .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -56,7 +45,6 @@ impl Rule for TransferLogDisabled {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::XferlogEnable),
                 format!(
                     "no transfer log is written ({}): uploads, downloads and deletions leave no trace",

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc301_anonymous_upload::{add_after, set_value};
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::{add_after, set_value};
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags anonymous logins (`anonymous_enable=YES`) with `hide_ids=NO` (the default).
@@ -35,21 +35,10 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   names
 pub(crate) struct AnonymousIdsShown;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC312",
-    name: "anonymous-ids-shown",
-    category: Category::Security,
-    severity: Severity::Info,
-    fix: FixAvailability::Sometimes(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "anonymous listings show the real owner and group of every file",
-};
-
 impl Rule for AnonymousIdsShown {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::info("VSC312", "anonymous-ids-shown")
+        .summary("anonymous listings show the real owner and group of every file")
+        .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -63,7 +52,6 @@ impl Rule for AnonymousIdsShown {
         };
         let mut d = cx
             .report(
-                &META,
                 span,
                 format!(
                     "anonymous users see the real owner and group of every file ({})",

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Severity};
+use crate::diagnostic::Applicability;
 use crate::dialect::Tunable;
 
-use super::vsc301_anonymous_upload::add_after;
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::fix::add_after;
+use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a file that never mentions `anonymous_enable` nor any anonymous-only setting, so that
@@ -33,17 +33,6 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   rhel-3.0.5; Debian's and RHEL's stock files set it to NO explicitly
 pub(crate) struct AnonymousEnabledImplicitly;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC314",
-    name: "anonymous-enabled-implicitly",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::Sometimes(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "anonymous logins are on only through the compiled-in default",
-};
-
 /// Settings whose presence shows that anonymous access was thought about.
 const ANONYMOUS_INTENT: &[Tunable] = &[
     Tunable::AnonymousEnable,
@@ -62,9 +51,9 @@ const ANONYMOUS_INTENT: &[Tunable] = &[
 ];
 
 impl Rule for AnonymousEnabledImplicitly {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC314", "anonymous-enabled-implicitly")
+        .summary("anonymous logins are on only through the compiled-in default")
+        .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -79,7 +68,6 @@ impl Rule for AnonymousEnabledImplicitly {
         };
         let mut d = cx
             .report(
-                &META,
                 span,
                 "anonymous logins are on although the file never says so (anonymous_enable defaults to YES): anyone can log in as `anonymous`",
             )

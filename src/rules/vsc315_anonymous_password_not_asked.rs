@@ -1,7 +1,6 @@
-use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `no_anon_password=YES` with anonymous logins on.
@@ -32,21 +31,9 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   `230 Login successful.` at once
 pub(crate) struct AnonymousPasswordNotAsked;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC315",
-    name: "anonymous-password-not-asked",
-    category: Category::Security,
-    severity: Severity::Info,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "anonymous logins without the customary password prompt",
-};
-
 impl Rule for AnonymousPasswordNotAsked {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::info("VSC315", "anonymous-password-not-asked")
+        .summary("anonymous logins without the customary password prompt");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -55,7 +42,6 @@ impl Rule for AnonymousPasswordNotAsked {
         }
         let mut d = cx
             .report(
-                &META,
                 cx.span_or_file_start(Tunable::NoAnonPassword),
                 "anonymous users are logged in without a password prompt: e-mail filters (deny_email_enable, secure_email_list_enable) cannot apply",
             )

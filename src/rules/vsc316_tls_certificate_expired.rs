@@ -5,7 +5,7 @@ use crate::dialect::Tunable;
 use crate::startup::tls_files::der_element as element;
 use crate::syntax::escape_bytes;
 
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// With `--host-checks` and `ssl_enable=YES`, reads the first certificate in `rsa_cert_file` and
@@ -42,24 +42,13 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 ///   served the expired one: only a restart loads a new certificate
 pub(crate) struct TlsCertificateExpired;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC316",
-    name: "tls-certificate-expired",
-    category: Category::Security,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: true,
-    summary: "the TLS certificate has expired, is not valid yet, or expires within 30 days",
-};
-
 const SECONDS_PER_DAY: i64 = 86_400;
 const WARN_DAYS: i64 = 30;
 
 impl Rule for TlsCertificateExpired {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC316", "tls-certificate-expired")
+        .summary("the TLS certificate has expired, is not valid yet, or expires within 30 days")
+        .needs_host();
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -78,7 +67,6 @@ impl Rule for TlsCertificateExpired {
         let file = escape_bytes(path);
         let diagnostic = if now > validity.not_after.unix {
             cx.report(
-                &META,
                 span,
                 format!(
                     "the certificate in {file} expired on {}: vsftpd still serves it, and clients that verify certificates refuse to connect",
@@ -87,7 +75,6 @@ impl Rule for TlsCertificateExpired {
             )
         } else if now < validity.not_before.unix {
             cx.report(
-                &META,
                 span,
                 format!(
                     "the certificate in {file} is not valid before {}: clients that verify certificates refuse to connect until then",
@@ -97,7 +84,6 @@ impl Rule for TlsCertificateExpired {
         } else if validity.not_after.unix - now < WARN_DAYS * SECONDS_PER_DAY {
             let days = (validity.not_after.unix - now) / SECONDS_PER_DAY;
             cx.report_with(
-                &META,
                 Severity::Info,
                 span,
                 format!(

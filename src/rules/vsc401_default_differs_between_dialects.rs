@@ -3,7 +3,7 @@ use crate::dialect::{Dialect, Tunable};
 use crate::model::default_value;
 use crate::syntax::Span;
 
-use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting left to its compiled-in default when that default differs between vsftpd
@@ -47,17 +47,6 @@ use super::{head, excerpt, offset, ALL_DIALECTS, Category, Context, Diagnostic, 
 ///   be started from inetd`; an upstream-3.0.5 build starts standalone with it
 pub(crate) struct DefaultDiffersBetweenDialects;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC401",
-    name: "default-differs-between-dialects",
-    category: Category::Portability,
-    severity: Severity::Info,
-    fix: FixAvailability::Sometimes(Applicability::Unsafe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a setting left at a default that differs between vsftpd builds and matters here",
-};
-
 /// `YES in upstream-3.0.5 and rhel-3.0.5, NO in debian-3.0.3`.
 fn defaults(tunable: Tunable) -> String {
     let spec = tunable.spec();
@@ -78,9 +67,9 @@ fn defaults(tunable: Tunable) -> String {
 }
 
 impl Rule for DefaultDiffersBetweenDialects {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::info("VSC401", "default-differs-between-dialects")
+        .summary("a setting left at a default that differs between vsftpd builds and matters here")
+        .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
@@ -137,7 +126,7 @@ impl Rule for DefaultDiffersBetweenDialects {
                 )
             };
             out.push(
-                cx.report(&META, head(Span::empty(0)), message)
+                cx.report(head(Span::empty(0)), message)
                     .help(format!(
                         "write the values you mean so the file reads the same on every build; {}",
                         details.join("; ")
@@ -154,7 +143,6 @@ impl Rule for DefaultDiffersBetweenDialects {
                 if ciphers.starts_with(b"PROFILE=") {
                     out.push(
                         cx.report_with(
-                            &META,
                             Severity::Warning,
                             head(cx.span_or_file_start(Tunable::SslCiphers)),
                             format!(

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::Dialect;
 use crate::model::Outcome;
 
-use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{head, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags `ssl_tlsv1_1`, `ssl_tlsv1_2` and `ssl_tlsv1_3`: the names vsftpd 3.0.5's manual page
@@ -35,17 +35,6 @@ use super::{head, ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, 
 ///   `500 OOPS: unrecognised variable in config file: ssl_tlsv1_2`; debian-3.0.3 binary: the same
 pub(crate) struct TlsVersionNameNotParsed;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC402",
-    name: "tls-version-name-not-parsed",
-    category: Category::Portability,
-    severity: Severity::Error,
-    fix: FixAvailability::Sometimes(Applicability::Safe),
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "`ssl_tlsv1_2` and friends, as the 3.0.5 manual spells them, are rejected by the parser",
-};
-
 /// The documented spelling and the parsed one.
 pub(super) const NAMES: &[(&[u8], &str)] = &[
     (b"ssl_tlsv1_1", "ssl_tlsv11"),
@@ -54,9 +43,9 @@ pub(super) const NAMES: &[(&[u8], &str)] = &[
 ];
 
 impl Rule for TlsVersionNameNotParsed {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::error("VSC402", "tls-version-name-not-parsed")
+        .summary("`ssl_tlsv1_2` and friends, as the 3.0.5 manual spells them, are rejected by the parser")
+        .fixes(FixAvailability::Sometimes(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reading in cx.config().readings() {
@@ -70,7 +59,6 @@ impl Rule for TlsVersionNameNotParsed {
             let written = String::from_utf8_lossy(written);
             let d = cx
                 .report(
-                    &META,
                     head(reading.name),
                     format!("`{written}` is spelt as in the 3.0.5 manual, but vsftpd's parser does not know it: vsftpd refuses to start"),
                 )

@@ -1,14 +1,12 @@
-use crate::diagnostic::Severity;
-
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, DirectiveOutcome, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `# vsconf: allow X` comment whose X is neither a rule code nor a rule name.
 ///
 /// ## Why is this bad?
-/// A suppression is a promise that someone looked at a finding and accepted it. One that silences
-/// nothing hides the next real finding on that line, or says the reviewer believed something that is
-/// not so; strict CI can also forbid them all with `--no-suppressions`.
+/// A suppression is a promise that someone looked at a finding and accepted it. One that names no
+/// rule silences nothing, and the finding it was meant for still fails the run, or is mistyped in a
+/// way that a reader takes for a real code.
 ///
 /// ## Example
 /// ```vsftpd
@@ -22,28 +20,24 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ```
 ///
 /// ## Fix
-/// None: decide whether the suppression is still wanted.
+/// None: decide which rule was meant.
 ///
 /// ## References
 /// - vsconf README, "Suppressing a finding"
 pub(crate) struct UnknownSuppression;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC901",
-    name: "unknown-suppression",
-    category: Category::Vsconf,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a suppression comment names no rule",
-};
-
 impl Rule for UnknownSuppression {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC901", "unknown-suppression")
+        .summary("a suppression comment names no rule");
 
-    /// Reported by the engine, which alone sees which suppressions silenced something.
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for d in cx.directives {
+            if d.outcome == DirectiveOutcome::Unknown {
+                out.push(
+                    cx.report(d.span, format!("`{}` names no vsconf rule", d.rule))
+                        .help("use a code or name listed by `vsconf rules`"),
+                );
+            }
+        }
+    }
 }

@@ -1,18 +1,18 @@
-use crate::diagnostic::Severity;
-
-use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Context, Diagnostic, DirectiveOutcome, Rule, RuleMeta};
 
 /// ## What it does
-/// Flags a `# vsconf: allow …` comment that is followed by a blank line or the end of the file instead of a setting.
+/// Flags a `# vsconf: allow …` comment that is followed by a blank line or the end of the file
+/// instead of a setting.
 ///
 /// ## Why is this bad?
-/// A suppression is a promise that someone looked at a finding and accepted it. One that silences
-/// nothing hides the next real finding on that line, or says the reviewer believed something that is
-/// not so; strict CI can also forbid them all with `--no-suppressions`.
+/// A suppression covers the setting directly below it (other comment lines may stand between). One
+/// separated from its setting by a blank line covers nothing, so the finding it was written for is
+/// still reported, and a reader believes it was accepted.
 ///
 /// ## Example
 /// ```vsftpd
-/// # vsconf: allow VSC999 -- typo in the code
+/// # vsconf: allow pasv-range-unset -- the NAT gateway maps the range
+///
 /// pasv_enable=YES
 /// ```
 /// Use instead:
@@ -22,28 +22,30 @@ use super::{ALL_DIALECTS, Category, Context, Diagnostic, FixAvailability, Rule, 
 /// ```
 ///
 /// ## Fix
-/// None: decide whether the suppression is still wanted.
+/// None: move the comment to the setting it is about, or remove it.
 ///
 /// ## References
 /// - vsconf README, "Suppressing a finding"
 pub(crate) struct MisplacedSuppression;
 
-static META: RuleMeta = RuleMeta {
-    code: "VSC902",
-    name: "misplaced-suppression",
-    category: Category::Vsconf,
-    severity: Severity::Warning,
-    fix: FixAvailability::None,
-    dialects: ALL_DIALECTS,
-    host_checks: false,
-    summary: "a suppression comment that is not directly above a setting",
-};
-
 impl Rule for MisplacedSuppression {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    const META: RuleMeta = RuleMeta::warning("VSC902", "misplaced-suppression")
+        .summary("a suppression comment that is not directly above a setting");
 
-    /// Reported by the engine, which alone sees which suppressions silenced something.
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for d in cx.directives {
+            if d.outcome == DirectiveOutcome::Misplaced {
+                out.push(
+                    cx.report(
+                        d.span,
+                        format!(
+                            "this suppression of `{}` is not directly above a setting",
+                            d.rule
+                        ),
+                    )
+                    .help("put the comment on the line right above the setting it is about"),
+                );
+            }
+        }
+    }
 }

@@ -237,12 +237,22 @@ fn settings_file_is_discovered_from_a_parent_directory() {
         .expect("runs");
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(doc["files"][0]["dialect"], "debian-3.0.3");
-    assert_eq!(
-        doc["files"][0]["diagnostics"]
-            .as_array()
-            .map(|a| a.iter().filter(|d| d["code"] == "VSC001").count()),
-        Some(0)
+    // The ignore is read, but the unknown name is why vsftpd refuses to start: issue 11 keeps such a
+    // finding as an error and says that the selection was overruled.
+    let vsc001: Vec<&serde_json::Value> = doc["files"][0]["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().filter(|d| d["code"] == "VSC001").collect())
+        .unwrap_or_default();
+    assert_eq!(vsc001.len(), 1);
+    assert_eq!(vsc001[0]["severity"], "error");
+    assert!(
+        vsc001[0]["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("switches this rule off")),
+        "{}",
+        vsc001[0]
     );
+    assert_eq!(o.status.code(), Some(1));
     let o = vsconf()
         .current_dir(&sub)
         .args([
@@ -264,6 +274,33 @@ fn settings_file_is_discovered_from_a_parent_directory() {
         .expect("runs");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("vsconf.toml"), "{}", stderr(&o));
+}
+
+#[test]
+fn issue_11_a_refusal_downgraded_in_settings_still_counts_as_an_error() {
+    let dir = scratch("fatal-override");
+    std::fs::write(
+        dir.join("vsconf.toml"),
+        "[rules.severity]\nVSC001 = \"info\"\n",
+    )
+    .expect("write");
+    let o = vsconf()
+        .current_dir(&dir)
+        .args(["lint", "--format", "json", &fixture("unknown.conf")])
+        .output()
+        .expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(doc["files"][0]["startup"]["refused"], true, "{doc}");
+    assert_eq!(doc["summary"]["errors"], 1, "{doc}");
+    assert_eq!(o.status.code(), Some(1));
+    let o = vsconf()
+        .current_dir(&dir)
+        .args(["lint", "--ignore", "VSC001", &fixture("unknown.conf")])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(stdout(&o).contains("1 error"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(1));
 }
 
 #[test]

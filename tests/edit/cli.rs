@@ -332,19 +332,27 @@ fn edits_honour_vsconf_toml() {
     let settings = file(
         &dir,
         "vsconf.toml",
-        b"dialect = \"debian-3.0.3\"\n[rules]\nignore = [\"VSC001\"]\n",
+        b"dialect = \"debian-3.0.3\"\n[rules]\nignore = [\"VSC207\", \"VSC001\"]\n",
     );
     let path = file(
         &dir,
         "vsftpd.conf",
-        b"listen=YES\nlocal_enable=YES\nListen=YES\n",
+        b"listen=YES\nlocal_enable=YES\nlisten=YES\n",
     );
     let (p, s) = (path.to_str().unwrap(), settings.to_str().unwrap());
     let o = vsconf(&["fix", p, "--config", s]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
         stderr(&o).contains("nothing to change"),
-        "VSC001 is off: {}",
+        "VSC207 is off: {}",
+        stderr(&o)
+    );
+    // A line vsftpd refuses cannot be switched off (issue 11): its safe fix is still offered.
+    std::fs::write(&path, b"listen=YES\nlocal_enable=YES\nListen=YES\n").unwrap();
+    let o = vsconf(&["fix", p, "--config", s]);
+    assert!(
+        stderr(&o).contains("rename to `listen`"),
+        "VSC001 is fatal here: {}",
         stderr(&o)
     );
     // The dialect comes from the settings: utf8_filesystem exists only in debian-3.0.3.

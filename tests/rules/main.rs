@@ -118,6 +118,13 @@ fn every_rule_has_a_folder_with_good_and_bad_fixtures_and_every_folder_a_rule() 
     for r in REGISTRY {
         let code = r.meta().code;
         let files = fixtures(code);
+        if !r.meta().is_active() {
+            // A removed rule reports nothing, so it has nothing to show.
+            if root().join("rules").join(code).exists() {
+                problems.push(format!("{code}: removed, but rules/{code}/ still exists"));
+            }
+            continue;
+        }
         let name = |p: &Path| {
             p.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -147,7 +154,10 @@ fn every_rule_has_a_folder_with_good_and_bad_fixtures_and_every_folder_a_rule() 
     for entry in std::fs::read_dir(root().join("rules")).expect("rules/ exists") {
         let entry = entry.expect("entry");
         let folder = entry.file_name().to_string_lossy().into_owned();
-        if !REGISTRY.iter().any(|r| r.meta().code == folder) {
+        if !REGISTRY
+            .iter()
+            .any(|r| r.meta().code == folder && r.meta().is_active())
+        {
             problems.push(format!("rules/{folder}: matches no registered rule"));
         }
     }
@@ -349,4 +359,28 @@ fn fixes_converge_parse_and_match_declared_availability() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_removed_code_stays_registered_explains_itself_and_reports_nothing() {
+    let removed = vsconf::rules::find("VSC313").expect("VSC313 stays registered");
+    assert!(!removed.meta().is_active());
+    let page = docs::page(removed);
+    assert!(page.contains("Removed in vsconf 0.1.0"), "{page}");
+    assert!(page.contains("[VSC214](VSC214.md)"), "{page}");
+    // A suppression naming it silences nothing, and says what to name instead.
+    let text = b"# shows a suppression of a removed rule\n# vsconf: allow VSC313\nlisten=YES\n";
+    let (diagnostics, _) = run(text, Dialect::default());
+    assert!(diagnostics.iter().all(|d| d.code != "VSC313"));
+    let unused: Vec<_> = diagnostics.iter().filter(|d| d.code == "VSC903").collect();
+    assert_eq!(unused.len(), 1, "{diagnostics:?}");
+    assert!(
+        unused[0].message.contains("removed in vsconf 0.1.0"),
+        "{}",
+        unused[0].message
+    );
+    assert_eq!(
+        unused[0].help.as_deref(),
+        Some("allow VSC214 instead, or remove the suppression")
+    );
 }

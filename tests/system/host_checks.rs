@@ -234,6 +234,30 @@ fn run_vsftpd(binary: &str, conf: &Path) -> Seen {
     }
 }
 
+/// Whether a TLS handshake after `AUTH TLS` succeeds against the build started with `conf`'s TLS
+/// lines (plus what a session needs on this machine: an existing `secure_chroot_dir`, no seccomp
+/// sandbox, which kills upstream's sessions during the handshake).
+fn handshake_succeeds(binary: &str, dir: &Path, name: &str, lines: &str) -> bool {
+    let conf = dir.join(format!("session-{}.conf", name.replace(' ', "-")));
+    let text = format!(
+        "{}secure_chroot_dir=/var/run/vsftpd/empty\nseccomp_sandbox=NO\n",
+        config_text(dir, lines)
+    );
+    std::fs::write(&conf, text).expect("config");
+    std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let script = format!(
+        "ip link set lo up; {binary} {} 0</dev/null >/dev/null 2>&1 & sleep 0.3; \
+         exec timeout 3 openssl s_client -starttls ftp -connect 127.0.0.1:21 </dev/null >/dev/null 2>&1",
+        conf.display()
+    );
+    Command::new("setsid")
+        .args(ISOLATED)
+        .args(["sh", "-c", &script])
+        .status()
+        .expect("setsid and unshare run")
+        .success()
+}
+
 struct Predicted {
     seen: Seen,
     handshakes_fail: bool,
@@ -359,6 +383,21 @@ fn every_live_build_loads_tls_files_as_predicted() {
                 failures.push(format!(
                     "{name} ({dialect}): vsconf {} that every handshake fails",
                     if mixed_types { "does not say" } else { "says" }
+                ));
+            }
+        }
+    }
+    // Mixed key types start, as predicted; prove that the handshake then fails, and works with the pair.
+    std::fs::create_dir_all("/var/run/vsftpd/empty").expect("secure_chroot_dir");
+    for (name, works) in [("rsa pair", true), ("rsa cert, ec key", false)] {
+        let Some((_, lines, _)) = CASES.iter().find(|(n, _, _)| *n == name) else {
+            panic!("no case {name}");
+        };
+        for (binary, dialect) in BUILDS {
+            if handshake_succeeds(binary, &dir, name, lines) != works {
+                failures.push(format!(
+                    "{name} ({dialect}): the TLS handshake {}",
+                    if works { "fails" } else { "succeeds" }
                 ));
             }
         }

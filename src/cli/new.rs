@@ -84,23 +84,17 @@ pub struct Args {
     pub write: WriteArgs,
 }
 
-/// Whether the PEM file at `path` holds a private key (`-----BEGIN … PRIVATE KEY-----`); an
-/// unreadable file holds none that vsconf can vouch for, nor does an encrypted key. Reads at most 1 MiB.
+/// Whether the PEM file at `path` holds a private key vsftpd can load (as `startup::tls_files` reads
+/// it); an unreadable file holds none that vsconf can vouch for, nor does an encrypted key (also
+/// `Proc-Type: 4,ENCRYPTED`). Reads at most 1 MiB.
 fn pem_holds_private_key(path: &str) -> bool {
     use std::io::Read as _;
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path)
         .and_then(|f| f.take(1 << 20).read_to_end(&mut bytes))
         .is_ok();
-    read && bytes
-        .split(|b| *b == b'\n')
-        .map(<[u8]>::trim_ascii_end)
-        // vsftpd cannot ask for a passphrase: an encrypted key is no key to it.
-        .any(|l| {
-            l.starts_with(b"-----BEGIN ")
-                && l.ends_with(b"PRIVATE KEY-----")
-                && !l.starts_with(b"-----BEGIN ENCRYPTED")
-        })
+    // vsftpd cannot ask for a passphrase: an encrypted key is no key to it (docs/host-checks.md).
+    read && vsconf::startup::tls_files::holds_loadable_private_key(&bytes)
 }
 
 /// Runs `vsconf new`.

@@ -189,6 +189,12 @@ pub fn load(pairs: &[PairFiles<'_>]) -> Load {
     }
 }
 
+/// Whether the first private-key block of a PEM file is a key OpenSSL loads without asking for a pass
+/// phrase: what vsftpd needs from a cert file when no key file is set.
+pub fn holds_loadable_private_key(file: &[u8]) -> bool {
+    Slots::default().use_private_key(file).is_ok()
+}
+
 fn not_readable(path: &[u8]) -> String {
     format!(
         "vsconf may not read {} (vsftpd reads it as root): run the host checks as root",
@@ -862,6 +868,15 @@ mod tests {
             ),
             Load::Key(Pair::Rsa, KeyProblem::Malformed)
         );
+    }
+
+    #[test]
+    fn loadable_private_keys() {
+        assert!(holds_loadable_private_key(&[X_CERT, X_KEY].concat()));
+        assert!(holds_loadable_private_key(Y_KEY_SEC1));
+        assert!(!holds_loadable_private_key(X_CERT));
+        let proc_type = b"-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END EC PRIVATE KEY-----\n";
+        assert!(!holds_loadable_private_key(proc_type));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod dialect;
 pub mod edit;
 pub mod firewall;
 pub mod ftp;
+pub mod lsp;
 pub mod model;
 pub mod probe;
 pub mod render;

@@ -11,6 +11,7 @@ mod fix;
 mod host;
 pub mod input;
 mod lint;
+mod lsp;
 mod new;
 pub mod preview;
 mod probe;
@@ -58,6 +59,8 @@ enum Command {
     Probe(probe::Args),
     /// Start a server for a config on loopback, probe it, and compare predicted with observed.
     Verify(verify::Args),
+    /// Run the language server for editors (LSP over standard input and output).
+    Lsp(lsp::Args),
 }
 
 /// Runs a parsed command line.
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Firewall(args) => firewall::run(&args),
         Command::Probe(args) => probe::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     }
 }
 

@@ -8,10 +8,16 @@
 //!                       "message_fd":0,"session_message":null},
 //!            "diagnostics":[{"rule":"bad-bool-value","code":"VSC003","severity":"error","fatal":true,
 //!                            "message":"…","line":4,"column":13,"end_line":4,"end_column":17,"help":"…",
-//!                            "fix":{"title":"…","applicability":"safe"}}]}],
+//!                            "fix":{"title":"…","applicability":"safe",
+//!                                   "edits":[{"line":4,"column":13,"end_line":4,"end_column":17,
+//!                                             "offset":41,"end_offset":45,"new_text":"YES"}]}}]}],
 //!  "summary":{"files":1,"errors":1,"warnings":0,"infos":0}}
 //! ```
-//! Lines and columns are 1-based, columns count bytes, and `end_column` is exclusive. `message` in
+//! Lines and columns are 1-based, columns count bytes, and `end_column` is exclusive. A fix's `edits`
+//! (sorted, non-overlapping) replace the bytes `offset..end_offset` of the file (0-based, end exclusive;
+//! the same range as the line and column fields) with `new_text`, a string, or `{"bytes": "<base64>"}`
+//! when the new text is not UTF-8; applying them all gives what `vsconf fix` does for that finding alone.
+//! The language server's code actions carry the same edits. `message` in
 //! `startup` is null when vsftpd would start; `crashed` is true when it would crash (SIGSEGV) instead of
 //! printing a message; `unreadable` appears (true) only for a path that could not be read, whose one
 //! finding has code `IO` (`io-error`). Fields are only ever added, never changed.
@@ -115,6 +121,19 @@ struct Entry<'a> {
 struct FixEntry<'a> {
     title: &'a str,
     applicability: crate::diagnostic::Applicability,
+    edits: Vec<EditEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditEntry<'a> {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    offset: u32,
+    end_offset: u32,
+    #[serde(serialize_with = "crate::diagnostic::serialize_bytes")]
+    new_text: &'a [u8],
 }
 
 /// Renders the run as one JSON document followed by a newline.
@@ -174,10 +193,68 @@ pub fn render_file(r: &FileReport) -> String {
                     fix: d.fix.as_ref().map(|f| FixEntry {
                         title: &f.title,
                         applicability: f.applicability,
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                let (start, end) = r.range(&index, e.span);
+                                EditEntry {
+                                    line: start.line.0,
+                                    column: start.column,
+                                    end_line: end.line.0,
+                                    end_column: end.column,
+                                    offset: e.span.start,
+                                    end_offset: e.span.end,
+                                    new_text: &e.replacement,
+                                }
+                            })
+                            .collect(),
                     }),
                 }
             })
             .collect(),
     };
     serde_json::to_string(&file).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+    use crate::render::StartupSummary;
+    use crate::syntax::Span;
+
+    #[test]
+    fn a_fix_carries_its_edits_with_ranges_and_new_text() {
+        let source = b"listen=YES\nPort_enable=YES\n".to_vec();
+        let fix = Fix::new(
+            "rename to `port_enable`",
+            Applicability::Safe,
+            vec![Edit::replace(Span::new(11, 22), "port_enable")],
+        );
+        let d = Diagnostic::new(
+            "VSC001",
+            "unrecognised-variable",
+            Severity::Error,
+            Span::new(11, 22),
+            "m",
+        )
+        .fix(fix);
+        let report = FileReport {
+            path: "a.conf".to_owned(),
+            dialect: "debian-3.0.3",
+            source,
+            startup: StartupSummary::default(),
+            diagnostics: vec![d],
+        };
+        let doc: serde_json::Value = serde_json::from_str(&render_file(&report)).unwrap();
+        let fix = &doc["diagnostics"][0]["fix"];
+        assert_eq!(fix["applicability"], "safe");
+        assert_eq!(
+            fix["edits"],
+            serde_json::json!([{"line": 2, "column": 1, "end_line": 2, "end_column": 12,
+                                "offset": 11, "end_offset": 22, "new_text": "port_enable"}])
+        );
+    }
 }

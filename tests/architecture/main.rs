@@ -33,6 +33,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("server", &["model", "ftp", "dialect", "syntax"]),
     ("probe", &["model", "firewall", "ftp", "dialect", "startup"]),
+    (
+        "lsp",
+        &[
+            "syntax",
+            "dialect",
+            "settings",
+            "model",
+            "startup",
+            "rules",
+            "diagnostic",
+            "edit",
+        ],
+    ),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

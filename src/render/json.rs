@@ -241,13 +241,16 @@ mod tests {
             "m",
         )
         .fix(fix);
-        let report = FileReport {
-            path: "a.conf".to_owned(),
-            dialect: "debian-3.0.3",
-            source,
-            startup: StartupSummary::default(),
-            diagnostics: vec![d],
-        };
+        // Built from `unreadable` so that fields added later keep their defaults here.
+        let mut report = FileReport::unreadable(
+            "a.conf".to_owned(),
+            "debian-3.0.3",
+            String::new(),
+            String::new(),
+        );
+        report.source = source;
+        report.startup = StartupSummary::default();
+        report.diagnostics = vec![d];
         let doc: serde_json::Value = serde_json::from_str(&render_file(&report)).unwrap();
         let fix = &doc["diagnostics"][0]["fix"];
         assert_eq!(fix["applicability"], "safe");

@@ -10,28 +10,9 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{require, scratch, vsconf};
+use crate::support::{require, run_vsftpd, scratch, vsconf};
 
 const VSFTPD: &str = "/usr/sbin/vsftpd";
-
-/// Runs vsftpd on `config`; returns its exit status and what it wrote to fd 0.
-fn run_vsftpd(config: &Path) -> (i32, String) {
-    std::fs::create_dir_all("/var/run/vsftpd/empty").expect("secure_chroot_dir");
-    let out = config.with_extension("out");
-    std::fs::write(&out, b"").expect("output file");
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(r#"timeout -s KILL 2 unshare --net --pid --fork --kill-child "$0" "$1" 0<>"$2" >>"$2" 2>&1"#)
-        .arg(VSFTPD)
-        .arg(config)
-        .arg(&out)
-        .status()
-        .expect("run vsftpd");
-    (
-        status.code().unwrap_or(-1),
-        std::fs::read_to_string(&out).unwrap_or_default(),
-    )
-}
 
 fn vsconf_ok(args: &[&str]) {
     let o = vsconf().args(args).output().expect("run vsconf");

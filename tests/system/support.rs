@@ -55,3 +55,23 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
 }
+
+/// Runs Debian's /usr/sbin/vsftpd on `config`, isolated (`unshare --net --pid`) and killed after 2 s;
+/// returns its exit status (137: still running when killed, i.e. it started) and what it wrote to fd 0.
+pub fn run_vsftpd(config: &Path) -> (i32, String) {
+    std::fs::create_dir_all("/var/run/vsftpd/empty").expect("secure_chroot_dir");
+    let out = config.with_extension("out");
+    std::fs::write(&out, b"").expect("output file");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(r#"timeout -s KILL 2 unshare --net --pid --fork --kill-child "$0" "$1" 0<>"$2" >>"$2" 2>&1"#)
+        .arg("/usr/sbin/vsftpd")
+        .arg(config)
+        .arg(&out)
+        .status()
+        .expect("run vsftpd");
+    (
+        status.code().unwrap_or(-1),
+        std::fs::read_to_string(&out).unwrap_or_default(),
+    )
+}

@@ -41,6 +41,7 @@ fn pytest_lsp_client_gets_diagnostics_hover_completion_and_fixes_vsftpd_starts_w
         .current_dir(here())
         .env("VSCONF", env!("CARGO_BIN_EXE_vsconf"))
         .env("VSCONF_LSP_OUT", &out)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("run pytest");
     let report = format!(

@@ -30,6 +30,11 @@ impl Command {
         }
     }
 
+    /// The command this verb names.
+    pub fn kind(&self) -> Verb {
+        Verb::parse(&self.verb)
+    }
+
     /// The argument as text (lossy for non-UTF-8 bytes).
     pub fn arg_text(&self) -> String {
         String::from_utf8_lossy(&self.arg).into_owned()
@@ -44,6 +49,108 @@ impl Command {
         }
         out.extend_from_slice(b"\r\n");
         out
+    }
+}
+
+/// The commands vsftpd answers, by verb. The old `X…` forms (`XPWD`, `XCWD`, `XCUP`, `XMKD`, `XRMD`,
+/// RFC 775) are the command they stand for; every other verb is [`Verb::Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs, reason = "each variant is the FTP command of its name")]
+pub enum Verb {
+    Abor,
+    Acct,
+    Allo,
+    Appe,
+    Auth,
+    Cdup,
+    Cwd,
+    Dele,
+    Eprt,
+    Epsv,
+    Feat,
+    Help,
+    List,
+    Mdtm,
+    Mkd,
+    Mode,
+    Nlst,
+    Noop,
+    Opts,
+    Pass,
+    Pasv,
+    Pbsz,
+    Port,
+    Prot,
+    Pwd,
+    Quit,
+    Rein,
+    Rest,
+    Retr,
+    Rmd,
+    Rnfr,
+    Rnto,
+    Site,
+    Size,
+    Smnt,
+    Stat,
+    Stor,
+    Stou,
+    Stru,
+    Syst,
+    Type,
+    User,
+    /// A verb vsftpd does not know: `500 Unknown command.`.
+    Unknown,
+}
+
+impl Verb {
+    /// The command an upper-case verb names.
+    pub fn parse(verb: &str) -> Verb {
+        match verb {
+            "ABOR" => Verb::Abor,
+            "ACCT" => Verb::Acct,
+            "ALLO" => Verb::Allo,
+            "APPE" => Verb::Appe,
+            "AUTH" => Verb::Auth,
+            "CDUP" | "XCUP" => Verb::Cdup,
+            "CWD" | "XCWD" => Verb::Cwd,
+            "DELE" => Verb::Dele,
+            "EPRT" => Verb::Eprt,
+            "EPSV" => Verb::Epsv,
+            "FEAT" => Verb::Feat,
+            "HELP" => Verb::Help,
+            "LIST" => Verb::List,
+            "MDTM" => Verb::Mdtm,
+            "MKD" | "XMKD" => Verb::Mkd,
+            "MODE" => Verb::Mode,
+            "NLST" => Verb::Nlst,
+            "NOOP" => Verb::Noop,
+            "OPTS" => Verb::Opts,
+            "PASS" => Verb::Pass,
+            "PASV" => Verb::Pasv,
+            "PBSZ" => Verb::Pbsz,
+            "PORT" => Verb::Port,
+            "PROT" => Verb::Prot,
+            "PWD" | "XPWD" => Verb::Pwd,
+            "QUIT" => Verb::Quit,
+            "REIN" => Verb::Rein,
+            "REST" => Verb::Rest,
+            "RETR" => Verb::Retr,
+            "RMD" | "XRMD" => Verb::Rmd,
+            "RNFR" => Verb::Rnfr,
+            "RNTO" => Verb::Rnto,
+            "SITE" => Verb::Site,
+            "SIZE" => Verb::Size,
+            "SMNT" => Verb::Smnt,
+            "STAT" => Verb::Stat,
+            "STOR" => Verb::Stor,
+            "STOU" => Verb::Stou,
+            "STRU" => Verb::Stru,
+            "SYST" => Verb::Syst,
+            "TYPE" => Verb::Type,
+            "USER" => Verb::User,
+            _ => Verb::Unknown,
+        }
     }
 }
 
@@ -96,6 +203,13 @@ impl CommandReader {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_x_verbs_are_their_commands() {
+        assert_eq!(Command::parse(b"xpwd").kind(), Verb::Pwd);
+        assert_eq!(Command::parse(b"XRMD dir").kind(), Verb::Rmd);
+        assert_eq!(Command::parse(b"CLNT x").kind(), Verb::Unknown);
+    }
 
     #[test]
     fn verb_is_upper_cased_and_split_at_first_space() {

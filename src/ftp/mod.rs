@@ -23,7 +23,7 @@ pub use address::{
     EprtError, PassiveRange, PortError, format_227, format_229, format_port, parse_227, parse_229,
     parse_eprt, parse_port,
 };
-pub use command::{Command, CommandReader, LineError, MAX_COMMAND_LINE_BYTES};
+pub use command::{Command, CommandReader, LineError, MAX_COMMAND_LINE_BYTES, Verb};
 pub use reply::{MAX_REPLY_LINE_BYTES, MAX_REPLY_LINES, Reply, ReplyError, ReplyReader};
 
 #[cfg(test)]

@@ -1,8 +1,147 @@
-//! The served directory: virtual paths (`/` is `--root`), confinement, and vsftpd's `ls -l` lines.
+//! The served directory: virtual paths (`/` is `--root`), confinement, vsftpd's `ls -l` lines, and the
+//! permission checks the kernel makes for the user vsftpd runs a session as ([`Access`]).
+//!
+//! Everything here is blocking file-system work: sessions call it through `spawn_blocking`.
 
+use std::collections::HashSet;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Whom a session acts as on the file system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// vsftpd runs anonymous sessions as the ftp user, who owns nothing served except what anonymous
+    /// sessions created: the "other" bits decide, or the owner bits on those entries.
+    Anonymous,
+    /// A local user with ids from the users file: owner, group or other bits, as the kernel decides
+    /// (uid 0 may do anything).
+    User {
+        /// The user's uid.
+        uid: u32,
+        /// The user's primary gid.
+        gid: u32,
+    },
+    /// No login yet, or a local user without ids: the server's own rights.
+    Server,
+}
+
+/// The permission checks of one identity under one root.
+pub struct Access<'a> {
+    /// Who asks.
+    pub who: Identity,
+    /// The served directory (vsftpd's chroot).
+    pub root: &'a Path,
+    /// Entries anonymous sessions created (device, inode).
+    pub anon_owned: &'a Mutex<HashSet<(u64, u64)>>,
+}
+
+impl Access<'_> {
+    /// Whether the identity may `want` (4 read, 2 write, 1 search/execute, or a sum) on an entry.
+    pub fn permits(&self, meta: &std::fs::Metadata, want: u32) -> bool {
+        let mode = meta.permissions().mode();
+        let bits = match self.who {
+            Identity::Anonymous => {
+                let owned = self
+                    .anon_owned
+                    .lock()
+                    .is_ok_and(|set| set.contains(&(meta.dev(), meta.ino())));
+                if owned { (mode >> 6) & 0o7 } else { mode & 0o7 }
+            }
+            Identity::User { uid: 0, .. } | Identity::Server => return true,
+            Identity::User { uid, gid } => {
+                if meta.uid() == uid {
+                    (mode >> 6) & 0o7
+                } else if meta.gid() == gid {
+                    (mode >> 3) & 0o7
+                } else {
+                    mode & 0o7
+                }
+            }
+        };
+        bits & want == want
+    }
+
+    /// Whether the identity may reach `host`: search permission on every directory from the root down
+    /// to its parent (debian-3.0.3 binary: a file in a 0700 directory of another owner is
+    /// `550 Failed to open file.`).
+    pub fn reachable(&self, host: &Path) -> bool {
+        host.ancestors()
+            .skip(1)
+            .take_while(|dir| dir.starts_with(self.root))
+            .all(|dir| std::fs::metadata(dir).is_ok_and(|m| self.permits(&m, 0o1)))
+    }
+
+    /// Whether an entry may be created, removed or renamed at `host`: write and search permission on
+    /// its directory, and search permission on the directories above.
+    pub fn may_write_in(&self, host: &Path) -> bool {
+        self.reachable(host)
+            && host
+                .parent()
+                .and_then(|p| std::fs::metadata(p).ok())
+                .is_some_and(|m| self.permits(&m, 0o3))
+    }
+
+    /// Whether chmod(2) is allowed on `host`: the owner or root.
+    pub fn may_chmod(&self, host: &Path) -> bool {
+        match self.who {
+            Identity::User { uid, .. } if uid != 0 => {
+                std::fs::symlink_metadata(host).is_ok_and(|m| m.uid() == uid)
+            }
+            _ => true,
+        }
+    }
+
+    /// Gives a new file or directory to the identity that created it: a local user with ids gets it by
+    /// chown (only possible when running as root); for anonymous sessions it is remembered as the ftp
+    /// user's.
+    pub fn give_to_user(&self, host: &Path) {
+        match self.who {
+            Identity::User { uid, gid } => {
+                let _ = std::os::unix::fs::chown(host, Some(uid), Some(gid));
+            }
+            Identity::Anonymous => {
+                if let (Ok(meta), Ok(mut set)) =
+                    (std::fs::symlink_metadata(host), self.anon_owned.lock())
+                {
+                    set.insert((meta.dev(), meta.ino()));
+                }
+            }
+            Identity::Server => {}
+        }
+    }
+}
+
+/// Whether a user may write the chroot root, which vsftpd refuses at login unless
+/// `allow_writeable_chroot=YES` (startup-checks.md, Phase C): by owner, group or other bits for a user
+/// with ids, by the "other" bits for the ftp user and for local users without ids.
+pub fn root_writable(root: &Path, ids: Option<(u32, u32)>) -> bool {
+    std::fs::metadata(root).is_ok_and(|m| {
+        let mode = m.permissions().mode();
+        match ids {
+            Some((uid, gid)) => {
+                uid == 0
+                    || (m.uid() == uid && mode & 0o200 != 0)
+                    || (m.uid() != uid && m.gid() == gid && mode & 0o020 != 0)
+                    || (m.uid() != uid && m.gid() != gid && mode & 0o002 != 0)
+            }
+            None => mode & 0o002 != 0,
+        }
+    })
+}
+
+/// Reads at most `max_bytes` of a file.
+pub fn read_capped(path: &Path, max_bytes: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(max_bytes)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
 
 /// The served directory (canonical).
 #[derive(Debug, Clone)]

@@ -565,6 +565,52 @@ mod tests {
         assert_eq!(both[0].oops.message, b"SSL: cannot load RSA certificate");
     }
 
+    struct RootOnly;
+
+    impl Host for RootOnly {
+        fn config_file(&self) -> Option<(u32, bool)> {
+            Some((0, true))
+        }
+        fn read(&self, _: &[u8]) -> Option<Vec<u8>> {
+            None
+        }
+        fn read_as_root(&self, path: &[u8]) -> FileRead {
+            if path == b"/c.pem" {
+                FileRead::Bytes(CERT.to_vec())
+            } else {
+                FileRead::DeniedToVsconf
+            }
+        }
+        fn is_dir(&self, _: &[u8]) -> bool {
+            true
+        }
+        fn user_exists(&self, _: &[u8]) -> bool {
+            true
+        }
+        fn resolves(&self, _: &[u8]) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_key_only_root_may_read_is_not_guessed_at() {
+        let text =
+            b"listen=YES\nssl_enable=YES\nrsa_cert_file=/c.pem\nrsa_private_key_file=/k.pem\n";
+        let cst = parse(text).cst;
+        let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
+        assert!(check(&config, &RootOnly).is_empty());
+        let notes = tls(&config, &RootOnly)
+            .map(|t| t.notes())
+            .unwrap_or_default();
+        assert_eq!(notes.len(), 1);
+        assert!(!notes[0].handshakes_fail);
+        assert_eq!(notes[0].tunable, Tunable::RsaPrivateKeyFile);
+        assert_eq!(
+            notes[0].message,
+            "vsconf may not read /k.pem (vsftpd reads it as root): run the host checks as root"
+        );
+    }
+
     #[test]
     fn tls_files_are_not_read_with_ssl_off() {
         assert!(tls_findings(b"listen=YES\nrsa_cert_file=/nope\n", vec![]).is_empty());

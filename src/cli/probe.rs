@@ -34,7 +34,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Print no progress lines on standard error.
+    /// Print the diagnosis only: no progress, no step log.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -88,15 +88,23 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         timeout: Duration::from_secs_f64(args.timeout),
         permissions: args.permissions,
     };
-    let quiet = args.quiet;
+    // Progress is for a person watching: one line on the terminal, redrawn in place, erased at the
+    // end. Piped or redirected, nothing is printed (the report itself has every step).
+    let live = !args.quiet && std::io::stderr().is_terminal();
+    let width = terminal_width();
     let progress = move |line: &str| {
-        if !quiet {
+        if live {
+            let text: String = format!("vsconf probe: {line}")
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .take(width.saturating_sub(1))
+                .collect();
             #[expect(
                 clippy::print_stderr,
-                reason = "progress lines for people go to stderr"
+                reason = "progress for people goes to the terminal on stderr"
             )]
             {
-                eprintln!("vsconf probe: {line}");
+                eprint!("\r\x1b[2K{text}");
             }
         }
     };
@@ -104,11 +112,25 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         .enable_all()
         .build()
         .map_err(|e| miette::miette!("cannot start the async runtime: {e}"))?;
-    let observations = runtime.block_on(probe::probe(&options, &progress))?;
+    let observations = runtime.block_on(probe::probe(&options, &progress));
+    if live {
+        #[expect(clippy::print_stderr, reason = "erase the progress line")]
+        {
+            eprint!("\r\x1b[2K");
+        }
+    }
+    let observations = observations?;
     let findings = diagnose(&observations);
     let rep = Report::new(observations, findings);
     let text = match args.format {
-        Format::Human => report::render_human(&rep, true),
+        Format::Human => report::render_human_with(
+            &rep,
+            report::HumanOptions {
+                timings: true,
+                diagnosis_only: args.quiet,
+                colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            },
+        ),
         Format::Json => report::render_json(&rep),
     };
     super::write_stdout(text.as_bytes())?;
@@ -150,4 +172,14 @@ fn password(user: &str) -> miette::Result<String> {
     }
     read.map_err(|e| miette::miette!("cannot read the password: {e}"))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Columns of the terminal: `COLUMNS` when set, else 80 (a progress line longer than the terminal
+/// would wrap and could no longer be redrawn in place).
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c >= 20)
+        .unwrap_or(80)
 }

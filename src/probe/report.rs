@@ -1,4 +1,5 @@
-//! Rendering a probe: the step log and the findings for people, or one JSON document.
+//! Rendering a probe: the step log and the findings for people (or, quiet, only the findings), or one
+//! JSON document.
 //!
 //! JSON (`--format json`), version 1; fields are only ever added:
 //! `{"version": 1, "target": "ftp://host:port", "exit_status": 0|1|2, "findings": [{"status":
@@ -8,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::diagnosis::{Finding, exit_status};
+use super::diagnosis::{Finding, Status, exit_status};
 use super::observation::Observations;
 
 /// A probe's full result.
@@ -47,16 +48,76 @@ pub fn render_json(report: &Report) -> String {
     s
 }
 
-/// The human report; `timings` off replaces durations with `-` (for snapshots).
+/// How the human report looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HumanOptions {
+    /// Show step durations; off replaces them with `-` (for snapshots).
+    pub timings: bool,
+    /// Only the diagnosis and the result line (`--quiet`): no header, no step log.
+    pub diagnosis_only: bool,
+    /// Colour the status words (`ok` green, `FAIL`/`ERROR` red, `info` cyan) with ANSI escapes.
+    pub colour: bool,
+}
+
+/// The human report with every section; `timings` off replaces durations with `-` (for snapshots).
 pub fn render_human(report: &Report, timings: bool) -> String {
+    render_human_with(
+        report,
+        HumanOptions {
+            timings,
+            ..HumanOptions::default()
+        },
+    )
+}
+
+/// The human report as `options` ask.
+pub fn render_human_with(report: &Report, options: HumanOptions) -> String {
+    let mut out = String::new();
+    if !options.diagnosis_only {
+        render_steps(report, options.timings, &mut out);
+        out.push_str("\ndiagnosis:\n");
+    }
+    for f in &report.findings {
+        // Pad the plain word, then colour it, so that escapes do not count as width.
+        let word = f.status.label();
+        let pad = " ".repeat(5usize.saturating_sub(word.len()));
+        let word = if options.colour {
+            let code = match f.status {
+                Status::Pass => "32",
+                Status::Info => "36",
+                Status::Fail | Status::Error => "1;31",
+            };
+            format!("\x1b[{code}m{word}\x1b[0m")
+        } else {
+            word.to_owned()
+        };
+        out.push_str(&format!("  {word}{pad} {}\n", f.message));
+    }
+    let verdict = match report.exit_status {
+        0 => "every check passed",
+        1 => "some checks failed",
+        _ => "the server could not be probed",
+    };
+    if !options.diagnosis_only {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "result: {verdict} (exit status {})\n",
+        report.exit_status
+    ));
+    out
+}
+
+/// The header and the step log.
+fn render_steps(report: &Report, timings: bool, out: &mut String) {
     let obs = &report.observations;
-    let mut out = format!(
+    out.push_str(&format!(
         "probe {} as {} (tls {}, timeout {} ms)\n",
         report.target,
         obs.user,
         obs.tls_mode.label(),
         obs.timeout_ms
-    );
+    ));
     out.push_str("\nsteps:\n");
     let action_w = obs
         .steps
@@ -84,18 +145,4 @@ pub fn render_human(report: &Report, timings: bool) -> String {
             step.result
         ));
     }
-    out.push_str("\ndiagnosis:\n");
-    for f in &report.findings {
-        out.push_str(&format!("  {:<5} {}\n", f.status.label(), f.message));
-    }
-    let verdict = match report.exit_status {
-        0 => "every check passed",
-        1 => "some checks failed",
-        _ => "the server could not be probed",
-    };
-    out.push_str(&format!(
-        "\nresult: {verdict} (exit status {})\n",
-        report.exit_status
-    ));
-    out
 }

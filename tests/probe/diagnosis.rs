@@ -169,6 +169,46 @@ fn everything_works_with_a_pinned_range() {
     insta::assert_snapshot!(render(o));
 }
 
+/// Issue 14: `--quiet` prints the diagnosis and the result only, and colour wraps the status words
+/// without moving the columns.
+#[test]
+fn quiet_prints_the_diagnosis_only_and_colour_keeps_the_columns() {
+    let mut s = session(SessionKind::Plain, false);
+    let blocked = Some(timeout());
+    passive(&mut s, DataMode::Epsv, "198.51.100.9", &[50200], blocked);
+    let o = obs(vec![s]);
+    let findings = diagnose(&o);
+    let rep = Report::new(o, findings);
+    let render = |colour| {
+        report::render_human_with(
+            &rep,
+            report::HumanOptions {
+                timings: false,
+                diagnosis_only: true,
+                colour,
+            },
+        )
+    };
+    let quiet = render(false);
+    assert!(!quiet.contains("steps:"), "{quiet}");
+    assert!(!quiet.contains("probe ftp://"), "{quiet}");
+    assert!(quiet.contains("  FAIL  "), "{quiet}");
+    assert!(
+        quiet.ends_with("result: some checks failed (exit status 1)\n"),
+        "{quiet}"
+    );
+    let coloured = render(true);
+    assert!(coloured.contains("\x1b[1;31mFAIL\x1b[0m  "), "{coloured}");
+    assert!(coloured.contains("\x1b[32mok\x1b[0m    "), "{coloured}");
+    let stripped = coloured
+        .replace("\x1b[1;31m", "")
+        .replace("\x1b[32m", "")
+        .replace("\x1b[36m", "")
+        .replace("\x1b[0m", "");
+    assert_eq!(stripped, quiet);
+    insta::assert_snapshot!(quiet);
+}
+
 #[test]
 fn firewall_open_only_on_21_blocks_passive() {
     let mut s = session(SessionKind::Plain, false);

@@ -305,6 +305,7 @@ fn lint_one(path: &std::path::Path, run: &Run<'_>) -> miette::Result<FileReport>
     });
     let host = host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host);
     let result = lint(&cst, Some(loaded.file_len), options, host);
+    let read_end = read_end(&cst, &result);
     let mut builds = Vec::new();
     let mut diagnostics = result.diagnostics;
     if run.dialects.len() > 1 {
@@ -337,9 +338,31 @@ fn lint_one(path: &std::path::Path, run: &Run<'_>) -> miette::Result<FileReport>
         dialect_source: Some(run.source.to_owned()),
         builds,
         source: cst.text().to_vec(),
-        startup: startup_summary(&result.prediction, options.dialect),
+        startup: StartupSummary {
+            read_end,
+            ..startup_summary(&result.prediction, options.dialect)
+        },
         diagnostics,
     })
+}
+
+/// The first byte vsftpd never reads: the end of a line it cannot parse (it stops there) or its
+/// 100000-byte read limit, whichever comes first.
+fn read_end(cst: &vsconf::syntax::Cst, result: &vsconf::rules::LintResult) -> Option<u32> {
+    let limit = result.config.truncation().map(|t| t.at);
+    let Verdict::Refuses(oops) = &result.prediction.verdict else {
+        return limit;
+    };
+    let (true, Some(span)) = (oops.check.is_parse_error(), oops.span) else {
+        return limit;
+    };
+    let text = cst.text();
+    let end = text
+        .get(span.end as usize..)
+        .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+        .map_or(text.len(), |i| span.end as usize + i + 1);
+    let end = u32::try_from(end).unwrap_or(u32::MAX);
+    Some(limit.map_or(end, |t| t.min(end)))
 }
 
 /// What one build does with the file, as plain data for the renderers.

@@ -2,15 +2,13 @@
 //! bytes (a config need not be UTF-8).
 //!
 //! Lines are compared with their line endings, so a removed `\r` or a missing final newline is a
-//! change. For people, control bytes are made visible: `\r`, `\0`, a byte order mark (`\xef\xbb\xbf`)
-//! and bytes that are not UTF-8 are escaped; everything else is printed as is. The output is meant to
-//! be read, not fed to `patch`.
+//! change. For people, control bytes are made visible as in every command ([`crate::syntax::visible`]):
+//! `\t`, `\r`, `\0`, a byte order mark (`\xef\xbb\xbf`) and bytes that are not UTF-8 are escaped;
+//! everything else is printed as is. The output is meant to be read, not fed to `patch`.
 
 use std::fmt::Write;
 
 use similar::{Algorithm, DiffTag, capture_diff_slices, group_diff_ops};
-
-use crate::syntax::escape_bytes;
 
 /// Lines of context around each change.
 pub const CONTEXT_LINES: usize = 3;
@@ -126,21 +124,9 @@ fn push_line(out: &mut String, sign: char, line: &[u8], color: Option<&str>) {
     }
 }
 
-/// A line's bytes for people: tabs, backslashes, quotes and printable text as they are; other control
-/// bytes, a byte order mark and non-UTF-8 bytes escaped as `syntax::escape_bytes` does.
+/// A line's bytes for people: [`crate::syntax::visible`], the escaping every command shares.
 pub fn visible(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        // ASCII bytes never occur inside a multi-byte UTF-8 sequence, so cutting here is safe.
-        if matches!(b, b'\\' | b'"' | b'\t') {
-            out.push_str(&escape_bytes(bytes.get(start..i).unwrap_or_default()));
-            out.push(char::from(*b));
-            start = i + 1;
-        }
-    }
-    out.push_str(&escape_bytes(bytes.get(start..).unwrap_or_default()));
-    out
+    crate::syntax::visible(bytes)
 }
 
 #[cfg(test)]
@@ -180,10 +166,10 @@ mod tests {
     }
 
     #[test]
-    fn visible_keeps_quotes_tabs_and_backslashes() {
+    fn visible_keeps_quotes_and_backslashes_and_marks_tabs() {
         assert_eq!(
             visible(b"\tftpd_banner=\"a\\b\"\r\0\xff\xef\xbb\xbf"),
-            "\tftpd_banner=\"a\\b\"\\r\\0\\xff\\xef\\xbb\\xbf"
+            "\\tftpd_banner=\"a\\b\"\\r\\0\\xff\\xef\\xbb\\xbf"
         );
     }
 

@@ -1,5 +1,5 @@
 //! Diagnostics → output. One module per format, all fed the same [`FileReport`]s:
-//! `human` (miette, the only place a `Diagnostic` becomes a miette report), `json`, `sarif`, `github`.
+//! `human` (for people: source lines, labels, help), `json`, `sarif`, `github`.
 //!
 //! Renderers decide looks; they compute lines and columns from byte spans and never change what a
 //! rule found.
@@ -37,6 +37,10 @@ pub struct StartupSummary {
     pub silent_refusal: Option<String>,
     /// Why the build's verdict rests on unverified facts, if it does (rhel-3.0.5).
     pub unverified: Option<&'static str>,
+    /// The first byte vsftpd never reads, when it does not read the whole file: the end of the line it
+    /// refuses to start on (it stops at the first bad line), or its 100000-byte read limit. The human
+    /// format shows one finding per rule past this point.
+    pub read_end: Option<u32>,
 }
 
 /// One build's verdict on a file, for `--dialect all`.

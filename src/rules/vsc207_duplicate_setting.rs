@@ -55,10 +55,15 @@ impl Rule for DuplicateSetting {
             let same = overridden
                 .iter()
                 .all(|o| cx.text(*o).trim_ascii() == cx.text(*line).trim_ascii());
-            let earlier: Vec<String> = overridden
+            // A file pasted into itself repeats every line dozens of times: name the first few.
+            let mut earlier: Vec<String> = overridden
                 .iter()
+                .take(8)
                 .map(|o| index.line_column(o.start).line.0.to_string())
                 .collect();
+            if overridden.len() > 8 {
+                earlier.push(format!("{} more", overridden.len() - 8));
+            }
             let message = if same {
                 format!(
                     "`{name}` is set to the same value on line {}: only this last occurrence counts",

@@ -100,6 +100,16 @@ pub enum Check {
     Host,
 }
 
+impl Check {
+    /// A line vsftpd cannot parse: it stops reading the file there, so later lines are never read.
+    pub fn is_parse_error(self) -> bool {
+        matches!(
+            self,
+            Check::UnrecognisedVariable | Check::MissingValue | Check::BadBoolValue
+        )
+    }
+}
+
 /// A `500 OOPS` refusal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Oops {

@@ -77,3 +77,42 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// A config line's bytes for people, the same in every command (`lint`'s source lines, the diffs of
+/// `set`, `fix`, `fmt` and `diff`): printable text, quotes and backslashes as they are; `\t`, `\r`,
+/// `\0`, other control bytes, a byte order mark and bytes that are not UTF-8 escaped as
+/// [`escape_bytes`] does, so that nothing invisible reaches the terminal unmarked.
+pub fn visible(bytes: &[u8]) -> String {
+    visible_columns(bytes).0
+}
+
+/// [`visible`], plus the display column (in characters, from 0) at which each byte of `bytes` starts:
+/// `columns[i]` for byte `i` (the bytes of one character share its column), `columns[bytes.len()]` the
+/// width of the whole text.
+pub fn visible_columns(bytes: &[u8]) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut columns = Vec::with_capacity(bytes.len() + 1);
+    let mut column: u32 = 0;
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            let width = if c.is_control() || c == '\u{FEFF}' {
+                let mut buf = [0u8; 4];
+                let escaped = escape_bytes(c.encode_utf8(&mut buf).as_bytes());
+                out.push_str(&escaped);
+                escaped.chars().count()
+            } else {
+                out.push(c);
+                1
+            };
+            columns.extend(std::iter::repeat_n(column, c.len_utf8()));
+            column = column.saturating_add(u32::try_from(width).unwrap_or(u32::MAX));
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+            columns.push(column);
+            column = column.saturating_add(4);
+        }
+    }
+    columns.push(column);
+    (out, columns)
+}

@@ -18,7 +18,7 @@ mod parser;
 mod span;
 
 pub use cst::{Cst, Line, LineKind, Setting};
-pub use dump::{dump, escape_bytes};
+pub use dump::{dump, escape_bytes, visible, visible_columns};
 pub use parser::parse;
 pub use span::{LineColumn, LineIndex, LineNumber, Span};
 

@@ -5,6 +5,8 @@ mod detect;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod readable;
+
 fn vsconf() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vsconf"));
     // The build is detected from the host by default; these snapshots were written for upstream-3.0.5.

@@ -1,15 +1,16 @@
-//! `vsconf probe ftp://HOST[:PORT]`: probe a live server and diagnose its data channel.
+//! `vsconf probe [ftp://][USER@]HOST[:PORT]`: probe a live server and diagnose its data channel.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use vsconf::probe::{self, ProbeOptions, Report, TlsMode, diagnose, parse_target, report};
+use vsconf::probe::{self, ProbeOptions, Report, TlsMode, diagnose, parse_url, report};
 
 /// Arguments of `vsconf probe`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// `ftp://HOST[:PORT]` (explicit FTPS with AUTH TLS) or `ftps://HOST[:PORT]` (implicit FTPS).
+    /// `ftp://[USER@]HOST[:PORT]` (explicit FTPS with AUTH TLS), `ftps://[USER@]HOST[:PORT]` (implicit
+    /// FTPS), or a bare `HOST[:PORT]` (as ftp://). A user in the URL counts as --user.
     pub url: String,
     /// Log in as this user (password from VSCONF_PASSWORD, else a prompt); anonymous by default.
     #[arg(long, value_name = "NAME")]
@@ -61,7 +62,10 @@ pub enum Format {
 
 /// Runs `vsconf probe`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
-    let target = parse_target(&args.url)?;
+    let url = parse_url(&args.url)?;
+    let target = url.target;
+    // --user wins over a user named in the URL.
+    let user = args.user.clone().or(url.user);
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
         return Err(miette::miette!(
             code = "vsconf::probe::bad_timeout",
@@ -70,13 +74,13 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             args.timeout
         ));
     }
-    let password = match &args.user {
+    let password = match &user {
         None => None,
         Some(user) => Some(password(user)?),
     };
     let options = ProbeOptions {
         target,
-        user: args.user.clone(),
+        user,
         password,
         tls: match args.tls {
             TlsArg::Require => TlsMode::Require,

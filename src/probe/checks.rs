@@ -278,7 +278,10 @@ pub async fn probe(
             let want_tls = match options.tls {
                 TlsMode::Off => false,
                 TlsMode::Require => greeted,
-                TlsMode::Try => greeted && plain.offers_auth_tls(),
+                // AUTH TLS is tried even when FEAT does not list it, as curl and lftp do: vsftpd leaves
+                // it out with ssl_tlsv1=NO yet accepts it, and a 530 that demands encryption is only
+                // answered by a login under TLS.
+                TlsMode::Try => greeted,
             };
             sessions.push(plain);
             if want_tls {

@@ -70,6 +70,9 @@ pub fn exit_status(findings: &[Finding]) -> u8 {
     }
 }
 
+/// Why a data connection fails under TLS only, and the fix.
+const HELPER_CAUSE: &str = "the firewall relies on the FTP conntrack helper, which cannot read the encrypted PASV/EPSV replies: open the passive range (pasv_min_port-pasv_max_port) explicitly; `vsconf firewall CONF` writes those rules";
+
 /// Judges what a probe saw.
 pub fn diagnose(obs: &Observations) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -89,6 +92,10 @@ pub fn diagnose(obs: &Observations) -> Vec<Finding> {
     let tls = obs.sessions.iter().find(|s| s.kind.is_tls());
     tls_findings(obs, first, tls, &mut out);
     let plain_passive_ok = plain.is_some_and(|s| s.passive_checks().any(DataCheck::listed));
+    // Plaintext cannot be compared when the server refuses a plaintext login that works under TLS
+    // (force_local_logins_ssl): then a TLS-only data failure has no witness, but the same cause.
+    let plain_refused =
+        plain.is_some_and(|p| !p.logged_in()) && tls.is_some_and(Session::logged_in);
     for s in &obs.sessions {
         if s.kind != first.kind && !control(s, &timeout, &mut Vec::new()) {
             continue;
@@ -96,7 +103,7 @@ pub fn diagnose(obs: &Observations) -> Vec<Finding> {
         if !login(obs, s, plain, tls, &mut out) {
             continue;
         }
-        data(obs, s, plain_passive_ok, &timeout, &mut out);
+        data(obs, s, plain_passive_ok, plain_refused, &timeout, &mut out);
         permissions(s, &mut out);
     }
     ports(obs, &mut out);
@@ -204,6 +211,7 @@ fn tls_findings(
         return;
     };
     let Some(info) = &t.tls else { return };
+    let unlisted = first.features.is_some() && !first.offers_auth_tls();
     if let Some(f) = &info.failure {
         let refused = info.auth_reply.as_ref().is_some_and(|r| r.code != 234);
         let status = if required || !refused {
@@ -211,11 +219,24 @@ fn tls_findings(
         } else {
             Status::Info
         };
-        let message = match &info.auth_reply {
-            Some(r) if r.code != 234 => format!("AUTH TLS refused: \"{}\"", r.last_line()),
-            _ => format!("TLS on the control connection failed: {}", f.message),
+        let (code, message) = match &info.auth_reply {
+            Some(r) if r.code != 234 && unlisted && !required => (
+                "tls-not-offered",
+                format!(
+                    "the server does not offer TLS: FEAT does not list AUTH TLS and AUTH TLS was refused (\"{}\"); probed without TLS",
+                    r.last_line()
+                ),
+            ),
+            Some(r) if r.code != 234 => (
+                "tls-failed",
+                format!("AUTH TLS refused: \"{}\"", r.last_line()),
+            ),
+            _ => (
+                "tls-failed",
+                format!("TLS on the control connection failed: {}", f.message),
+            ),
         };
-        out.push(finding(status, "tls-failed", message));
+        out.push(finding(status, code, message));
         return;
     }
     let proto = info.protocol.clone().unwrap_or_else(|| "TLS".to_string());
@@ -224,6 +245,13 @@ fn tls_findings(
         "tls",
         format!("TLS on the control connection works ({proto})"),
     ));
+    if unlisted && !obs.target.implicit_tls {
+        out.push(finding(
+            Status::Info,
+            "tls-unlisted",
+            "FEAT does not list AUTH TLS, yet the server accepts it (vsftpd leaves it out with ssl_tlsv1=NO): clients that trust FEAT will not try TLS".to_string(),
+        ));
+    }
     if let Some(p) = &info.certificate_problem {
         out.push(finding(
             Status::Info,
@@ -309,6 +337,7 @@ fn data(
     obs: &Observations,
     s: &Session,
     plain_passive_ok: bool,
+    plain_refused: bool,
     timeout: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -395,7 +424,18 @@ fn data(
                     out.push(finding(
                         Status::Fail,
                         "tls-data-blocked",
-                        format!("data connections fail only under TLS ({cmd} to {at} timed out; without TLS it works) — the firewall relies on the FTP conntrack helper, which cannot read encrypted replies: open the passive range explicitly"),
+                        format!("data connections fail only under TLS ({cmd} to {at} timed out; without TLS it works) — {HELPER_CAUSE}"),
+                    ));
+                    said_tls_only = true;
+                }
+                continue;
+            }
+            if s.kind.is_tls() && plain_refused && f.kind == FailureKind::Timeout {
+                if !said_tls_only {
+                    out.push(finding(
+                        Status::Fail,
+                        "tls-data-blocked",
+                        format!("the data connection under TLS timed out ({cmd} to {at}) and the server refuses plaintext logins, so nothing can be compared — most likely {HELPER_CAUSE}"),
                     ));
                     said_tls_only = true;
                 }

@@ -393,7 +393,7 @@ fn data_fails_only_under_tls_blames_the_conntrack_helper() {
             .starts_with("data connections fail only under TLS")
     );
     assert!(tls_only[0].message.ends_with(
-        "the firewall relies on the FTP conntrack helper, which cannot read encrypted replies: open the passive range explicitly"
+        "the firewall relies on the FTP conntrack helper, which cannot read the encrypted PASV/EPSV replies: open the passive range (pasv_min_port-pasv_max_port) explicitly; `vsconf firewall CONF` writes those rules"
     ));
     assert!(!f.iter().any(|f| f.code == "passive-blocked"));
     insta::assert_snapshot!(render(o));
@@ -509,6 +509,75 @@ fn anonymous_refused_under_tls_is_information_unless_required() {
         f.iter().find(|f| f.code == "login-failed").unwrap().message,
         "login as anonymous under TLS failed: \"530 Anonymous sessions may not use encryption.\""
     );
+}
+
+/// Issue 12: a server that hides AUTH TLS from FEAT (vsftpd with ssl_tlsv1=NO) and refuses plaintext
+/// logins with a 530 that demands encryption passes when the TLS session works.
+#[test]
+fn issue_12_auth_tls_hidden_from_feat_and_plaintext_refused_passes() {
+    let mut plain = session(SessionKind::Plain, false);
+    plain.login = Some(Login {
+        user: "alice".into(),
+        reply: Some(reply("530 Non-anonymous sessions must use encryption.")),
+        ok: false,
+    });
+    let mut tls = session(SessionKind::ExplicitTls, false);
+    tls.login.as_mut().unwrap().user = "alice".into();
+    passive(&mut tls, DataMode::Pasv, "203.0.113.7", &[40006], None);
+    passive(&mut tls, DataMode::Epsv, "203.0.113.7", &[40007], None);
+    let f = diagnose(&obs(vec![plain.clone(), tls.clone()]));
+    assert_eq!(exit_status(&f), 0, "{f:#?}");
+    assert!(f.iter().any(|f| f.code == "tls-unlisted"), "{f:#?}");
+    assert!(f.iter().any(|f| f.code == "login-needs-tls"), "{f:#?}");
+    // The same server behind a helper-only firewall: TLS data times out and plaintext cannot be
+    // compared; the helper is named all the same.
+    let mut blocked = session(SessionKind::ExplicitTls, false);
+    blocked.login.as_mut().unwrap().user = "alice".into();
+    passive(
+        &mut blocked,
+        DataMode::Pasv,
+        "203.0.113.7",
+        &[40006],
+        Some(timeout()),
+    );
+    passive(
+        &mut blocked,
+        DataMode::Epsv,
+        "203.0.113.7",
+        &[40007],
+        Some(timeout()),
+    );
+    let f = diagnose(&obs(vec![plain, blocked]));
+    assert_eq!(exit_status(&f), 1);
+    let m = message(&f, "tls-data-blocked");
+    assert!(m.contains("refuses plaintext logins"), "{m}");
+    assert!(
+        m.contains("FTP conntrack helper") && m.contains("pasv_min_port-pasv_max_port"),
+        "{m}"
+    );
+    assert!(!f.iter().any(|f| f.code == "passive-blocked"), "{f:#?}");
+}
+
+/// A server without TLS: AUTH TLS is still tried, and its refusal is information, not a failure.
+#[test]
+fn issue_12_auth_tls_refused_without_feat_is_information() {
+    let plain = session(SessionKind::Plain, false);
+    let mut tls = Session::new(SessionKind::ExplicitTls);
+    tls.peer = plain.peer;
+    tls.banner = plain.banner.clone();
+    tls.features = plain.features.clone();
+    tls.tls = Some(TlsInfo {
+        auth_reply: Some(reply("530 Please login with USER and PASS.")),
+        failure: Some(Failure {
+            kind: FailureKind::Tls,
+            message: "AUTH TLS refused".into(),
+        }),
+        protocol: None,
+        certificate_problem: None,
+    });
+    let f = diagnose(&obs(vec![plain, tls]));
+    assert_eq!(exit_status(&f), 0, "{f:#?}");
+    assert!(message(&f, "tls-not-offered").starts_with("the server does not offer TLS"));
 }
 
 #[test]

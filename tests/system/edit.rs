@@ -10,7 +10,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{require, run_vsftpd, scratch, vsconf};
+use crate::support::{require, run_build, run_vsftpd, scratch, vsconf};
 
 const VSFTPD: &str = "/usr/sbin/vsftpd";
 
@@ -49,51 +49,124 @@ fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
     (cert, key)
 }
 
+/// The live builds and the dialects whose output each must start with: Debian 12's 3.0.3 knows no
+/// `ssl_tlsv1x` tunables, so only debian-3.0.3 output is for it; the 3.0.5 builds take their own
+/// dialects' output and the 3.0.3 output too.
+const BUILDS: [(&str, &[&str]); 3] = [
+    ("/usr/sbin/vsftpd", &["debian-3.0.3"]),
+    (
+        "/opt/vsconf-ci/vsftpd-debian-3.0.5/vsftpd",
+        &["debian-3.0.3", "debian-3.0.5", "upstream-3.0.5"],
+    ),
+    (
+        "/opt/vsconf-ci/vsftpd-upstream-3.0.5/vsftpd",
+        &["debian-3.0.3", "upstream-3.0.5", "rhel-3.0.5"],
+    ),
+];
+
+/// Debian's default certificate pair (package ssl-cert), which `new` names for the Debian dialects when no
+/// --tls-cert is given.
+const SNAKEOIL: [&str; 2] = [
+    "/etc/ssl/certs/ssl-cert-snakeoil.pem",
+    "/etc/ssl/private/ssl-cert-snakeoil.key",
+];
+
+/// Issue 12: every `new` profile, with every combination of its options, starts every live build.
+/// The TLS choices are: the default pair (the distribution's paths; only Debian's exist on a Debian
+/// host), a certificate and its key, and one PEM holding both. The values that do not decide startup
+/// (port, range, anon_root) rotate through the combinations so that each value is started at least once.
 #[test]
-fn new_profiles_start_the_real_vsftpd() {
-    if !require(VSFTPD, "vsftpd", true)
-        || !require("unshare", "util-linux", true)
-        || !require("openssl", "openssl", false)
-    {
+fn new_profiles_with_every_option_start_every_live_build() {
+    if !require("unshare", "util-linux", true) || !require("openssl", "openssl", false) {
+        return;
+    }
+    for (build, _) in BUILDS {
+        if !require(build, "vsftpd (and .ci/setup.d/20-vsftpd-builds.sh)", true) {
+            return;
+        }
+    }
+    if !require(SNAKEOIL[0], "ssl-cert", true) {
         return;
     }
     let dir = scratch("edit_new_profiles");
     let (cert, key) = self_signed(&dir);
-    let mut runs = Vec::new();
-    for profile in ["anonymous-download", "local-tls", "behind-nat"] {
-        for nat in [false, true] {
-            if profile == "behind-nat" && !nat {
-                continue;
+    let both = dir.join("both.pem");
+    let mut pem = std::fs::read(&cert).expect("cert");
+    pem.extend(std::fs::read(&key).expect("key"));
+    std::fs::write(&both, pem).expect("both.pem");
+    let (cert, key, both) = (
+        cert.display().to_string(),
+        key.display().to_string(),
+        both.display().to_string(),
+    );
+    let anon_root = dir.display().to_string();
+    let mut cases: Vec<(String, PathBuf)> = Vec::new();
+    let mut n = 0usize;
+    for (build, dialects) in BUILDS {
+        for &dialect in dialects {
+            for profile in ["anonymous-download", "local-tls", "behind-nat"] {
+                for tls in ["default", "pair", "both"] {
+                    // Only Debian's default pair exists on this host.
+                    if tls == "default"
+                        && !dialect.starts_with("debian-")
+                        && profile != "anonymous-download"
+                    {
+                        continue;
+                    }
+                    for nat in [false, true] {
+                        if profile == "behind-nat" && !nat {
+                            continue;
+                        }
+                        n += 1;
+                        let path = dir.join(format!("case-{n}.conf"));
+                        let p = path.display().to_string();
+                        let mut args = vec!["new", "--profile", profile, &p, "--write"];
+                        let dialect_flag = format!("--dialect={dialect}");
+                        args.push(&dialect_flag);
+                        match tls {
+                            "pair" => args.extend(["--tls-cert", &cert, "--tls-key", &key]),
+                            "both" => args.extend(["--tls-cert", &both]),
+                            _ => {}
+                        }
+                        if nat {
+                            args.extend(["--pasv-address", "203.0.113.10"]);
+                        }
+                        if n % 2 == 0 {
+                            args.extend(["--listen-port", "2121", "--pasv-range", "60000-60099"]);
+                        }
+                        if n % 3 == 0 {
+                            args.extend(["--anon-root", &anon_root]);
+                        }
+                        vsconf_ok(&args);
+                        cases.push((format!("{build} {args:?}"), path));
+                    }
+                }
             }
-            let path = dir.join(format!("{profile}{}.conf", if nat { "-nat" } else { "" }));
-            let p = path.to_str().expect("utf-8 path");
-            let mut args = vec![
-                "new",
-                "--profile",
-                profile,
-                p,
-                "--write",
-                "--dialect=debian-3.0.3",
-            ];
-            args.extend([
-                "--tls-cert",
-                cert.to_str().expect("utf-8"),
-                "--tls-key",
-                key.to_str().expect("utf-8"),
-            ]);
-            if nat {
-                args.extend(["--pasv-address", "203.0.113.10"]);
-            }
-            vsconf_ok(&args);
-            runs.push(std::thread::spawn(move || {
-                (path.clone(), run_vsftpd(&path))
-            }));
         }
     }
+    // All at once: each run waits out its 2-second timeout.
+    let runs: Vec<_> = cases
+        .into_iter()
+        .map(|(label, path)| {
+            let build = label.split(' ').next().unwrap_or_default().to_owned();
+            std::thread::spawn(move || (label, run_build(&build, &path)))
+        })
+        .collect();
+    let mut failed = Vec::new();
+    let total = runs.len();
     for run in runs {
-        let (path, (status, out)) = run.join().expect("thread");
-        assert_eq!(status, 137, "{} did not start: {out:?}", path.display());
+        let (label, (status, out)) = run.join().expect("thread");
+        if status != 137 {
+            failed.push(format!("{label}: exit {status}: {out:?}"));
+        }
     }
+    assert!(
+        failed.is_empty(),
+        "{} of {total} did not start:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+    assert!(total >= 60, "only {total} combinations ran");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 mod apply;
 mod edit;
+mod edit_outputs;
 mod firewall;
 mod host_checks;
 mod probe;

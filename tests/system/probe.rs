@@ -146,6 +146,39 @@ impl Lab {
         panic!("vsftpd did not start listening on port 21");
     }
 
+    /// Starts the vsftpd `binary` on `conf` as it is, and waits until port 21 listens.
+    fn start_file(&mut self, binary: &str, conf: &std::path::Path) {
+        std::fs::create_dir_all("/var/run/vsftpd/empty").unwrap();
+        let child = Command::new("ip")
+            .args(["netns", "exec", &self.server_ns, "timeout", "120", binary])
+            .arg(conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.vsftpd = Some(child);
+        for _ in 0..100 {
+            let out = Command::new("ip")
+                .args([
+                    "netns",
+                    "exec",
+                    &self.server_ns,
+                    "ss",
+                    "-Hltn",
+                    "sport",
+                    "=",
+                    ":21",
+                ])
+                .output()
+                .unwrap();
+            if !out.stdout.is_empty() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("{binary} did not start listening on port 21");
+    }
+
     fn firewall(&self, ruleset: &str) {
         let mut c = Command::new("ip")
             .args(["netns", "exec", &self.server_ns, "nft", "-f", "-"])
@@ -389,7 +422,12 @@ fn helper_only_firewall_fails_only_under_tls() {
         msg.starts_with("data connections fail only under TLS"),
         "{msg}"
     );
-    assert!(msg.ends_with("the firewall relies on the FTP conntrack helper, which cannot read encrypted replies: open the passive range explicitly"));
+    assert!(
+        msg.contains("the firewall relies on the FTP conntrack helper")
+            && msg.contains("open the passive range (pasv_min_port-pasv_max_port) explicitly")
+            && msg.contains("vsconf firewall"),
+        "{msg}"
+    );
     assert!(
         f.iter().any(|f| f.1 == "certificate-untrusted"),
         "the self-signed certificate is reported"
@@ -636,7 +674,9 @@ struct TestUser {
 
 impl TestUser {
     fn new(home: &std::path::Path) -> TestUser {
-        let name = format!("vscpr{}", std::process::id() % 100_000);
+        // One name per user in this run: tests run in parallel and each deletes its own user.
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let name = format!("vscpr{}u{n}", std::process::id() % 100_000);
         let _ = Command::new("userdel").arg(&name).status();
         sh(&[
             "useradd",
@@ -724,4 +764,126 @@ fn local_user_needs_tls_to_log_in_and_the_probe_says_so() {
     );
     // The password never reaches the output.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("probe-secret-1"));
+}
+
+/// The shipped example local-chroot-tls.conf (ssl_tlsv1=NO, force_local_logins_ssl=YES) with this
+/// lab's certificate and jail, for `user`; runs it with `binary` and probes as `ftp://USER@HOST`.
+fn probe_local_chroot_tls(binary: &str, tag: &str, firewall: Option<&str>) -> (i32, Value, String) {
+    let mut lab = Lab::new(tag);
+    let (cert, key) = lab.cert();
+    let users = lab.dir.join("users");
+    // vsftpd enters the home directory before local_root: it must exist.
+    let home = lab.dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let user = TestUser::new(&home);
+    let jail = users.join(&user.name);
+    std::fs::create_dir_all(&jail).unwrap();
+    std::fs::write(jail.join("readme.txt"), "x\n").unwrap();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/local-chroot-tls.conf"
+    ))
+    .unwrap();
+    let text = example
+        .replace("/etc/ssl/certs/vsftpd.pem", cert.to_str().unwrap())
+        .replace("/etc/ssl/private/vsftpd.key", key.to_str().unwrap())
+        .replace(
+            "/srv/ftp/users/$USER",
+            &format!("{}/$USER", users.display()),
+        )
+        .replace("\nlisten=YES\n", "\nlisten=YES\nbackground=NO\n");
+    assert!(text.contains("ssl_tlsv1=NO") && text.contains(cert.to_str().unwrap()));
+    let conf = lab.dir.join("local-chroot-tls.conf");
+    std::fs::write(&conf, text).unwrap();
+    lab.start_file(binary, &conf);
+    if let Some(rules) = firewall {
+        lab.firewall(rules);
+    }
+    let out = vsconf_in(&lab.client_ns)
+        .args([
+            "probe",
+            &format!("ftp://{}@{SERVER_IP}", user.name),
+            "--format",
+            "json",
+            "--timeout",
+            "2",
+            "--passive-samples",
+            "2",
+            "--quiet",
+        ])
+        .env("VSCONF_PASSWORD", "probe-secret-1")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v, user.name.clone())
+}
+
+/// Issue 12: the default probe passes against vsconf's own local-chroot-tls.conf, whose
+/// `ssl_tlsv1=NO` makes upstream 3.0.5 leave AUTH TLS out of FEAT while accepting it, and whose
+/// plaintext login is refused with a 530 that demands encryption.
+#[test]
+fn probe_passes_against_a_tls_server_that_hides_auth_tls_from_feat() {
+    const UPSTREAM: &str = "/opt/vsconf-ci/vsftpd-upstream-3.0.5/vsftpd";
+    if !ready()
+        || !require("useradd", "passwd", true)
+        || !require(UPSTREAM, "vsftpd (.ci/setup.d/20-vsftpd-builds.sh)", true)
+    {
+        return;
+    }
+    for (binary, tag) in [(UPSTREAM, "hideup"), ("/usr/sbin/vsftpd", "hidedeb")] {
+        let (code, v, user) = probe_local_chroot_tls(binary, tag, None);
+        let f = findings(&v);
+        assert_eq!(code, 0, "{binary}: {f:#?}");
+        assert!(codes(&v, "fail").is_empty(), "{binary}: {f:#?}");
+        assert!(
+            f.iter()
+                .any(|f| f.1 == "login" && f.2 == format!("login as {user} works under TLS")),
+            "{binary}: {f:#?}"
+        );
+        assert!(
+            f.iter().any(|f| f.1 == "login-needs-tls"),
+            "{binary}: {f:#?}"
+        );
+        assert_eq!(
+            f.iter()
+                .filter(|f| f.1 == "passive" && f.2.contains("under TLS"))
+                .count(),
+            2,
+            "{binary}: {f:#?}"
+        );
+        if binary == UPSTREAM {
+            assert!(f.iter().any(|f| f.1 == "tls-unlisted"), "{binary}: {f:#?}");
+        }
+    }
+}
+
+/// Issue 12: behind a firewall that opens FTP only through the conntrack helper, a TLS-only server
+/// (plaintext logins refused, so nothing to compare with) gets the helper named as the likely cause.
+#[test]
+fn helper_only_firewall_is_named_when_plaintext_is_refused() {
+    if !ready() || !require("useradd", "passwd", true) {
+        return;
+    }
+    let helper_only = "table inet vscpr {
+  ct helper ftp21 { type \"ftp\" protocol tcp; }
+  chain pre { type filter hook prerouting priority filter; policy accept; tcp dport 21 ct helper set \"ftp21\"; }
+  chain in { type filter hook input priority filter; policy drop;
+    ct state established,related accept; iif lo accept; tcp dport 21 accept; }
+}";
+    let (code, v, _) = probe_local_chroot_tls("/usr/sbin/vsftpd", "helpertls", Some(helper_only));
+    let f = findings(&v);
+    assert_eq!(code, 1, "{f:#?}");
+    assert_eq!(codes(&v, "fail"), ["tls-data-blocked"], "{f:#?}");
+    let msg = &f.iter().find(|f| f.1 == "tls-data-blocked").unwrap().2;
+    assert!(msg.contains("refuses plaintext logins"), "{msg}");
+    assert!(
+        msg.contains("FTP conntrack helper") && msg.contains("pasv_min_port-pasv_max_port"),
+        "{msg}"
+    );
 }

@@ -23,7 +23,7 @@ use super::support::{require, scratch};
 const VSFTPD: &str = "/usr/sbin/vsftpd";
 
 #[derive(Debug, PartialEq, Eq)]
-enum Seen {
+pub(crate) enum Seen {
     Starts,
     Refuses(Vec<u8>),
     Crashes,
@@ -31,7 +31,7 @@ enum Seen {
     Host(Vec<u8>),
 }
 
-fn configs() -> Vec<PathBuf> {
+pub(crate) fn configs() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
     let mut dirs = vec![root.join("examples")];
@@ -50,7 +50,7 @@ fn configs() -> Vec<PathBuf> {
     out
 }
 
-fn run_vsftpd(dir: &Path, index: usize, text: &[u8]) -> Seen {
+pub(crate) fn run_vsftpd(dir: &Path, index: usize, text: &[u8]) -> Seen {
     let conf = dir.join(format!("{index}.conf"));
     let out = dir.join(format!("{index}.out"));
     std::fs::write(&conf, text).expect("write config");
@@ -90,7 +90,7 @@ fn run_vsftpd(dir: &Path, index: usize, text: &[u8]) -> Seen {
     }
 }
 
-fn predicted(text: &[u8]) -> Seen {
+pub(crate) fn predicted(text: &[u8]) -> Seen {
     let cst = parse(text).cst;
     let options = LintOptions {
         dialect: Dialect::Debian303,

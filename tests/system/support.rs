@@ -59,13 +59,19 @@ pub fn scratch(name: &str) -> PathBuf {
 /// Runs Debian's /usr/sbin/vsftpd on `config`, isolated (`unshare --net --pid`) and killed after 2 s;
 /// returns its exit status (137: still running when killed, i.e. it started) and what it wrote to fd 0.
 pub fn run_vsftpd(config: &Path) -> (i32, String) {
+    run_build("/usr/sbin/vsftpd", config)
+}
+
+/// Like [`run_vsftpd`], with the vsftpd binary `build` (the Debian 13 and upstream builds under
+/// /opt/vsconf-ci).
+pub fn run_build(build: &str, config: &Path) -> (i32, String) {
     std::fs::create_dir_all("/var/run/vsftpd/empty").expect("secure_chroot_dir");
     let out = config.with_extension("out");
     std::fs::write(&out, b"").expect("output file");
     let status = Command::new("sh")
         .arg("-c")
         .arg(r#"timeout -s KILL 2 unshare --net --pid --fork --kill-child "$0" "$1" 0<>"$2" >>"$2" 2>&1"#)
-        .arg("/usr/sbin/vsftpd")
+        .arg(build)
         .arg(config)
         .arg(&out)
         .status()

@@ -23,6 +23,7 @@ pub mod probe;
 pub mod render;
 pub mod rules;
 pub mod server;
+pub mod setting_docs;
 pub mod settings;
 pub mod startup;
 pub mod syntax;

@@ -10,6 +10,10 @@
 //!
 //! [rules.severity]
 //! VSC301 = "error"
+//!
+//! [rules.per-file-ignores]                    # glob (relative to this file, or a bare file name) = rules
+//! "legacy/*.conf" = ["VSC206"]
+//! "vsftpd-ipv6.conf" = ["listen-both-families"]
 //! ```
 //!
 //! Discovery: `vsconf.toml` in the working directory or the nearest parent that has one, unless
@@ -40,6 +44,8 @@ pub struct Settings {
     pub categories: Vec<Category>,
     /// Severity overrides by rule code.
     pub severity: BTreeMap<String, Severity>,
+    /// Rule codes switched off for the files a glob matches (`[rules.per-file-ignores]`), in file order.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +65,8 @@ struct RawRules {
     categories: Vec<String>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
+    #[serde(default, rename = "per-file-ignores")]
+    per_file_ignores: BTreeMap<String, Vec<String>>,
 }
 
 /// A settings file that cannot be used.
@@ -81,7 +89,7 @@ pub enum SettingsError {
     #[diagnostic(
         code(vsconf::settings::invalid),
         help(
-            "vsconf.toml accepts `dialect` and a [rules] table with `ignore`, `categories` and [rules.severity]; see the README"
+            "vsconf.toml accepts `dialect` and a [rules] table with `ignore`, `categories`, [rules.severity] and [rules.per-file-ignores]; see the README"
         )
     )]
     Invalid {
@@ -157,13 +165,82 @@ pub fn parse(text: &str, shown: &str) -> Result<Settings, SettingsError> {
         })?;
         severity.insert(code_of(rule)?, level);
     }
+    let mut per_file_ignores = Vec::new();
+    for (glob, rules) in &raw.rules.per_file_ignores {
+        let codes = rules
+            .iter()
+            .map(|r| code_of(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        per_file_ignores.push((glob.clone(), codes));
+    }
     Ok(Settings {
         path: None,
         dialect,
         ignore,
         categories,
         severity,
+        per_file_ignores,
     })
+}
+
+impl Settings {
+    /// The rule codes `[rules.per-file-ignores]` switches off for `file`: a glob with a `/` is matched
+    /// against the path relative to the settings file's directory, a glob without one against the file
+    /// name; either may also match the path as given.
+    pub fn ignored_for(&self, file: &Path) -> Vec<String> {
+        if self.per_file_ignores.is_empty() {
+            return Vec::new();
+        }
+        let given = file.to_string_lossy().replace('\\', "/");
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let relative = self
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .and_then(|base| {
+                let base = std::path::absolute(base).ok()?;
+                let file = std::path::absolute(file).ok()?;
+                file.strip_prefix(base)
+                    .ok()
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+            })
+            .unwrap_or_else(|| given.trim_start_matches("./").to_owned());
+        let mut codes = Vec::new();
+        for (glob, rules) in &self.per_file_ignores {
+            let target = if glob.contains('/') { &relative } else { &name };
+            if glob_match(glob.as_bytes(), target.as_bytes())
+                || glob_match(glob.as_bytes(), given.as_bytes())
+            {
+                codes.extend(rules.iter().cloned());
+            }
+        }
+        codes
+    }
+}
+
+/// Shell-style glob: `*` and `?` stay within one path component, `**` crosses them (`**/` also
+/// matches no directory at all).
+pub fn glob_match(glob: &[u8], text: &[u8]) -> bool {
+    match glob {
+        [] => text.is_empty(),
+        [b'*', b'*', b'/', rest @ ..] => {
+            glob_match(rest, text)
+                || text
+                    .iter()
+                    .enumerate()
+                    .any(|(i, &c)| c == b'/' && glob_match(rest, &text[i + 1..]))
+        }
+        [b'*', b'*', rest @ ..] => (0..=text.len()).any(|i| glob_match(rest, &text[i..])),
+        [b'*', rest @ ..] => {
+            let stop = text.iter().position(|&c| c == b'/').unwrap_or(text.len());
+            (0..=stop).any(|i| glob_match(rest, &text[i..]))
+        }
+        [b'?', rest @ ..] => matches!(text, [c, tail @ ..] if *c != b'/' && glob_match(rest, tail)),
+        [g, rest @ ..] => matches!(text, [c, tail @ ..] if c == g && glob_match(rest, tail)),
+    }
 }
 
 #[cfg(test)]
@@ -179,5 +256,30 @@ mod tests {
         assert_eq!(s.severity.get("VSC001"), Some(&Severity::Warning));
         assert!(parse("dialekt = \"x\"\n", "t").is_err());
         assert!(parse("[rules]\nignore = [\"no-such-rule\"]\n", "t").is_err());
+    }
+
+    #[test]
+    fn per_file_ignores_match_by_glob() {
+        let mut s = parse(
+            "[rules.per-file-ignores]\n\"legacy/**/*.conf\" = [\"unrecognised-variable\"]\n\"ipv6.conf\" = [\"VSC101\"]\n",
+            "t",
+        )
+        .expect("valid");
+        s.path = Some(PathBuf::from("/etc/vsconf/vsconf.toml"));
+        assert_eq!(
+            s.ignored_for(Path::new("/etc/vsconf/legacy/a/b.conf")),
+            ["VSC001"]
+        );
+        assert_eq!(
+            s.ignored_for(Path::new("/etc/vsconf/legacy/b.conf")),
+            ["VSC001"]
+        );
+        assert_eq!(s.ignored_for(Path::new("/srv/x/ipv6.conf")), ["VSC101"]);
+        assert!(
+            s.ignored_for(Path::new("/etc/vsconf/other/b.conf"))
+                .is_empty()
+        );
+        assert!(glob_match(b"*.conf", b"a.conf") && !glob_match(b"*.conf", b"d/a.conf"));
+        assert!(parse("[rules.per-file-ignores]\n\"x\" = [\"nope\"]\n", "t").is_err());
     }
 }

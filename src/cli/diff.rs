@@ -13,8 +13,7 @@ use vsconf::model::EffectiveConfig;
 use vsconf::startup::predict;
 use vsconf::syntax::parse;
 
-use super::input::{DialectArg, load};
-use super::preview::ColorChoice;
+use super::input::load;
 
 /// Arguments of `vsconf diff`.
 #[derive(Debug, clap::Args)]
@@ -27,7 +26,7 @@ pub struct Args {
     /// The new config.
     pub new: PathBuf,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     /// Dialect of OLD, when it differs (a migration).
     #[arg(long, value_name = "DIALECT")]
     pub old_dialect: Option<Dialect>,
@@ -40,9 +39,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Colour the textual diff.
-    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
-    pub color: ColorChoice,
 }
 
 /// Output formats of `vsconf diff`.
@@ -58,7 +54,7 @@ pub enum Format {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
-    let base = super::settings_dialect(&args.dialect, &args.old)?;
+    let base = args.common.dialect()?;
     let (old_dialect, new_dialect) = (
         args.old_dialect.unwrap_or(base),
         args.new_dialect.unwrap_or(base),
@@ -90,7 +86,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             &new.bytes,
             &old.path,
             &new.path,
-            args.color.resolve(),
+            args.common.color.resolve(),
         )
     } else {
         String::new()

@@ -19,7 +19,7 @@ use vsconf::firewall::{
 use vsconf::model::EffectiveConfig;
 use vsconf::syntax::parse;
 
-use super::input::{DialectArg, load};
+use super::input::load;
 
 mod trial;
 
@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(required_unless_present_any = ["confirm", "trial_watch"])]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     /// Output format.
     #[arg(long, default_value = "nft", value_parser = format_parser())]
     pub format: Format,
@@ -75,9 +75,6 @@ pub struct Args {
     /// Print only the explanation of what is opened and why (on standard output).
     #[arg(long)]
     pub explain: bool,
-    /// Do not print the summary on standard error.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
@@ -213,8 +210,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         trial::confirm()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let first = args.files.first().cloned().unwrap_or_default();
-    let dialect = super::settings_dialect(&args.dialect, &first)?;
+    let dialect = args.common.dialect()?;
     let mut loaded = Vec::new();
     // Rules for a config vsftpd refuses are still what it will need once fixed; say so.
     let mut startup_notes = String::new();
@@ -286,7 +282,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         Err(e @ (EmitError::Option { .. } | EmitError::IntoFamily { .. })) => return Err(e.into()),
         Err(e) => return report(miette::Report::new(e)),
     };
-    if !args.quiet {
+    if !args.common.quiet {
         eprint_text(&summary);
     }
     let mut code = ExitCode::SUCCESS;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use vsconf::diagnostic::Applicability;
 use vsconf::edit::fix::{FixOptions, SkipReason, fix};
 
-use super::input::{DialectArg, load_whole};
+use super::input::load_whole;
 use super::preview::{Proposal, WriteArgs, finish};
 
 /// Arguments of `vsconf fix`.
@@ -20,7 +20,9 @@ pub struct Args {
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
+    #[command(flatten)]
+    pub rules: super::RuleSelection,
     #[command(flatten)]
     pub write: WriteArgs,
 }
@@ -29,7 +31,11 @@ pub struct Args {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load_whole(&args.file)?;
     let options = FixOptions {
-        lint: args.write.lint_options(&args.dialect)?,
+        lint: {
+            let mut lint = args.common.lint_options()?;
+            args.rules.apply(&mut lint)?;
+            lint
+        },
         unsafe_fixes: args.unsafe_fixes,
     };
     let outcome = fix(&loaded.bytes, &options);
@@ -68,5 +74,5 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         lint: &options.lint,
         notes: &notes,
     };
-    finish(&proposal, &args.write)
+    finish(&proposal, &args.write, &args.common)
 }

@@ -13,15 +13,15 @@ use vsconf::diagnostic::Diagnostic;
 use vsconf::diagnostic::Severity;
 use vsconf::dialect::Dialect;
 use vsconf::render::{
-    BuildVerdict, FileReport, StartupSummary, Summary, github, human, json, sarif,
+    BuildVerdict, FileReport, StartupSummary, Summary, concise, github, gitlab, human, json, junit,
+    sarif,
 };
-use vsconf::rules::{Category, LintOptions, lint};
+use vsconf::rules::{LintOptions, lint};
 use vsconf::startup::{Delivery, Prediction, Verdict};
 use vsconf::syntax::{escape_bytes, parse};
 
-use super::SettingsArg;
 use super::host::SystemHost;
-use super::input::{DialectArg, expand, load};
+use super::input::{expand, load};
 
 /// Arguments of `vsconf lint`.
 #[derive(Debug, clap::Args)]
@@ -30,9 +30,9 @@ pub struct Args {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     #[command(flatten)]
-    pub settings: SettingsArg,
+    pub rules: super::RuleSelection,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -42,18 +42,18 @@ pub struct Args {
     /// Make warnings fail the run too.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub deny: Option<Deny>,
-    /// Ignore `# vsconf: allow …` comments.
+    /// Exit 0 even when findings fail the run (I/O and usage errors still exit 2).
     #[arg(long)]
-    pub no_suppressions: bool,
-    /// Switch a rule off (code or name; repeatable).
-    #[arg(long, value_name = "RULE")]
-    pub ignore: Vec<String>,
-    /// Run only these categories (repeatable; startup rules always run).
-    #[arg(long, value_name = "CATEGORY")]
-    pub select: Vec<String>,
-    /// Colour in human output.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorChoice,
+    pub exit_zero: bool,
+    /// Print how many findings each rule raised instead of the findings (human or json).
+    #[arg(long)]
+    pub statistics: bool,
+    /// The file name standard input (`-`) stands for: shown in findings, matched by per-file-ignores.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Apply the safe fixes in place first (as `vsconf fix --write` does), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
 }
 
 /// Output formats of `vsconf lint`.
@@ -63,10 +63,16 @@ pub enum Format {
     Human,
     /// One JSON document (`"version": 1`).
     Json,
-    /// SARIF 2.1.0 for code scanning.
+    /// SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
     Sarif,
     /// GitHub Actions annotations.
     Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML (one test case per file and rule).
+    Junit,
+    /// One line per finding: `FILE:LINE:COL: severity[CODE] message`.
+    Concise,
 }
 
 /// What fails the run besides errors.
@@ -76,47 +82,25 @@ pub enum Deny {
     Warnings,
 }
 
-/// When to colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    /// When standard output is a terminal and NO_COLOR is unset.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
-}
-
 /// Runs `vsconf lint`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
-    let settings = args.settings.load()?;
-    let chosen = args.dialect.resolve(settings.dialect)?;
+    let settings = args.common.settings()?;
+    let chosen = args.common.dialect.resolve(settings.dialect)?;
     let mut options = LintOptions {
         dialect: chosen.primary(),
         disabled: settings.ignore.clone(),
         categories: settings.categories.clone(),
         severities: settings.severity.clone(),
-        no_suppressions: args.no_suppressions,
+        no_suppressions: false,
     };
-    for rule in &args.ignore {
-        let code = vsconf::rules::find(rule).ok_or_else(|| {
-            miette::miette!(
-                help = "list the rules with `vsconf rules`",
-                "--ignore {rule}: no such rule"
-            )
-        })?;
-        options.disabled.push(code.meta().code.to_owned());
-    }
-    for category in &args.select {
-        options
-            .categories
-            .push(Category::parse(category).ok_or_else(|| {
-                miette::miette!(
-                    help =
-                        "categories: startup, consistency, pitfall, security, portability, vsconf",
-                    "--select {category}: no such category"
-                )
-            })?);
+    args.rules.apply(&mut options)?;
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        return Err(miette::miette!(
+            code = "vsconf::cli::statistics_format",
+            help = "use --statistics with --format human or --format json",
+            "--statistics has no {:?} form",
+            args.format
+        ));
     }
     let expanded = expand(&args.paths);
     let paths = expanded.files;
@@ -126,15 +110,21 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             "no config file found in the given paths"
         ));
     }
-    let colour = match args.color {
-        ColorChoice::Always => human::Colour::Always,
-        ColorChoice::Never => human::Colour::Never,
-        ColorChoice::Auto
-            if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
-        {
-            human::Colour::Always
-        }
-        ColorChoice::Auto => human::Colour::Never,
+    let job = Job {
+        options: &options,
+        dialects: &chosen.dialects,
+        source: &chosen.source,
+        settings: &settings,
+        host_checks: args.host_checks,
+        stdin_filename: args.stdin_filename.as_deref(),
+    };
+    if args.fix {
+        fix_in_place(&paths, &job, args.common.quiet)?;
+    }
+    let colour = if args.common.colour() {
+        human::Colour::Always
+    } else {
+        human::Colour::Never
     };
     let fails = |s: Severity| {
         s == Severity::Error || (s == Severity::Warning && args.deny == Some(Deny::Warnings))
@@ -159,10 +149,10 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             )
         })
         .collect();
-    let mut sarif_results = Vec::new();
-    let mut sarif_refusals = Vec::new();
-    let show_progress = paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
-    if args.format == Format::Human {
+    let mut collected = Collected::default();
+    let show_progress =
+        !args.common.quiet && paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
+    if args.format == Format::Human && !args.common.quiet {
         #[expect(clippy::print_stderr, reason = "the header for people goes to stderr")]
         {
             let ids: Vec<&str> = chosen.dialects.iter().map(|d| d.id()).collect();
@@ -170,46 +160,51 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
     }
     super::warn_about(&chosen);
-    if args.format == Format::Json {
+    let format = if args.statistics {
+        None
+    } else {
+        Some(args.format)
+    };
+    if format == Some(Format::Json) {
         super::write_stdout(json::header().as_bytes())?;
     }
-    let run = Run {
-        options: &options,
-        dialects: &chosen.dialects,
-        source: &chosen.source,
-        host_checks: args.host_checks,
-    };
     // Files are linted in batches on all cores and written as each batch completes, so memory stays
     // bounded by one batch whatever the number of files.
     let batches = paths
         .chunks(BATCH_FILES)
-        .map(|batch| lint_batch(batch, &run))
+        .map(|batch| lint_batch(batch, &job))
         .chain((!walk_failures.is_empty()).then(|| Ok(walk_failures)));
+    let mut first = true;
     for (batch_index, reports) in batches.enumerate() {
         let reports = reports?;
         let mut out = String::new();
-        for (i, r) in reports.iter().enumerate() {
+        for r in &reports {
             summary.add(r);
             io_failed |= r.startup.unreadable;
             failed |= r.startup.refused
                 || r.startup.crashed
                 || r.builds.iter().any(|b| !b.startup.starts)
                 || r.diagnostics.iter().any(|d| fails(d.severity));
-            match args.format {
-                Format::Human => out.push_str(&human::render_file(r, colour)),
-                Format::Github => out.push_str(&github::render_file(r)),
-                Format::Json => {
-                    if batch_index > 0 || i > 0 {
+            match format {
+                None => collected.count(r),
+                Some(Format::Human) => out.push_str(&human::render_file(r, colour)),
+                Some(Format::Github) => out.push_str(&github::render_file(r)),
+                Some(Format::Concise) => out.push_str(&concise::render_file(r)),
+                Some(Format::Json) => {
+                    if !first {
                         out.push(',');
                     }
                     out.push_str(&json::render_file(r));
                 }
-                Format::Sarif => {
+                Some(Format::Sarif) => {
                     let (results, refusal) = sarif::file_results(r);
-                    sarif_results.extend(results);
-                    sarif_refusals.extend(refusal);
+                    collected.sarif.extend(results);
+                    collected.refusals.extend(refusal);
                 }
+                Some(Format::Gitlab) => collected.gitlab.extend(gitlab::file_issues(r)),
+                Some(Format::Junit) => collected.junit.push(junit::file_suite(r)),
             }
+            first = false;
         }
         super::write_stdout(out.as_bytes())?;
         if show_progress {
@@ -223,50 +218,196 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             }
         }
     }
-    let tail = match args.format {
-        Format::Human => human::render_summary(&summary),
-        Format::Json => json::footer(&summary),
-        Format::Sarif => {
-            sarif::render_results(sarif_results, sarif_refusals, env!("CARGO_PKG_VERSION"))
-        }
-        Format::Github => String::new(),
+    let tail = match format {
+        None if args.format == Format::Json => statistics_json(&collected.counts),
+        None => statistics_table(&collected.counts, &summary, args.common.quiet),
+        Some(Format::Human) if args.common.quiet => String::new(),
+        Some(Format::Human) => human::render_summary(&summary),
+        Some(Format::Json) => json::footer(&summary),
+        Some(Format::Sarif) => sarif::render_results(
+            collected.sarif,
+            collected.refusals,
+            env!("CARGO_PKG_VERSION"),
+        ),
+        Some(Format::Gitlab) => gitlab::render_issues(collected.gitlab),
+        Some(Format::Junit) => junit::render_suites(&collected.junit),
+        Some(Format::Github | Format::Concise) => String::new(),
     };
     super::write_stdout(tail.as_bytes())?;
     Ok(if io_failed {
         ExitCode::from(2)
-    } else if failed {
+    } else if failed && !args.exit_zero {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// Files linted between two writes to standard output.
-const BATCH_FILES: usize = 512;
+/// What the formats that print at the end collect over the run.
+#[derive(Default)]
+struct Collected {
+    sarif: Vec<serde_json::Value>,
+    refusals: Vec<serde_json::Value>,
+    gitlab: Vec<serde_json::Value>,
+    junit: Vec<junit::Suite>,
+    /// `--statistics`: findings per (code, name, severity).
+    counts: std::collections::BTreeMap<(String, String), (usize, Severity)>,
+}
 
-/// What every file of the run is linted with.
-struct Run<'a> {
+impl Collected {
+    fn count(&mut self, r: &FileReport) {
+        for d in &r.diagnostics {
+            let entry = self
+                .counts
+                .entry((d.code.to_owned(), d.name.to_owned()))
+                .or_insert((0, d.severity));
+            entry.0 += 1;
+        }
+    }
+}
+
+fn statistics_table(
+    counts: &std::collections::BTreeMap<(String, String), (usize, Severity)>,
+    summary: &Summary,
+    quiet: bool,
+) -> String {
+    let mut rows: Vec<_> = counts.iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(b.0)));
+    let width = rows
+        .iter()
+        .map(|r| r.1.0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for ((code, name), (n, severity)) in rows {
+        out.push_str(&format!(
+            "{n:>width$}  {code:7} {name:32} {}\n",
+            severity.as_str()
+        ));
+    }
+    if !quiet {
+        out.push_str(&format!(
+            "{} file{}: {} error{}, {} warning{}, {} info\n",
+            summary.files,
+            if summary.files == 1 { "" } else { "s" },
+            summary.errors,
+            if summary.errors == 1 { "" } else { "s" },
+            summary.warnings,
+            if summary.warnings == 1 { "" } else { "s" },
+            summary.infos,
+        ));
+    }
+    out
+}
+
+fn statistics_json(
+    counts: &std::collections::BTreeMap<(String, String), (usize, Severity)>,
+) -> String {
+    let rows: Vec<_> = counts
+        .iter()
+        .map(|((code, name), (n, severity))| {
+            serde_json::json!({ "code": code, "name": name, "severity": severity.as_str(), "count": n })
+        })
+        .collect();
+    let mut out =
+        serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "statistics": rows }))
+            .unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// What every file of one run is linted with.
+struct Job<'a> {
     options: &'a LintOptions,
     /// One build, or every build for `--dialect all` (the first is the primary).
     dialects: &'a [Dialect],
     /// Why these builds.
     source: &'a str,
+    settings: &'a vsconf::settings::Settings,
     host_checks: bool,
+    stdin_filename: Option<&'a std::path::Path>,
 }
 
+impl Job<'_> {
+    /// The name findings show for `path`, and the lint options for it (per-file ignores added).
+    fn for_file(
+        &self,
+        path: &std::path::Path,
+    ) -> (Option<String>, std::borrow::Cow<'_, LintOptions>) {
+        let shown = match self.stdin_filename {
+            Some(name) if super::common::is_stdin(path) => Some(name),
+            _ => None,
+        };
+        let ignored = self.settings.ignored_for(shown.unwrap_or(path));
+        let options = if ignored.is_empty() {
+            std::borrow::Cow::Borrowed(self.options)
+        } else {
+            let mut o = self.options.clone();
+            o.disabled.extend(ignored);
+            std::borrow::Cow::Owned(o)
+        };
+        (shown.map(|p| p.display().to_string()), options)
+    }
+}
+
+/// `--fix`: the safe fixes written in place, file by file, before the lint (standard input is skipped).
+fn fix_in_place(paths: &[PathBuf], job: &Job<'_>, quiet: bool) -> miette::Result<()> {
+    use vsconf::edit::fix::{FixOptions, fix};
+    use vsconf::edit::write::{WriteOptions, write_atomic};
+    for path in paths {
+        if super::common::is_stdin(path) {
+            continue;
+        }
+        let Ok(loaded) = super::input::load_whole(path) else {
+            continue; // reported by the lint that follows
+        };
+        let (_, options) = job.for_file(path);
+        let outcome = fix(
+            &loaded.bytes,
+            &FixOptions {
+                lint: options.into_owned(),
+                unsafe_fixes: false,
+            },
+        );
+        if outcome.text == loaded.bytes {
+            continue;
+        }
+        let write = WriteOptions {
+            expected: Some(loaded.bytes.clone()),
+            ..WriteOptions::default()
+        };
+        write_atomic(path, &outcome.text, &write).map_err(super::preview::PreviewError::from)?;
+        if !quiet {
+            #[expect(clippy::print_stderr, reason = "what --fix changed goes to stderr")]
+            {
+                eprintln!(
+                    "fixed {}: {} fix{} applied",
+                    path.display(),
+                    outcome.applied.len(),
+                    if outcome.applied.len() == 1 { "" } else { "es" }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Files linted between two writes to standard output.
+const BATCH_FILES: usize = 512;
+
 /// Lints a batch on up to eight threads (the files are independent), keeping input order.
-fn lint_batch(paths: &[PathBuf], run: &Run<'_>) -> miette::Result<Vec<FileReport>> {
+fn lint_batch(paths: &[PathBuf], job: &Job<'_>) -> miette::Result<Vec<FileReport>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     if paths.len() < 64 || workers == 1 {
-        return paths.iter().map(|p| lint_one(p, run)).collect();
+        return paths.iter().map(|p| lint_one(p, job)).collect();
     }
     let chunk = paths.len().div_ceil(workers);
     let results: Vec<miette::Result<Vec<FileReport>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| lint_one(p, run)).collect()))
+            .map(|part| scope.spawn(move || part.iter().map(|p| lint_one(p, job)).collect()))
             .collect();
         handles
             .into_iter()
@@ -283,8 +424,9 @@ fn lint_batch(paths: &[PathBuf], run: &Run<'_>) -> miette::Result<Vec<FileReport
     Ok(reports)
 }
 
-fn lint_one(path: &std::path::Path, run: &Run<'_>) -> miette::Result<FileReport> {
-    let options = run.options;
+fn lint_one(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport> {
+    let (shown, options) = job.for_file(path);
+    let options = options.as_ref();
     let loaded = match load(path) {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -300,17 +442,20 @@ fn lint_one(path: &std::path::Path, run: &Run<'_>) -> miette::Result<FileReport>
         }
     };
     let cst = parse(&loaded.bytes).cst;
-    let host = run.host_checks.then(|| SystemHost {
-        config: path.to_path_buf(),
+    let host = job.host_checks.then(|| SystemHost {
+        config: match (&shown, super::common::is_stdin(path)) {
+            (Some(name), true) => PathBuf::from(name),
+            _ => path.to_path_buf(),
+        },
     });
     let host = host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host);
     let result = lint(&cst, Some(loaded.file_len), options, host);
     let read_end = read_end(&cst, &result);
     let mut builds = Vec::new();
     let mut diagnostics = result.diagnostics;
-    if run.dialects.len() > 1 {
+    if job.dialects.len() > 1 {
         let mut per_build = Vec::new();
-        for &dialect in run.dialects {
+        for &dialect in job.dialects {
             let build_options = LintOptions {
                 dialect,
                 ..options.clone()
@@ -333,9 +478,9 @@ fn lint_one(path: &std::path::Path, run: &Run<'_>) -> miette::Result<FileReport>
         }
     }
     Ok(FileReport {
-        path: loaded.path,
+        path: shown.unwrap_or(loaded.path),
         dialect: options.dialect.id(),
-        dialect_source: Some(run.source.to_owned()),
+        dialect_source: Some(job.source.to_owned()),
         builds,
         source: cst.text().to_vec(),
         startup: StartupSummary {

@@ -4,10 +4,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use common::{ColorChoice, ConfigArgs, RuleSelection};
+
+mod common;
 mod dialect;
 mod diff;
+mod explain;
 mod firewall;
 mod fix;
+mod generate;
 mod host;
 pub mod input;
 mod lint;
@@ -37,6 +42,8 @@ enum Command {
     Lint(lint::Args),
     /// List the rules, or print one rule's documentation.
     Rules(rules::Args),
+    /// Explain a vsftpd setting: type, default in each build, what it does, pitfalls, rules that check it.
+    Explain(explain::Args),
     /// Print the effective value and origin of every setting.
     Show(show::Args),
     /// Run the embedded FTP server as the config says (a stand-in for vsftpd in tests).
@@ -61,6 +68,9 @@ enum Command {
     Verify(verify::Args),
     /// Run the language server for editors (LSP over standard input and output).
     Lsp(lsp::Args),
+    /// Write man pages or print shell completions (for packagers).
+    #[command(hide = true)]
+    Generate(generate::Args),
 }
 
 /// Runs a parsed command line.
@@ -68,6 +78,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Lint(args) => lint::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Set(args) => set::run(&args),
@@ -80,50 +91,8 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Probe(args) => probe::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
-}
-
-/// `--config` / `--no-config`, shared by commands that honour `vsconf.toml`.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct SettingsArg {
-    /// Read vsconf settings from this file instead of discovering vsconf.toml.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
-    pub config: Option<std::path::PathBuf>,
-    /// Ignore any vsconf.toml.
-    #[arg(long)]
-    pub no_config: bool,
-}
-
-impl SettingsArg {
-    /// Loads the settings this command line asks for.
-    pub fn load(&self) -> miette::Result<vsconf::settings::Settings> {
-        if self.no_config {
-            return Ok(vsconf::settings::Settings::default());
-        }
-        let path = match &self.config {
-            Some(p) => Some(p.clone()),
-            None => std::env::current_dir()
-                .ok()
-                .and_then(|d| vsconf::settings::discover(&d)),
-        };
-        match path {
-            Some(p) => Ok(vsconf::settings::load(&p)?),
-            None => Ok(vsconf::settings::Settings::default()),
-        }
-    }
-}
-
-/// The dialect for a command without settings flags: `--dialect`, else a discovered vsconf.toml, else
-/// `$VSCONF_DIALECT`, else the build installed here (see `dialect::choose`), else upstream-3.0.5.
-/// A warning about the choice (an unknown installed build, an unverified one) goes to stderr.
-pub fn settings_dialect(
-    arg: &input::DialectArg,
-    _file: &std::path::Path,
-) -> miette::Result<vsconf::dialect::Dialect> {
-    let settings = SettingsArg::default().load().ok().and_then(|s| s.dialect);
-    let chosen = arg.resolve_one(settings)?;
-    warn_about(&chosen);
-    Ok(chosen.primary())
 }
 
 /// Prints the warning attached to a dialect choice, if any, on stderr.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use vsconf::edit::profile::{Profile, ProfileOptions, generate};
 
-use super::input::{DialectArg, InputError, load_whole};
+use super::input::{InputError, load_whole};
 use super::preview::{Proposal, WriteArgs, finish};
 
 /// Profiles on the command line.
@@ -79,7 +79,7 @@ pub struct Args {
     #[arg(long, default_value = "/srv/ftp", value_name = "DIR")]
     pub anon_root: String,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     #[command(flatten)]
     pub write: WriteArgs,
 }
@@ -99,7 +99,7 @@ fn pem_holds_private_key(path: &str) -> bool {
 
 /// Runs `vsconf new`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
-    let lint = args.write.lint_options(&args.dialect)?;
+    let lint = args.common.lint_options()?;
     let options = ProfileOptions {
         dialect: lint.dialect,
         listen_port: args.listen_port,
@@ -139,5 +139,5 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         lint: &lint,
         notes: &[],
     };
-    finish(&proposal, &args.write)
+    finish(&proposal, &args.write, &args.common)
 }

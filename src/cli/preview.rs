@@ -5,11 +5,10 @@
 //! 2 on an error, including a change refused because vsftpd would no longer start (override with
 //! `--force`). The diff goes to standard output, notes and verdicts to standard error.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use vsconf::edit::diff::{Color, unified};
+use vsconf::edit::diff::unified;
 use vsconf::edit::write::{WriteOptions, write_atomic};
 use vsconf::edit::{Review, describe_prediction, review};
 use vsconf::rules::LintOptions;
@@ -17,7 +16,7 @@ use vsconf::rules::LintOptions;
 /// The exit codes of every command that changes a file, for `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 previewed, written or nothing to change; 1 with --check when the file would change; 2 error (unknown setting, bad value, unreadable file, a change vsftpd would refuse without --force, failed write).";
 
-/// `--write`, `--check`, `--backup`, `--force`, `--color`.
+/// `--write`, `--check`, `--backup`, `--force`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct WriteArgs {
     /// Apply the change: a temporary file in the same directory, fsync, rename; owner and mode kept.
@@ -33,62 +32,12 @@ pub struct WriteArgs {
     /// Write even when vsftpd would then refuse to start or crash, or when the file is read-only.
     #[arg(long)]
     pub force: bool,
-    /// Colour the diff.
-    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
-    pub color: ColorChoice,
-    #[command(flatten)]
-    pub settings: super::SettingsArg,
 }
 
 impl WriteArgs {
-    /// The lint options for checking the change: `--dialect`, else `vsconf.toml`'s; its rule selection
-    /// and severities.
-    pub fn lint_options(&self, dialect: &super::input::DialectArg) -> miette::Result<LintOptions> {
-        let settings = self.settings.load()?;
-        Ok(LintOptions {
-            dialect: {
-                let chosen = dialect.resolve_one(settings.dialect)?;
-                super::warn_about(&chosen);
-                chosen.primary()
-            },
-            disabled: settings.ignore,
-            categories: settings.categories,
-            severities: settings.severity,
-            no_suppressions: false,
-        })
-    }
-
     /// Whether any flag that needs a file was given.
     pub fn wants_file(&self) -> bool {
         self.write || self.check || self.backup
-    }
-}
-
-/// When to colour.
-#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
-pub enum ColorChoice {
-    /// When standard output is a terminal and NO_COLOR is unset.
-    #[default]
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
-}
-
-impl ColorChoice {
-    /// The resolved choice.
-    pub fn resolve(self) -> Color {
-        match self {
-            ColorChoice::Always => Color::Always,
-            ColorChoice::Never => Color::Never,
-            ColorChoice::Auto
-                if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
-            {
-                Color::Always
-            }
-            ColorChoice::Auto => Color::Never,
-        }
     }
 }
 
@@ -144,7 +93,11 @@ fn say(text: &str) {
 }
 
 /// Shows, checks and (with `--write`) writes a change.
-pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitCode> {
+pub fn finish(
+    proposal: &Proposal<'_>,
+    args: &WriteArgs,
+    common: &super::ConfigArgs,
+) -> miette::Result<ExitCode> {
     let shown = proposal.path.display().to_string();
     let is_stdin = shown == "-";
     if is_stdin && args.wants_file() {
@@ -170,7 +123,7 @@ pub fn finish(proposal: &Proposal<'_>, args: &WriteArgs) -> miette::Result<ExitC
         proposal.after,
         &old_label,
         &format!("{shown} (proposed)"),
-        args.color.resolve(),
+        common.color.resolve(),
     );
     super::write_stdout(diff.as_bytes())?;
     let checked = review(proposal.before, proposal.after, proposal.lint);

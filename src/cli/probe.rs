@@ -38,6 +38,9 @@ pub struct Args {
     /// Print the diagnosis only: no progress, no step log.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Colour in output for people: auto, always or never (accepted on every subcommand).
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: super::ColorChoice,
 }
 
 /// `--tls`.

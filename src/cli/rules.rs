@@ -18,10 +18,17 @@ pub struct Args {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     if let Some(wanted) = &args.rule {
         let r = find(wanted).ok_or_else(|| {
-            miette::miette!(
-                help = "run `vsconf rules` for the list",
-                "no rule named `{wanted}`"
-            )
+            if vsconf::setting_docs::lookup(wanted).is_some() {
+                miette::miette!(
+                    help = format!("`{wanted}` is a vsftpd setting: run `vsconf explain {wanted}`"),
+                    "no rule named `{wanted}`"
+                )
+            } else {
+                miette::miette!(
+                    help = "run `vsconf rules` for the list, or `vsconf explain NAME` for a vsftpd setting",
+                    "no rule named `{wanted}`"
+                )
+            }
         })?;
         let text = vsconf::rules::docs::page(r);
         super::write_stdout(text.as_bytes())?;

@@ -9,7 +9,7 @@ use vsconf::model::EffectiveConfig;
 use vsconf::server::{ServeOptions, start};
 use vsconf::syntax::parse;
 
-use super::input::{DialectArg, load};
+use super::input::load;
 
 /// Arguments of `vsconf serve`.
 #[derive(Debug, clap::Args)]
@@ -17,7 +17,7 @@ pub struct Args {
     /// The vsftpd config file.
     pub file: PathBuf,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     /// Directory served as `/` to every user [default: anon_root].
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
@@ -36,7 +36,7 @@ pub struct Args {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load(&args.file)?;
     let cst = parse(&loaded.bytes).cst;
-    let dialect = super::settings_dialect(&args.dialect, &args.file)?;
+    let dialect = args.common.dialect()?;
     let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
     if let Some(reading) = config.first_fatal_reading() {
         let line = vsconf::syntax::LineIndex::new(cst.text())

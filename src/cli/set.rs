@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use vsconf::edit::set::{Assignment, Request, SetOptions, apply};
 
-use super::input::{DialectArg, load_whole};
+use super::input::load_whole;
 use super::preview::{Proposal, WriteArgs, finish};
 
 /// Arguments of `vsconf set`.
@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(long)]
     pub dedupe: bool,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     #[command(flatten)]
     pub write: WriteArgs,
 }
@@ -34,7 +34,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         &args.file,
         &requests,
         args.dedupe,
-        &args.dialect,
+        &args.common,
         &args.write,
     )
 }
@@ -44,11 +44,11 @@ pub fn edit(
     file: &std::path::Path,
     requests: &[Request],
     dedupe: bool,
-    dialect: &DialectArg,
+    common: &super::ConfigArgs,
     write: &WriteArgs,
 ) -> miette::Result<ExitCode> {
     let loaded = load_whole(file)?;
-    let lint = write.lint_options(dialect)?;
+    let lint = common.lint_options()?;
     let edited = apply(
         &loaded.bytes,
         requests,
@@ -65,5 +65,5 @@ pub fn edit(
         lint: &lint,
         notes: &edited.notes,
     };
-    finish(&proposal, write)
+    finish(&proposal, write, common)
 }

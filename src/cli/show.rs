@@ -8,7 +8,7 @@ use vsconf::dialect::Kind;
 use vsconf::model::{EffectiveConfig, Origin};
 use vsconf::syntax::{LineIndex, parse};
 
-use super::input::{DialectArg, load};
+use super::input::load;
 
 /// Arguments of `vsconf show`.
 #[derive(Debug, clap::Args)]
@@ -16,20 +16,21 @@ pub struct Args {
     /// The vsftpd config file (`-` for standard input).
     pub file: PathBuf,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     /// Only settings whose effective value differs from the dialect's default.
     #[arg(long)]
     pub changed: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
 }
 
 /// Output formats of `vsconf show`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
-    /// An aligned table for people.
-    Table,
+    /// An aligned table for people (`table` is accepted too).
+    #[value(alias = "table")]
+    Human,
     /// `{"version":1,"path":…,"dialect":…,"settings":[…]}`.
     Json,
 }
@@ -51,7 +52,7 @@ struct Row {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load(&args.file)?;
     let cst = parse(&loaded.bytes).cst;
-    let dialect = super::settings_dialect(&args.dialect, &args.file)?;
+    let dialect = args.common.dialect()?;
     let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
     let index = LineIndex::new(cst.text());
     let line_of = |s: vsconf::syntax::Span| index.line_column(s.start).line.0;
@@ -103,7 +104,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             out = serde_json::to_string_pretty(&doc).unwrap_or_default();
             out.push('\n');
         }
-        Format::Table => {
+        Format::Human => {
             let name_w = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(7);
             let value_w = rows
                 .iter()

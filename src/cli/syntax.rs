@@ -13,6 +13,8 @@ use super::input::load;
 pub struct Args {
     /// The vsftpd config file (`-` for standard input).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub common: super::ConfigArgs,
 }
 
 /// Runs `vsconf syntax`.

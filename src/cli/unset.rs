@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use vsconf::edit::set::Request;
 
-use super::input::DialectArg;
 use super::preview::WriteArgs;
 
 /// Arguments of `vsconf unset`.
@@ -18,7 +17,7 @@ pub struct Args {
     #[arg(required = true, value_name = "NAME")]
     pub names: Vec<String>,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     #[command(flatten)]
     pub write: WriteArgs,
 }
@@ -26,5 +25,5 @@ pub struct Args {
 /// Runs `vsconf unset`.
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let requests: Vec<Request> = args.names.iter().cloned().map(Request::Unset).collect();
-    super::set::edit(&args.file, &requests, false, &args.dialect, &args.write)
+    super::set::edit(&args.file, &requests, false, &args.common, &args.write)
 }

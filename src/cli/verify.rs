@@ -22,7 +22,7 @@ use vsconf::probe::observation::{DataCheck, DataMode, Session, SessionKind};
 use vsconf::startup::{self, Verdict};
 use vsconf::syntax::parse;
 
-use super::input::{DialectArg, load};
+use super::input::load;
 
 const VSFTPD: &str = "/usr/sbin/vsftpd";
 
@@ -32,7 +32,7 @@ pub struct Args {
     /// The vsftpd config file.
     pub file: PathBuf,
     #[command(flatten)]
-    pub dialect: DialectArg,
+    pub common: super::ConfigArgs,
     /// Which server to run: the real vsftpd (root, in a network namespace), the embedded server, or
     /// vsftpd when possible and embedded otherwise.
     #[arg(long, value_enum, default_value = "auto")]
@@ -41,7 +41,7 @@ pub struct Args {
     #[arg(long, default_value = "2", value_name = "SECONDS")]
     pub timeout: f64,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
 }
 
@@ -59,8 +59,9 @@ pub enum EngineArg {
 /// Output formats of `vsconf verify`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
-    /// An aligned table.
-    Table,
+    /// An aligned table for people (`table` is accepted too).
+    #[value(alias = "table")]
+    Human,
     /// `{"version": 1, "rows": […]}`.
     Json,
 }
@@ -139,7 +140,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         e => e,
     };
     // With no --dialect the build installed here is detected: the vsftpd engine runs that very build.
-    let dialect = super::settings_dialect(&args.dialect, &args.file)?;
+    let dialect = args.common.dialect()?;
     let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
     let mut engine: Box<dyn Engine> = match engine_kind {
         EngineArg::Vsftpd => {
@@ -199,7 +200,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             s.push('\n');
             s
         }
-        Format::Table => {
+        Format::Human => {
             let mut t = table(&loaded.path, engine.name(), dialect, &rows);
             if remap.port_offset != 0 || remap.address.is_some() {
                 let mut note = String::from("remapped to run here:");

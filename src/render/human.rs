@@ -22,7 +22,7 @@
 
 use std::fmt::Write;
 
-use super::{FileReport, IO_ERROR_CODE, Summary, rule_url};
+use super::{FileReport, IO_ERROR_CODE, Summary, rule_command};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::visible_columns;
 
@@ -368,7 +368,7 @@ fn heading(out: &mut String, d: &Diagnostic, paint: Paint) {
     let url = if d.code == IO_ERROR_CODE {
         String::new()
     } else {
-        format!(" ({})", rule_url(d.code))
+        format!(" ({})", rule_command(d.code))
     };
     let title = format!("{} {}{fatal}", d.code, d.name);
     let _ = writeln!(out, "{}{url}", paint.severity(d.severity, &title));

@@ -1,12 +1,16 @@
 //! Diagnostics → output. One module per format, all fed the same [`FileReport`]s:
-//! `human` (for people: source lines, labels, help), `json`, `sarif`, `github`.
+//! `human` (for people: source lines, labels, help), `json`, `sarif`, `github`, `gitlab` (Code Quality),
+//! `junit` and `concise` (one line per finding).
 //!
 //! Renderers decide looks; they compute lines and columns from byte spans and never change what a
 //! rule found.
 
+pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -158,8 +162,76 @@ impl Summary {
     }
 }
 
-/// Where a rule's documentation page is, relative to the repository root (also printed by
-/// `vsconf rules CODE`).
+/// The command that prints a rule's documentation, shown next to each finding for people
+/// (`vsconf rules VSC101`): it works wherever vsconf is installed, unlike a repository path.
+pub fn rule_command(code: &str) -> String {
+    format!("vsconf rules {code}")
+}
+
+/// The project's home page (Cargo.toml `homepage`).
+pub const HOMEPAGE: &str = env!("CARGO_PKG_HOMEPAGE");
+
+/// The web address of a rule's documentation page, for formats read outside a terminal (SARIF
+/// `helpUri`, GitLab, JUnit): the generated `docs/rules/CODE.md` under [`HOMEPAGE`].
 pub fn rule_url(code: &str) -> String {
-    format!("docs/rules/{code}.md")
+    format!("{HOMEPAGE}/blob/main/docs/rules/{code}.md")
+}
+
+/// A stable fingerprint per finding of `report`, in order: a hash of the rule code, the trimmed text of
+/// the line the finding starts on, and how many identical (code, text) pairs came before it in the
+/// file. Moving a setting to another line keeps its fingerprint; changing the line changes it. Code
+/// scanning (SARIF `partialFingerprints`) and GitLab (`fingerprint`) deduplicate alerts by it.
+pub fn fingerprints(report: &FileReport) -> Vec<String> {
+    let index = LineIndex::new(&report.source);
+    let mut seen: Vec<(u64, usize)> = Vec::new();
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = index.line_column(d.span.start);
+            let start = d.span.start.saturating_sub(at.column.saturating_sub(1));
+            let text = line_text(&report.source, start);
+            let mut hash = Fnv::new();
+            hash.write(d.code.as_bytes());
+            hash.write(&[0]);
+            hash.write(text);
+            let h = hash.finish();
+            let n = match seen.iter_mut().find(|(k, _)| *k == h) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.push((h, 1));
+                    1
+                }
+            };
+            format!("{h:016x}:{n}")
+        })
+        .collect()
+}
+
+/// The bytes of the line starting at `start`, without its ending and surrounding blanks.
+fn line_text(source: &[u8], start: u32) -> &[u8] {
+    let rest = source.get(start as usize..).unwrap_or_default();
+    let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    rest[..end].trim_ascii()
+}
+
+/// 64-bit FNV-1a: small, stable across versions and platforms (unlike `std`'s hasher).
+pub(crate) struct Fnv(u64);
+
+impl Fnv {
+    pub(crate) fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    pub(crate) fn finish(&self) -> u64 {
+        self.0
+    }
 }

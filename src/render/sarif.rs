@@ -1,13 +1,16 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning. One run; `tool.driver.rules` describes every
-//! registered rule (id = code, name = kebab-case name, help = its documentation, `helpUri` = its page,
-//! default level = its severity, category as a tag); each result carries `ruleId`, `ruleIndex`, `level`
-//! (`error`, `warning`, `note`), the message (plus help) and one location with a 1-based region whose
-//! `endColumn` is exclusive. A file vsftpd refuses to start also gets the `500 OOPS` text in the run's
-//! `properties`.
+//! registered rule (id = code, name = kebab-case name, help = its documentation, `helpUri` = its page
+//! under Cargo.toml's `homepage`, default level = its severity, category as a tag); each result carries
+//! `ruleId`, `ruleIndex`, `level` (`error`, `warning`, `note`), the message (plus help and the
+//! `vsconf rules CODE` command), one location with a 1-based region whose `endColumn` is exclusive, and
+//! `partialFingerprints` (`primaryLocationLineHash`, see [`super::fingerprints`]) so that code scanning
+//! keeps one alert per finding across runs. A file vsftpd refuses to start also gets the `500 OOPS` text
+//! in the run's `properties`. Relative paths stay relative (code scanning resolves them against the
+//! checkout); absolute paths become `file://` URIs.
 
 use serde_json::{Value, json};
 
-use super::{FileReport, rule_url};
+use super::{FileReport, HOMEPAGE, fingerprints, rule_command, rule_url};
 use crate::diagnostic::Severity;
 use crate::rules::REGISTRY;
 use crate::syntax::LineIndex;
@@ -41,7 +44,12 @@ pub fn file_results(r: &FileReport) -> (Vec<Value>, Option<Value>) {
         .message
         .as_ref()
         .map(|message| json!({ "path": r.path, "message": message }));
-    for d in &r.diagnostics {
+    let uri = if r.path.starts_with('/') {
+        format!("file://{}", r.path.replace('%', "%25").replace(' ', "%20"))
+    } else {
+        r.path.trim_start_matches("./").to_owned()
+    };
+    for (d, print) in r.diagnostics.iter().zip(fingerprints(r)) {
         let (start, end) = r.range(&index, d.span);
         let rule_index = REGISTRY.iter().position(|x| x.meta().code == d.code);
         let mut text = d.message.clone();
@@ -49,13 +57,14 @@ pub fn file_results(r: &FileReport) -> (Vec<Value>, Option<Value>) {
             text.push_str(". Help: ");
             text.push_str(help);
         }
+        text.push_str(&format!(" (see `{}`)", rule_command(d.code)));
         let mut result = json!({
             "ruleId": d.code,
             "level": level(d.severity),
             "message": { "text": text },
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": { "uri": r.path.trim_start_matches("./") },
+                    "artifactLocation": { "uri": uri },
                     "region": {
                         "startLine": start.line.0,
                         "startColumn": start.column,
@@ -64,6 +73,7 @@ pub fn file_results(r: &FileReport) -> (Vec<Value>, Option<Value>) {
                     }
                 }
             }],
+            "partialFingerprints": { "primaryLocationLineHash": print },
             "properties": { "fatal": d.fatal, "dialect": r.dialect },
         });
         if let (Some(i), Some(obj)) = (rule_index, result.as_object_mut()) {
@@ -85,8 +95,12 @@ pub fn render_results(results: Vec<Value>, startup: Vec<Value>, tool_version: &s
                 "name": m.name,
                 "shortDescription": { "text": m.summary },
                 "fullDescription": { "text": m.summary },
-                "help": { "text": r.doc(), "markdown": r.doc() },
-                "properties": { "tags": [m.category.as_str()], "documentation": rule_url(m.code) },
+                "help": {
+                    "text": format!("{}\n\nRun `{}` for this page.", r.doc(), rule_command(m.code)),
+                    "markdown": format!("{}\n\nRun `{}` for this page.", r.doc(), rule_command(m.code)),
+                },
+                "helpUri": rule_url(m.code),
+                "properties": { "tags": [m.category.as_str()] },
                 "defaultConfiguration": { "level": level(m.severity) },
             })
         })
@@ -98,7 +112,7 @@ pub fn render_results(results: Vec<Value>, startup: Vec<Value>, tool_version: &s
             "tool": { "driver": {
                 "name": "vsconf",
                 "version": tool_version,
-                "informationUri": "https://github.com/vsconf/vsconf",
+                "informationUri": HOMEPAGE,
                 "rules": rules,
             }},
             "results": results,

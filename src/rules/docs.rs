@@ -92,7 +92,8 @@ fn severity_word(m: &RuleMeta) -> String {
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// The text with its first letter upper-case (also used by the setting pages).
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

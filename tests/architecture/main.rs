@@ -18,6 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["syntax", "dialect", "model", "startup", "diagnostic"],
     ),
     ("settings", &["dialect", "rules", "diagnostic"]),
+    ("setting_docs", &["dialect", "rules"]),
     ("render", &["diagnostic", "rules", "syntax"]),
     ("firewall", &["model", "dialect"]),
     (

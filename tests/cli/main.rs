@@ -1,6 +1,7 @@
 //! The binary, driven as users and CI drive it: exit codes, output formats, inputs, settings discovery.
 
 mod detect;
+mod ecosystem;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

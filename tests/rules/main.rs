@@ -12,6 +12,7 @@
 mod coverage;
 mod examples;
 mod host;
+mod setting_docs;
 
 use std::path::{Path, PathBuf};
 
@@ -201,8 +202,13 @@ fn generated_rule_docs_are_current() {
             docs::page(r),
         ));
     }
+    check_generated(&expected, "rule docs");
+}
+
+/// Fails when a generated file differs from what its generator writes now; `UPDATE_DOCS=1` rewrites them.
+fn check_generated(expected: &[(PathBuf, String)], what: &str) {
     if std::env::var_os("UPDATE_DOCS").is_some() {
-        for (path, text) in &expected {
+        for (path, text) in expected {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(path, text).expect("write docs");
         }
@@ -214,7 +220,7 @@ fn generated_rule_docs_are_current() {
         .collect();
     assert!(
         stale.is_empty(),
-        "stale rule docs (regenerate with `UPDATE_DOCS=1 cargo test --test rules`):\n{}",
+        "stale {what} (regenerate with `UPDATE_DOCS=1 cargo test --test rules`):\n{}",
         stale.join("\n")
     );
 }

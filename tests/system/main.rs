@@ -3,6 +3,7 @@
 //! test prints `SKIPPED: <why>` and returns.
 
 mod apply;
+mod ecosystem;
 mod edit;
 mod edit_outputs;
 mod firewall;

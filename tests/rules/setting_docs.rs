@@ -1,0 +1,51 @@
+//! `docs/settings.md` and `docs/settings/NAME.md` are generated from `vsconf::setting_docs` (the tunable
+//! table, the notes, and the rules that name each setting), so a new rule or tunable regenerates them with
+//! the rule docs: `UPDATE_DOCS=1 cargo test --test rules`.
+
+use std::path::PathBuf;
+
+use vsconf::setting_docs;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn generated_setting_docs_are_current() {
+    let mut expected = vec![(root().join("docs/settings.md"), setting_docs::index())];
+    for d in setting_docs::all() {
+        expected.push((
+            root().join(format!("docs/settings/{}.md", d.name)),
+            setting_docs::page(&d),
+        ));
+    }
+    super::check_generated(&expected, "setting docs");
+    // No page is left over from a setting that is gone.
+    let listed: Vec<PathBuf> = expected.iter().map(|(p, _)| p.clone()).collect();
+    let extra: Vec<String> = std::fs::read_dir(root().join("docs/settings"))
+        .expect("docs/settings")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !listed.contains(p))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "pages for no setting: {}",
+        extra.join(", ")
+    );
+}
+
+#[test]
+fn every_setting_has_a_page_with_type_default_and_rules() {
+    let page = setting_docs::page(&setting_docs::lookup("pasv_enable").expect("known"));
+    assert!(page.contains("**Type**: bool"), "{page}");
+    assert!(page.contains("**Default**"), "{page}");
+    assert!(page.contains("VSC101 pasv-range-unset"), "{page}");
+    let only = setting_docs::page(&setting_docs::lookup("ssl_tlsv13").expect("known"));
+    assert!(
+        only.contains("**Exists only in**: upstream-3.0.5, debian-3.0.5, rhel-3.0.5"),
+        "{only}"
+    );
+    assert_eq!(setting_docs::all().count(), vsconf::dialect::TUNABLES.len());
+}

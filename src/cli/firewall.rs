@@ -204,7 +204,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.confirm {
-        if !is_root() {
+        if !super::host::is_root() {
             return Err(FirewallCliError::NotRoot.into());
         }
         trial::confirm()?;
@@ -338,16 +338,6 @@ pub(crate) fn eprint_text(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// Whether the effective user is root, from `/proc/self/status` (no libc dependency).
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-        s.lines()
-            .find_map(|l| l.strip_prefix("Uid:"))
-            .and_then(|rest| rest.split_whitespace().nth(1))
-            .is_some_and(|euid| euid == "0")
-    })
-}
-
 /// Checks, loads, and prints the change in the live ruleset.
 fn apply(args: &Args, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> miette::Result<()> {
     let format = args.format;
@@ -357,7 +347,7 @@ fn apply(args: &Args, plan: &fw::FirewallPlan, shape: &Shape, text: &str) -> mie
     ) {
         return Err(FirewallCliError::ApplyFormat(format.name()).into());
     }
-    if !is_root() {
+    if !super::host::is_root() {
         return Err(FirewallCliError::NotRoot.into());
     }
     let (tool, check, load, input): (trial::Tool, Vec<&str>, Vec<&str>, String) = match format {

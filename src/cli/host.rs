@@ -1,16 +1,70 @@
-//! The real machine behind `--host-checks`: files, owners, users and DNS, for `startup::host::Host`.
+//! The real machine behind `lint --host-checks` and `verify`: files, owners, users and DNS, for
+//! `startup::host::Host`, and the one answer to "does vsconf run as root".
 
-use std::net::ToSocketAddrs;
-use std::os::unix::ffi::OsStrExt;
+use std::net::{IpAddr, Ipv4Addr, ToSocketAddrs};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use vsconf::startup::host::{FileRead, Host, PathMeta, UserEntry};
 
-/// The local machine, for the config file at `config`.
+/// The local machine.
 pub struct SystemHost {
-    /// The config file under test.
-    pub config: PathBuf,
+    config: ConfigFile,
+}
+
+/// Which config file vsftpd will read.
+enum ConfigFile {
+    /// The file under test, with its owner as it is.
+    At(PathBuf),
+    /// vsconf's own root-owned copy (`verify` runs vsftpd on one).
+    OwnCopy,
+}
+
+impl SystemHost {
+    /// The machine, for the config file at `path`.
+    pub fn new(path: PathBuf) -> SystemHost {
+        SystemHost {
+            config: ConfigFile::At(path),
+        }
+    }
+
+    /// The machine, for a config file vsconf copied and owns as root.
+    pub fn own_copy() -> SystemHost {
+        SystemHost {
+            config: ConfigFile::OwnCopy,
+        }
+    }
+}
+
+/// Whether vsconf runs with effective uid 0 (what vsftpd, `ip netns` and `nft` need).
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// A user as the C library's name service sees it (`getpwnam`: /etc/passwd, LDAP, sssd — whatever
+/// nsswitch.conf names), which is how vsftpd looks users up. Names that are not UTF-8 are not found.
+pub fn user_entry(name: &[u8]) -> Option<UserEntry> {
+    let name = std::str::from_utf8(name).ok()?;
+    let user = nix::unistd::User::from_name(name).ok()??;
+    Some(UserEntry {
+        uid: user.uid.as_raw(),
+        gid: user.gid.as_raw(),
+        home: user.dir.into_os_string().into_vec(),
+    })
+}
+
+/// The first IPv4 address a name resolves to: vsftpd resolves `pasv_address` for IPv4 only
+/// (debian-3.0.3 binary: `pasv_address=::1` gives `cannot resolve host:::1`).
+pub fn resolve_v4(name: &[u8]) -> Option<Ipv4Addr> {
+    let name = std::str::from_utf8(name).ok()?;
+    (name, 0u16)
+        .to_socket_addrs()
+        .ok()?
+        .find_map(|a| match a.ip() {
+            IpAddr::V4(v4) => Some(v4),
+            IpAddr::V6(_) => None,
+        })
 }
 
 fn path(bytes: &[u8]) -> &Path {
@@ -19,9 +73,10 @@ fn path(bytes: &[u8]) -> &Path {
 
 impl Host for SystemHost {
     fn config_file(&self) -> Option<(u32, bool)> {
-        std::fs::metadata(&self.config)
-            .ok()
-            .map(|m| (m.uid(), m.is_file()))
+        match &self.config {
+            ConfigFile::At(path) => std::fs::metadata(path).ok().map(|m| (m.uid(), m.is_file())),
+            ConfigFile::OwnCopy => Some((0, true)),
+        }
     }
 
     fn read(&self, p: &[u8]) -> Option<Vec<u8>> {
@@ -35,8 +90,7 @@ impl Host for SystemHost {
         Some(out)
     }
 
-    /// A permission error means "vsftpd may read it, vsconf may not" unless vsconf runs as root (the
-    /// owner of `/proc/self` is the effective uid), where it is a refusal for vsftpd too.
+    /// A permission error means "vsftpd may read it, vsconf may not" unless vsconf runs as root, where it is a refusal for vsftpd too.
     fn read_as_root(&self, p: &[u8]) -> FileRead {
         use std::io::{ErrorKind, Read};
         let opened = std::fs::File::open(path(p)).and_then(|file| {
@@ -47,8 +101,7 @@ impl Host for SystemHost {
         match opened {
             Ok(bytes) => FileRead::Bytes(bytes),
             Err(e) if e.kind() == ErrorKind::PermissionDenied => {
-                let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
-                if root {
+                if is_root() {
                     FileRead::Missing
                 } else {
                     FileRead::DeniedToVsconf
@@ -63,12 +116,7 @@ impl Host for SystemHost {
     }
 
     fn user_exists(&self, name: &[u8]) -> bool {
-        let Ok(passwd) = std::fs::read("/etc/passwd") else {
-            return false;
-        };
-        passwd
-            .split(|b| *b == b'\n')
-            .any(|line| line.split(|b| *b == b':').next() == Some(name))
+        user_entry(name).is_some()
     }
 
     fn metadata(&self, p: &[u8]) -> Option<PathMeta> {
@@ -82,22 +130,7 @@ impl Host for SystemHost {
     }
 
     fn user(&self, name: &[u8]) -> Option<UserEntry> {
-        let passwd = std::fs::read("/etc/passwd").ok()?;
-        passwd.split(|b| *b == b'\n').find_map(|line| {
-            let fields: Vec<&[u8]> = line.split(|b| *b == b':').collect();
-            let number = |i: usize| {
-                fields
-                    .get(i)
-                    .and_then(|f| std::str::from_utf8(f).ok())
-                    .and_then(|f| f.parse::<u32>().ok())
-            };
-            (fields.first() == Some(&name)).then_some(())?;
-            Some(UserEntry {
-                uid: number(2)?,
-                gid: number(3)?,
-                home: fields.get(5)?.to_vec(),
-            })
-        })
+        user_entry(name)
     }
 
     fn now_unix_seconds(&self) -> Option<i64> {
@@ -107,14 +140,8 @@ impl Host for SystemHost {
             .and_then(|d| i64::try_from(d.as_secs()).ok())
     }
 
-    /// vsftpd resolves `pasv_address` for IPv4 only (debian-3.0.3 binary: `pasv_address=::1` gives
-    /// `cannot resolve host:::1`), so only an IPv4 answer counts.
     fn resolves(&self, name: &[u8]) -> bool {
-        std::str::from_utf8(name).is_ok_and(|n| {
-            (n, 0u16)
-                .to_socket_addrs()
-                .is_ok_and(|mut a| a.any(|addr| addr.is_ipv4()))
-        })
+        resolve_v4(name).is_some()
     }
 }
 
@@ -124,9 +151,7 @@ mod tests {
 
     #[test]
     fn reads_owner_mode_and_users_from_the_machine() {
-        let host = SystemHost {
-            config: PathBuf::from("/"),
-        };
+        let host = SystemHost::new(PathBuf::from("/"));
         let root = host.metadata(b"/").expect("/ exists");
         assert!(root.is_dir);
         assert_eq!(host.metadata(b"/nonexistent/vsconf"), None);

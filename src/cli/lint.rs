@@ -442,11 +442,11 @@ fn lint_one(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport>
         }
     };
     let cst = parse(&loaded.bytes).cst;
-    let host = job.host_checks.then(|| SystemHost {
-        config: match (&shown, super::common::is_stdin(path)) {
+    let host = job.host_checks.then(|| {
+        SystemHost::new(match (&shown, super::common::is_stdin(path)) {
             (Some(name), true) => PathBuf::from(name),
             _ => path.to_path_buf(),
-        },
+        })
     });
     let host = host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host);
     let result = lint(&cst, Some(loaded.file_len), options, host);

@@ -8,6 +8,7 @@
 
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr};
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ use vsconf::probe::observation::{DataCheck, DataMode, Session, SessionKind};
 use vsconf::startup::{self, Verdict};
 use vsconf::syntax::parse;
 
+use super::host::{SystemHost, is_root, resolve_v4, user_entry};
 use super::input::load;
 
 const VSFTPD: &str = "/usr/sbin/vsftpd";
@@ -132,7 +134,7 @@ trait Engine {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load(&args.file)?;
     let cst = parse(&loaded.bytes).cst;
-    let is_root = running_as_root();
+    let is_root = is_root();
     let vsftpd_ok = Path::new(VSFTPD).exists() && is_root;
     let engine_kind = match args.engine {
         EngineArg::Auto if vsftpd_ok => EngineArg::Vsftpd,
@@ -312,8 +314,7 @@ impl Predicted {
         let offset = u32::from(remap.port_offset);
         let control = remap.address.unwrap_or_else(|| control_address(config));
         let prediction = startup::predict(config, text);
-        let host = RealHost;
-        let host_findings: Vec<_> = startup::host::check(config, &host)
+        let host_findings: Vec<_> = startup::host::check(config, &SystemHost::own_copy())
             .into_iter()
             .filter(|f| {
                 scope == HostScope::Machine
@@ -779,69 +780,21 @@ fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn resolve_v4(name: &[u8]) -> Option<Ipv4Addr> {
-    use std::net::ToSocketAddrs;
-    let name = std::str::from_utf8(name).ok()?;
-    (name, 0)
-        .to_socket_addrs()
-        .ok()?
-        .find_map(|a| match a.ip() {
-            IpAddr::V4(v4) => Some(v4),
-            IpAddr::V6(_) => None,
-        })
-}
-
-fn running_as_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
-}
-
-/// The machine, for the startup host checks (the config is our root-owned copy).
-struct RealHost;
-
-impl startup::host::Host for RealHost {
-    fn config_file(&self) -> Option<(u32, bool)> {
-        Some((0, true))
-    }
-    fn read(&self, path: &[u8]) -> Option<Vec<u8>> {
-        std::fs::read(Path::new(std::str::from_utf8(path).ok()?)).ok()
-    }
-    fn is_dir(&self, path: &[u8]) -> bool {
-        std::str::from_utf8(path).is_ok_and(|p| Path::new(p).is_dir())
-    }
-    fn user_exists(&self, name: &[u8]) -> bool {
-        std::fs::read("/etc/passwd").is_ok_and(|t| {
-            t.split(|&b| b == b'\n')
-                .any(|l| l.split(|&b| b == b':').next() == Some(name))
-        })
-    }
-    fn resolves(&self, name: &[u8]) -> bool {
-        resolve_v4(name).is_some()
-    }
-}
-
 /// The real vsftpd in a network namespace of its own. Dropping it kills everything in the namespace,
 /// deletes it and removes the temporary directory.
 struct Vsftpd {
     ns: String,
-    dir: PathBuf,
+    dir: tempfile::TempDir,
     child: Option<Child>,
 }
 
 impl Vsftpd {
     fn new() -> miette::Result<Vsftpd> {
-        let pid = std::process::id();
-        let ns = format!("vscvfy-{pid}");
-        let dir = std::env::temp_dir().join(format!("vsconf-verify-{pid}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| miette::miette!("cannot create {}: {e}", dir.display()))?;
+        let ns = format!("vscvfy-{}", std::process::id());
+        let dir = tempfile::Builder::new()
+            .prefix("vsconf-verify-")
+            .tempdir()
+            .map_err(|e| miette::miette!("cannot create a temporary directory: {e}"))?;
         let engine = Vsftpd {
             ns,
             dir,
@@ -884,7 +837,6 @@ impl Drop for Vsftpd {
             }
         }
         let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -911,7 +863,7 @@ impl Engine for Vsftpd {
     }
 
     fn start(&mut self, conf: &[u8], config: &EffectiveConfig) -> miette::Result<Started> {
-        let conf_path = self.dir.join("vsftpd.conf");
+        let conf_path = self.dir.path().join("vsftpd.conf");
         std::fs::write(&conf_path, conf)
             .map_err(|e| miette::miette!("cannot write {}: {e}", conf_path.display()))?;
         let address = control_address(config);
@@ -938,7 +890,7 @@ impl Engine for Vsftpd {
             _ => {}
         }
         // debian-3.0.3 writes 500 OOPS to fd 0: give it a read-write file there, and read it after.
-        let out_path = self.dir.join("oops.out");
+        let out_path = self.dir.path().join("oops.out");
         let open = |p: &Path| {
             std::fs::OpenOptions::new()
                 .read(true)
@@ -949,8 +901,8 @@ impl Engine for Vsftpd {
         };
         let fd0 = open(&out_path)
             .map_err(|e| miette::miette!("cannot create {}: {e}", out_path.display()))?;
-        let fd1 = open(&self.dir.join("stdout")).map_err(|e| miette::miette!("{e}"))?;
-        let fd2 = open(&self.dir.join("stderr")).map_err(|e| miette::miette!("{e}"))?;
+        let fd1 = open(&self.dir.path().join("stdout")).map_err(|e| miette::miette!("{e}"))?;
+        let fd2 = open(&self.dir.path().join("stderr")).map_err(|e| miette::miette!("{e}"))?;
         let child = Command::new("ip")
             .args(["netns", "exec", &self.ns, VSFTPD])
             .arg(&conf_path)
@@ -994,7 +946,7 @@ impl Engine for Vsftpd {
         let mut text = String::new();
         for name in ["oops.out", "stdout", "stderr"] {
             let mut s = String::new();
-            if let Ok(mut f) = std::fs::File::open(self.dir.join(name)) {
+            if let Ok(mut f) = std::fs::File::open(self.dir.path().join(name)) {
                 let _ = f.read_to_string(&mut s);
             }
             text.push_str(&s);
@@ -1073,7 +1025,10 @@ impl Engine for Embedded {
         // vsftpd serves anonymous users from anon_root, else the ftp user's home directory.
         let root = match config.string(Tunable::AnonRoot) {
             Some(r) => Some(PathBuf::from(lossy(r))),
-            None => config.string(Tunable::FtpUsername).and_then(home_of),
+            None => config
+                .string(Tunable::FtpUsername)
+                .and_then(user_entry)
+                .map(|u| PathBuf::from(std::ffi::OsString::from_vec(u.home))),
         };
         // Ports are remapped only when needed: below 1024 without root, or when the port is taken.
         let low = config.port(Tunable::ListenPort) < 1024
@@ -1152,16 +1107,4 @@ impl Engine for Embedded {
         let findings = vsconf::probe::diagnose(&observations);
         Ok(Report::new(observations, findings))
     }
-}
-
-/// The home directory of a user in /etc/passwd.
-fn home_of(name: &[u8]) -> Option<PathBuf> {
-    let passwd = std::fs::read("/etc/passwd").ok()?;
-    passwd.split(|&b| b == b'\n').find_map(|line| {
-        let fields: Vec<&[u8]> = line.split(|&b| b == b':').collect();
-        match fields.as_slice() {
-            [user, _, _, _, _, home, ..] if *user == name => Some(PathBuf::from(lossy(home))),
-            _ => None,
-        }
-    })
 }

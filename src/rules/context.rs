@@ -130,6 +130,22 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether a line vsftpd refuses names one of `tunables` (in any case, behind a byte order mark):
+    /// the file states the setting there, so a finding must not call it unset or defaulted.
+    pub fn refused_line_names(&self, tunables: &[Tunable]) -> bool {
+        self.config.readings().iter().any(|r| {
+            let name = self.text(r.name);
+            let name = name
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(name)
+                .trim_ascii();
+            r.outcome.is_fatal()
+                && tunables
+                    .iter()
+                    .any(|t| name.eq_ignore_ascii_case(t.name().as_bytes()))
+        })
+    }
+
     /// Every numeric setting line vsftpd applied, in file order: the tunable, how the number was read,
     /// and the value's span.
     pub fn numbers(&self) -> impl Iterator<Item = (&'a Tunable, &'a NumberReading, Span)> + 'a {

@@ -3,15 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::dialect::Dialect;
-use crate::model::EffectiveConfig;
+use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::dialect::{Dialect, TUNABLES};
+use crate::model::{EffectiveConfig, Outcome};
 use crate::startup::host::Host;
 use crate::startup::{Prediction, predict, predict_with_host};
-use crate::syntax::Cst;
+use crate::syntax::{Cst, Span, parse};
 
-use super::suppress;
 use super::{Category, Context, REGISTRY, RuleMeta, find, parse_suppressions};
+use super::{Registered, evident, suppress};
 
 /// How to lint.
 #[derive(Default, Clone)]
@@ -69,10 +69,66 @@ pub fn lint(
         rule,
         directives: &[],
     };
+    let checks: Vec<&Registered> = REGISTRY
+        .iter()
+        .filter(|r| runs(r.meta()) && r.meta().category != Category::Vsconf)
+        .collect();
+    let is_startup =
+        |d: &Diagnostic| find(d.code).is_some_and(|r| r.meta().category == Category::Startup);
     let mut diagnostics = Vec::new();
-    for registered in REGISTRY.iter().filter(|r| runs(r.meta())) {
-        if registered.meta().category != Category::Vsconf {
-            registered.check(&context(registered.meta()), &mut diagnostics);
+    for registered in &checks {
+        registered.check(&context(registered.meta()), &mut diagnostics);
+    }
+    // Where vsftpd stops at a line, the rules other than the startup ones read the file as it
+    // evidently means (see `evident`): what vsftpd read there are defaults the text contradicts.
+    let evident = evident_config(cst, &config, &diagnostics, &checks, file_len);
+    if let Some(meant) = &evident.config {
+        // A fix is bytes for the real file: a finding the evident reading shares with the real one
+        // keeps the real one's fix; one only the evident reading sees (its spans end before a
+        // repaired CR) gets its fix once the file starts.
+        let real_fixes: Vec<(&'static str, u32, Option<Fix>)> = diagnostics
+            .iter()
+            .filter(|d| !d.fatal && !is_startup(d))
+            .map(|d| (d.code, d.span.start, d.fix.clone()))
+            .collect();
+        diagnostics.retain(|d| d.fatal || is_startup(d));
+        for registered in checks
+            .iter()
+            .filter(|r| r.meta().category != Category::Startup)
+        {
+            let mut found = Vec::new();
+            let cx = Context {
+                config: meant,
+                ..context(registered.meta())
+            };
+            registered.check(&cx, &mut found);
+            diagnostics.extend(found.into_iter().filter(|d| !d.fatal).map(|mut d| {
+                d.fix = real_fixes
+                    .iter()
+                    .find(|(code, start, _)| *code == d.code && *start == d.span.start)
+                    .and_then(|(_, _, fix)| fix.clone());
+                d
+            }));
+        }
+    }
+    // A refused line that names a setting without an evident value: no other finding may speak of
+    // that setting (it would call it a default the line contradicts); the line's finding says so.
+    for (line, name) in &evident.unreadable {
+        let before = diagnostics.len();
+        diagnostics.retain(|d| d.fatal || is_startup(d) || !mentions(d, name));
+        if diagnostics.len() == before {
+            continue;
+        }
+        for d in diagnostics
+            .iter_mut()
+            .filter(|d| d.fatal && line.contains(d.span.start))
+        {
+            let note =
+                format!("findings about `{name}` wait until this line says what it is meant to be");
+            d.help = Some(match d.help.take() {
+                Some(help) => format!("{help}; {note}"),
+                None => note,
+            });
         }
     }
     let suppressions = if options.no_suppressions {
@@ -115,6 +171,113 @@ pub fn lint(
         prediction,
         diagnostics,
     }
+}
+
+/// How the rules other than the startup ones read a file where vsftpd stops at a line.
+#[derive(Default)]
+struct Evident {
+    /// The configuration the refused lines evidently mean, when their fatal findings say so.
+    config: Option<EffectiveConfig>,
+    /// The refused lines that name a setting without saying evidently what value they mean
+    /// (`anonymous_enable` alone, `listen=maybe`), with the setting's name.
+    unreadable: Vec<(Span, String)>,
+}
+
+/// Whether a finding's text names the setting (as a word).
+fn mentions(d: &Diagnostic, name: &str) -> bool {
+    let word = |text: &str| {
+        text.match_indices(name).any(|(at, _)| {
+            let before = text.get(..at).and_then(|t| t.chars().next_back());
+            let after = text.get(at + name.len()..).and_then(|t| t.chars().next());
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    word(&d.message)
+        || d.help.as_deref().is_some_and(word)
+        || d.labels.iter().any(|l| word(&l.message))
+}
+
+/// How the file evidently reads where vsftpd stops at a line (see [`Evident`]); nothing to say when it
+/// reads every line.
+///
+/// One meaning can hide another (`ANONYMOUS_ENABLE=YES\r` is first an unknown name, and once renamed
+/// a boolean ending in CR), so the fatal findings are asked again on the evident file until they
+/// have nothing more to say, a few rounds at most.
+fn evident_config(
+    cst: &Cst,
+    config: &EffectiveConfig,
+    diagnostics: &[Diagnostic],
+    checks: &[&Registered],
+    file_len: Option<u64>,
+) -> Evident {
+    const ROUNDS: usize = 4;
+    if config.first_fatal_reading().is_none() {
+        return Evident::default();
+    }
+    let dialect = config.dialect();
+    let mut fatal: Vec<Diagnostic> = diagnostics.iter().filter(|d| d.fatal).cloned().collect();
+    let mut evident: Option<(Vec<u8>, EffectiveConfig)> = None;
+    for _ in 0..ROUNDS {
+        let current = evident
+            .as_ref()
+            .map_or(cst.text(), |(bytes, _)| bytes.as_slice());
+        let Some(bytes) = evident::text(current, &fatal.iter().collect::<Vec<_>>()) else {
+            break;
+        };
+        let next_cst = parse(&bytes).cst;
+        let next = EffectiveConfig::read(&next_cst, dialect, file_len);
+        fatal.clear();
+        if next.first_fatal_reading().is_some() {
+            let prediction = predict(&next, next_cst.text());
+            for registered in checks {
+                let cx = Context {
+                    cst: &next_cst,
+                    config: &next,
+                    prediction: &prediction,
+                    host: None,
+                    rule: registered.meta(),
+                    directives: &[],
+                };
+                let mut found = Vec::new();
+                registered.check(&cx, &mut found);
+                fatal.extend(found.into_iter().filter(|d| d.fatal));
+            }
+        }
+        evident = Some((bytes, next));
+        if fatal.is_empty() {
+            break;
+        }
+    }
+    let meant = evident.as_ref().map_or(config, |(_, config)| config);
+    let unreadable = unreadable_lines(meant, evident.as_ref().map_or(cst.text(), |(b, _)| b));
+    Evident {
+        config: evident.map(|(_, config)| config),
+        unreadable,
+    }
+}
+
+/// The refused lines that name a setting (in any case) without an evident value, and the names.
+fn unreadable_lines(config: &EffectiveConfig, text: &[u8]) -> Vec<(Span, String)> {
+    config
+        .readings()
+        .iter()
+        .filter_map(|reading| {
+            let name = match &reading.outcome {
+                Outcome::Applied { .. } => return None,
+                Outcome::BadBool(t) | Outcome::Crash(t) => t.name(),
+                Outcome::MissingValue | Outcome::Unrecognised => {
+                    let written =
+                        text.get(reading.name.start as usize..reading.name.end as usize)?;
+                    TUNABLES
+                        .iter()
+                        .find(|t| t.name.as_bytes().eq_ignore_ascii_case(written.trim_ascii()))?
+                        .name
+                }
+            };
+            Some((reading.line, name.to_owned()))
+        })
+        .collect()
 }
 
 /// Applies the rule selection and the severity overrides. A fatal finding is kept as an error

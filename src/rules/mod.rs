@@ -8,6 +8,7 @@
 mod context;
 pub mod docs;
 mod engine;
+mod evident;
 mod fix;
 mod passive;
 mod suppress;

@@ -43,7 +43,11 @@ impl Rule for TwoListeners {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cfg = cx.config();
-        if !(cfg.bool(Tunable::Listen) && cfg.bool(Tunable::ListenIpv6)) {
+        // A refused line naming a listener states it: vsftpd stops there, and it is that line's
+        // finding, not "listen is not set".
+        if !(cfg.bool(Tunable::Listen) && cfg.bool(Tunable::ListenIpv6))
+            || cx.refused_line_names(&[Tunable::Listen, Tunable::ListenIpv6])
+        {
             return;
         }
         let v6 = cfg.origin(Tunable::ListenIpv6).line();

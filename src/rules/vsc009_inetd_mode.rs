@@ -48,14 +48,9 @@ impl Rule for InetdMode {
         if cfg.bool(Tunable::Listen) || cfg.bool(Tunable::ListenIpv6) {
             return;
         }
-        // A `listen` line vsftpd rejects (`listen=YES\r`, `listen=on`) is reported by the rule for
+        // A `listen` line vsftpd rejects (`listen=YES\r`, `listen=on`, `LISTEN=YES`) is reported by the rule for
         // that line; saying "listen is not set" next to it would mislead.
-        let rejected = cfg.readings().iter().any(|r| {
-            r.outcome.is_fatal()
-                && [Tunable::Listen, Tunable::ListenIpv6]
-                    .iter()
-                    .any(|t| cx.text(r.name).trim_ascii() == t.name().as_bytes())
-        });
+        let rejected = cx.refused_line_names(&[Tunable::Listen, Tunable::ListenIpv6]);
         if rejected {
             return;
         }

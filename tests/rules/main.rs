@@ -10,6 +10,7 @@
 //! `UPDATE_DOCS=1 cargo test --test rules` for docs/rules.md and docs/rules/*.md.
 
 mod coverage;
+mod evident;
 mod examples;
 mod host;
 mod setting_docs;

@@ -2,15 +2,9 @@
 //!
 //! Data flows one way: bytes → [`syntax::Cst`] → [`model::EffectiveConfig`] → startup verdict,
 //! diagnostics, firewall plan, edits, server.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
-#![warn(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+//!
+//! Lints (`unsafe_code` forbidden, `missing_docs`, no `unwrap`/`expect`/`panic`/printing outside
+//! tests) are set once for every target in Cargo.toml's `[lints]` table.
 
 pub mod diagnostic;
 pub mod dialect;

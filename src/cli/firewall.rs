@@ -8,10 +8,11 @@
 //! `--apply` refused because the rules would cut something, or the trial was rolled back unconfirmed.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use vsconf::edit::write::{WriteOptions, write_atomic};
 use vsconf::firewall::lower::lower;
 use vsconf::firewall::{
     self as fw, Allow, Cidr, EmitError, Format, Header, Shape, TableFamily, Target,
@@ -195,6 +196,10 @@ pub enum FirewallCliError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A file could not be written atomically (the edit layer's write).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Write(#[from] vsconf::edit::write::WriteError),
 }
 
 /// Runs `vsconf firewall`.
@@ -302,10 +307,13 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
     }
     if let Some(out) = &args.output {
-        write_atomic(out, text.as_bytes()).map_err(|source| FirewallCliError::Io {
-            path: out.display().to_string(),
-            source,
-        })?;
+        // The edit layer's atomic write (temp file, fsync, rename, fsync of the directory); a new
+        // rules file is world-readable like the ones firewall packages ship.
+        let options = WriteOptions {
+            new_file_mode: Some(0o644),
+            ..WriteOptions::default()
+        };
+        write_atomic(out, text.as_bytes(), &options)?;
     }
     if args.apply {
         apply(args, &plan, &shape, &text)?;
@@ -474,32 +482,4 @@ pub(crate) fn run_tool(argv: &[&str], input: Option<&str>) -> Result<String, Fir
         return Err(fail(String::from_utf8_lossy(&out.stderr).trim().to_owned()));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Writes a temp file next to `path`, fsyncs it, renames it over `path` (keeping an existing file's
-/// mode) and fsyncs the directory. On error the original is untouched.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "rules".to_owned());
-    let tmp = dir.join(format!(".{name}.vsconf-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            f.set_permissions(meta.permissions())?;
-        }
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(&dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -57,7 +57,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         users: args.users.clone(),
     };
     let running = start(&config, options)?;
-    let range = running.passive_range();
+    let range = running.passive_ports();
     #[expect(
         clippy::print_stderr,
         reason = "the readiness line for people and tests"
@@ -67,8 +67,8 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             "listening on {} (vsFTPd {} dialect {dialect}, passive ports {}-{})",
             running.control_addr(),
             running.version(),
-            range.lo,
-            range.hi
+            range.first,
+            range.last
         );
     }
     running.wait();

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use vsconf::dialect::Kind;
-use vsconf::model::{EffectiveConfig, Origin};
+use vsconf::model::{EffectiveConfig, ListenerError, Origin};
 use vsconf::syntax::{LineIndex, parse};
 
 use super::input::load;
@@ -31,7 +31,11 @@ pub enum Format {
     /// An aligned table for people (`table` is accepted too).
     #[value(alias = "table")]
     Human,
-    /// `{"version":1,"path":…,"dialect":…,"settings":[…]}`.
+    /// `{"version":1,"path":…,"dialect":…,"settings":[…],"facts":{…}}`: `facts` holds what vsftpd
+    /// derives from the settings, as the model computes it for every command — `listener`
+    /// (`mode`, `family`, `address`, `port`, or `error`: `both_listeners` / `bad_address` with the
+    /// `setting`), `passive_range` (`first`, `last`, `min_used`, `max_used`), `data_ports`
+    /// (`passive`, `active`: `{"port":N}` or `"ephemeral"`, null when the mode is off) and `tls`.
     Json,
 }
 
@@ -46,6 +50,28 @@ struct Row {
     origin: String,
     line: Option<u32>,
     overridden_lines: Vec<u32>,
+}
+
+/// The model's derived facts, as `show --format json` reports them.
+fn facts(config: &EffectiveConfig) -> serde_json::Value {
+    let listener = match config.listener() {
+        Ok(l) => serde_json::json!({
+            "mode": l.mode,
+            "family": l.family(),
+            "address": l.address.ip().map(|a| a.to_string()),
+            "port": l.port,
+        }),
+        Err(ListenerError::BothListeners) => serde_json::json!({ "error": "both_listeners" }),
+        Err(ListenerError::BadAddress { tunable, .. }) => {
+            serde_json::json!({ "error": "bad_address", "setting": tunable.name() })
+        }
+    };
+    serde_json::json!({
+        "listener": listener,
+        "passive_range": config.passive_range(),
+        "data_ports": config.data_ports(),
+        "tls": config.tls(),
+    })
 }
 
 /// Runs `vsconf show`.
@@ -100,6 +126,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
                 "path": loaded.path,
                 "dialect": dialect.id(),
                 "settings": rows,
+                "facts": facts(&config),
             });
             out = serde_json::to_string_pretty(&doc).unwrap_or_default();
             out.push('\n');

@@ -15,12 +15,12 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use vsconf::dialect::{Dialect, Tunable};
-use vsconf::model::EffectiveConfig;
-use vsconf::model::value::{inet_aton, read_listen_address6};
+use vsconf::model::value::inet_aton;
+use vsconf::model::{ActiveSource, EffectiveConfig, ListenMode, TlsMode};
 use vsconf::probe::Report;
 use vsconf::probe::diagnosis::permission_of;
 use vsconf::probe::observation::{DataCheck, DataMode, Session, SessionKind};
-use vsconf::startup::{self, Verdict};
+use vsconf::startup::{self, Verdict, oops};
 use vsconf::syntax::parse;
 
 use super::host::{SystemHost, is_root, resolve_v4, user_entry};
@@ -312,7 +312,7 @@ impl Predicted {
         scope: HostScope,
     ) -> Predicted {
         let offset = u32::from(remap.port_offset);
-        let control = remap.address.unwrap_or_else(|| control_address(config));
+        let control = remap.address.unwrap_or_else(|| probe_address(config));
         let prediction = startup::predict(config, text);
         let host_findings: Vec<_> = startup::host::check(config, &SystemHost::own_copy())
             .into_iter()
@@ -354,27 +354,22 @@ impl Predicted {
             (None, None, Some(b)) => format!("220 {}", lossy(b)),
             (None, None, None) => format!("220 (vsFTPd {version})"),
         };
-        let ssl = config.bool(Tunable::SslEnable);
-        let tls_listed = match dialect {
-            Dialect::Rhel305 => {
-                config.bool(Tunable::SslTlsv1)
-                    || config.bool(Tunable::SslTlsv11)
-                    || config.bool(Tunable::SslTlsv12)
-            }
-            _ => config.bool(Tunable::SslTlsv1),
-        };
+        // The model's TLS requirements (all false unless ssl_enable=YES).
+        let tls = config.tls();
+        let ssl = tls.enabled();
+        let tls_listed = tls.feat_auth_tls;
         let greeted = session_oops.is_none();
         let anon = config.bool(Tunable::AnonymousEnable);
         let auth_tls = yes_no(ssl && tls_listed && greeted);
-        let anon_plain_ok = greeted && anon && !(ssl && config.bool(Tunable::ForceAnonLoginsSsl));
-        let anon_tls_ok = greeted && anon && ssl && config.bool(Tunable::AllowAnonSsl);
+        let anon_plain_ok = greeted && anon && !tls.anon.login;
+        let anon_tls_ok = greeted && anon && tls.anon_allowed;
         let anon_plain = works(anon_plain_ok);
         let anon_tls = if ssl && tls_listed && greeted {
             works(anon_tls_ok)
         } else {
             "(no TLS session)".to_string()
         };
-        let plain_data_refused = ssl && config.bool(Tunable::ForceAnonDataSsl);
+        let plain_data_refused = tls.anon.data;
         let data_session = if anon_plain_ok && !plain_data_refused {
             Some(SessionKind::Plain)
         } else if anon_tls_ok && tls_listed {
@@ -391,15 +386,20 @@ impl Predicted {
         } else {
             "allowed".to_string()
         };
-        let pasv_on = config.bool(Tunable::PasvEnable);
-        let (lo, hi) = passive_range(config);
-        let listen_ipv6 = config.bool(Tunable::ListenIpv6);
+        let data = config.data_ports();
+        let pasv_on = data.passive.is_some();
+        let range = config.passive_range();
+        let listen_ipv6 = config.listen_mode() == Ok(ListenMode::StandaloneIpv6);
         let passive = if data_session.is_none() {
             "(no login)".to_string()
         } else if pasv_on && pasv_killed_early(config, data_session.is_some()) {
-            "killed: 500 OOPS: invalid pasv_address".to_string()
+            format!("killed: {}{}", oops::PREFIX, oops::INVALID_PASV_ADDRESS)
         } else if pasv_on {
-            format!("within {}–{}", lo + offset, hi + offset)
+            format!(
+                "within {}–{}",
+                u32::from(range.first) + offset,
+                u32::from(range.last) + offset
+            )
         } else {
             "disabled: 550 Permission denied.".to_string()
         };
@@ -418,7 +418,7 @@ impl Predicted {
                     .unwrap_or_else(|| "(unresolvable)".into()),
                 Some(a) => match inet_aton(a) {
                     Some(o) => Ipv4Addr::from(o).to_string(),
-                    None => "500 OOPS: invalid pasv_address".to_string(),
+                    None => format!("{}{}", oops::PREFIX, oops::INVALID_PASV_ADDRESS),
                 },
                 None => control.to_string(),
             }
@@ -430,7 +430,7 @@ impl Predicted {
                 "(no data mode)".to_string()
             }
             Some(_) if !config.bool(Tunable::DirlistEnable) => "550 Permission denied.".to_string(),
-            Some(SessionKind::Plain) if ssl && config.bool(Tunable::ForceAnonDataSsl) => {
+            Some(SessionKind::Plain) if tls.anon.data => {
                 "522 Data connections must be encrypted.".to_string()
             }
             Some(_) => "226 Directory send OK.".to_string(),
@@ -441,17 +441,15 @@ impl Predicted {
             "(no login)".to_string()
         } else if pasv_killed {
             killed()
-        } else if !config.bool(Tunable::PortEnable) {
-            "disabled: 550 Permission denied.".to_string()
-        } else if data_needs_tls {
-            "refused: 522 Data connections must be encrypted.".to_string()
-        } else if config.bool(Tunable::ConnectFromPort20) {
-            match u32::from(config.port(Tunable::FtpDataPort)) {
-                0 => "ephemeral".to_string(),
-                p => (p + offset).to_string(),
-            }
         } else {
-            "ephemeral".to_string()
+            match data.active {
+                None => "disabled: 550 Permission denied.".to_string(),
+                Some(_) if data_needs_tls => {
+                    "refused: 522 Data connections must be encrypted.".to_string()
+                }
+                Some(ActiveSource::Port(p)) => (u32::from(p) + offset).to_string(),
+                Some(ActiveSource::Ephemeral) => "ephemeral".to_string(),
+            }
         };
         let (download, upload) = if data_session.is_none() || !pasv_on {
             ("(no login)".to_string(), "(no login)".to_string())
@@ -501,32 +499,20 @@ impl Predicted {
 /// Whether the first PASV kills the session (`500 OOPS: invalid pasv_address`).
 fn pasv_killed_early(config: &EffectiveConfig, logged_in: bool) -> bool {
     logged_in
-        && !config.bool(Tunable::ListenIpv6)
+        && config.listen_mode() != Ok(ListenMode::StandaloneIpv6)
         && !config.bool(Tunable::PasvAddrResolve)
         && config
             .string(Tunable::PasvAddress)
             .is_some_and(|a| inet_aton(a).is_none())
 }
 
-/// data-channel.md §1: the effective passive range.
-fn passive_range(config: &EffectiveConfig) -> (u32, u32) {
-    let r = config.passive_range();
-    (u32::from(r.first), u32::from(r.last))
-}
-
-/// The address the probe connects to: `listen_address` when set, else 127.0.0.1.
-fn control_address(config: &EffectiveConfig) -> IpAddr {
-    if config.bool(Tunable::Listen) {
-        if let Some(o) = config.string(Tunable::ListenAddress).and_then(inet_aton) {
-            return IpAddr::V4(Ipv4Addr::from(o));
-        }
-    } else if let Some((a, _)) = config
-        .string(Tunable::ListenAddress6)
-        .and_then(|v| read_listen_address6(v, config.dialect()))
-    {
-        return IpAddr::V6(a.addr());
-    }
-    IpAddr::V4(Ipv4Addr::LOCALHOST)
+/// The address the probe connects to: the model's bind address, 127.0.0.1 when vsftpd binds any.
+fn probe_address(config: &EffectiveConfig) -> IpAddr {
+    config
+        .listener()
+        .ok()
+        .and_then(|l| l.address.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
 }
 
 fn compare(p: &Predicted, report: &Report) -> Vec<Row> {
@@ -539,7 +525,7 @@ fn compare(p: &Predicted, report: &Report) -> Vec<Row> {
             (Some(b), _, _) => b
                 .lines
                 .iter()
-                .find(|l| l.starts_with("500 OOPS"))
+                .find(|l| l.starts_with(oops::PREFIX))
                 .cloned()
                 .unwrap_or_else(|| b.last_line().to_string()),
             (None, Some(f), _) | (None, None, Some(f)) => format!("no greeting: {}", f.message),
@@ -613,7 +599,7 @@ fn compare(p: &Predicted, report: &Report) -> Vec<Row> {
     ) {
         (None, _) => "(not observed)".to_string(),
         (Some(c), true) => match &c.mode_reply {
-            Some(r) if r.last_line().starts_with("500 OOPS") => {
+            Some(r) if r.last_line().starts_with(oops::PREFIX) => {
                 format!("killed: {}", r.last_line())
             }
             Some(r) => format!("disabled: {}", r.last_line()),
@@ -866,7 +852,7 @@ impl Engine for Vsftpd {
         let conf_path = self.dir.path().join("vsftpd.conf");
         std::fs::write(&conf_path, conf)
             .map_err(|e| miette::miette!("cannot write {}: {e}", conf_path.display()))?;
-        let address = control_address(config);
+        let address = probe_address(config);
         match address {
             IpAddr::V4(a) if !a.is_loopback() => ip(&[
                 "-n",
@@ -920,8 +906,7 @@ impl Engine for Vsftpd {
                     IpAddr::V4(a) => a.to_string(),
                     IpAddr::V6(a) => format!("[{a}]"),
                 };
-                let scheme = if config.bool(Tunable::SslEnable) && config.bool(Tunable::ImplicitSsl)
-                {
+                let scheme = if config.tls().mode == TlsMode::Implicit {
                     "ftps"
                 } else {
                     "ftp"
@@ -953,7 +938,7 @@ impl Engine for Vsftpd {
         }
         let line = text
             .lines()
-            .find(|l| l.contains("500 OOPS"))
+            .find(|l| l.contains(oops::PREFIX))
             .or_else(|| text.lines().find(|l| !l.trim().is_empty()))
             .map(|l| l.trim_end_matches('\r').to_string());
         Ok(Started::Refused(match (line, exited) {
@@ -1017,7 +1002,7 @@ impl Engine for Embedded {
         }
         // Loopback of the listener's family: an IPv6 listener on :: would also take IPv4 clients, but
         // binding :: would expose the test server beyond loopback.
-        let address = if config.bool(Tunable::ListenIpv6) && !config.bool(Tunable::Listen) {
+        let address = if config.listen_mode() == Ok(ListenMode::StandaloneIpv6) {
             IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
         } else {
             IpAddr::V4(Ipv4Addr::LOCALHOST)
@@ -1055,13 +1040,12 @@ impl Engine for Embedded {
                         IpAddr::V4(a) => a.to_string(),
                         IpAddr::V6(a) => format!("[{a}]"),
                     };
-                    let scheme =
-                        if config.bool(Tunable::SslEnable) && config.bool(Tunable::ImplicitSsl) {
-                            "ftps"
-                        } else {
-                            "ftp"
-                        };
-                    let configured = control_address(config);
+                    let scheme = if config.tls().mode == TlsMode::Implicit {
+                        "ftps"
+                    } else {
+                        "ftp"
+                    };
+                    let configured = probe_address(config);
                     return Ok(Started::Listening {
                         url: format!("{scheme}://{host}:{}", control.port()),
                         remap: Remap {
@@ -1071,7 +1055,7 @@ impl Engine for Embedded {
                     });
                 }
                 Err(ServeError::Oops { text }) => {
-                    return Ok(Started::Refused(format!("500 OOPS: {text}")));
+                    return Ok(Started::Refused(format!("{}{text}", oops::PREFIX)));
                 }
                 Err(
                     e @ (ServeError::Bind { .. }

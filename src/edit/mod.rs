@@ -85,8 +85,9 @@ pub fn review(before: &[u8], after: &[u8], options: &LintOptions) -> Review {
 pub fn describe_prediction(prediction: &Prediction) -> String {
     let mut text = match &prediction.verdict {
         Verdict::Starts { mode } => match mode {
-            crate::startup::ListenMode::StandaloneIpv4 => "starts (standalone, IPv4)".to_owned(),
-            crate::startup::ListenMode::StandaloneIpv6 => "starts (standalone, IPv6)".to_owned(),
+            crate::model::ListenMode::StandaloneIpv4 => "starts (standalone, IPv4)".to_owned(),
+            crate::model::ListenMode::StandaloneIpv6 => "starts (standalone, IPv6)".to_owned(),
+            crate::model::ListenMode::Inetd => "starts (inetd)".to_owned(),
         },
         Verdict::Refuses(oops) => format!(
             "refuses to start: {}",
@@ -118,12 +119,6 @@ pub fn line_ending(text: &[u8]) -> &'static [u8] {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
     use crate::dialect::Dialect;

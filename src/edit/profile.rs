@@ -176,7 +176,7 @@ impl Writer {
 
     fn set(&mut self, tunable: Tunable, value: &str) -> Result<(), SetError> {
         let spec = super::set::resolve_name(tunable.name(), self.dialect)?;
-        check_value(spec, value, None)?;
+        check_value(spec, value, self.dialect, None)?;
         self.out.push_str(&format!("{}={value}\n", spec.name));
         Ok(())
     }
@@ -306,12 +306,6 @@ pub fn generate(profile: Profile, options: &ProfileOptions) -> Result<Vec<u8>, P
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
 

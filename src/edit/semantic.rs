@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 use crate::dialect::{Dialect, Kind, TUNABLES, Tunable};
-use crate::model::{EffectiveConfig, Origin};
+use crate::model::{self, EffectiveConfig, ListenMode, Origin, PassiveRange};
 use crate::startup::Prediction;
 use crate::syntax::{Cst, LineIndex};
 
@@ -301,33 +301,26 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>) -> SemanticDiff {
     }
 }
 
-/// vsftpd's passive port choice (data-channel.md §1): start from 1024–65535, take `pasv_min_port`
-/// when `1024 < min <= 65535`, then `pasv_max_port` when `lo <= max < 65535`.
-pub fn passive_range(config: &EffectiveConfig) -> PortRange {
-    let r = config.passive_range();
-    PortRange {
-        first: r.first,
-        last: r.last,
+impl From<PassiveRange> for PortRange {
+    fn from(range: PassiveRange) -> PortRange {
+        PortRange {
+            first: range.first,
+            last: range.last,
+        }
     }
 }
 
 /// The ports a config needs.
 pub fn port_plan(config: &EffectiveConfig) -> PortPlan {
-    let standalone = config.bool(Tunable::Listen) || config.bool(Tunable::ListenIpv6);
-    // Ports are cast to 16 bits where vsftpd uses them (parsing.md: 65557 is 21).
+    // The model's listener and data ports (ports cast to 16 bits where vsftpd uses them).
+    let standalone = config.listen_mode() != Ok(ListenMode::Inetd);
     let control = standalone.then(|| config.port(Tunable::ListenPort));
-    let passive = config
-        .bool(Tunable::PasvEnable)
-        .then(|| passive_range(config));
-    let active_source = if !config.bool(Tunable::PortEnable) {
-        ActiveSource::Off
-    } else if config.bool(Tunable::ConnectFromPort20) {
-        match config.port(Tunable::FtpDataPort) {
-            0 => ActiveSource::Ephemeral,
-            p => ActiveSource::Port(p),
-        }
-    } else {
-        ActiveSource::Ephemeral
+    let data = config.data_ports();
+    let passive = data.passive.map(PortRange::from);
+    let active_source = match data.active {
+        None => ActiveSource::Off,
+        Some(model::ActiveSource::Port(p)) => ActiveSource::Port(p),
+        Some(model::ActiveSource::Ephemeral) => ActiveSource::Ephemeral,
     };
     let mut ranges: Vec<PortRange> = control
         .filter(|p| *p != 0)
@@ -789,12 +782,6 @@ pub fn render(diff: &SemanticDiff) -> String {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
     use crate::startup::predict;
@@ -826,11 +813,10 @@ mod tests {
     #[test]
     fn passive_range_follows_vsftpd() {
         let range = |t: &str| {
-            passive_range(&EffectiveConfig::read(
-                &parse(t.as_bytes()).cst,
-                Dialect::Debian303,
-                None,
-            ))
+            PortRange::from(
+                EffectiveConfig::read(&parse(t.as_bytes()).cst, Dialect::Debian303, None)
+                    .passive_range(),
+            )
             .to_string()
         };
         assert_eq!(range(""), "5001-65535");

@@ -20,7 +20,7 @@ use std::str::FromStr;
 
 use crate::diagnostic::{Edit, apply_edits};
 use crate::dialect::{Dialect, Kind, TUNABLES, Tunable, TunableSpec, suggest};
-use crate::model::value::{inet_aton, inet_pton6, parse_bool};
+use crate::model::value::{inet_aton, parse_bool, read_listen_address6};
 use crate::model::{EffectiveConfig, READ_LIMIT_BYTES};
 use crate::syntax::{Cst, LineIndex, LineKind, Setting, parse};
 
@@ -164,10 +164,12 @@ const PORT_TUNABLES: [Tunable; 4] = [
     Tunable::PasvMaxPort,
 ];
 
-/// Checks a value against a tunable's type; returns the bytes to write.
+/// Checks a value against a tunable's type, reading it as `dialect`'s vsftpd does (the model's
+/// readers); returns the bytes to write.
 pub fn check_value(
     spec: &'static TunableSpec,
     value: &str,
+    dialect: Dialect,
     config: Option<&EffectiveConfig>,
 ) -> Result<Vec<u8>, SetError> {
     let bad = |problem: &str, help: String| SetError::BadValue {
@@ -263,16 +265,19 @@ pub fn check_value(
                     "upstream keeps it, Debian and RHEL trim it (Debian crashes on a blank value): remove it".to_owned(),
                 ));
             }
-            check_address(spec, value, config)
+            check_address(spec, value, dialect, config)
                 .map_err(|help| bad("not an address vsftpd accepts", help))?;
         }
     }
     Ok(value.as_bytes().to_vec())
 }
 
+/// The address settings, read by the model's readers so that `set` and the startup verdict agree
+/// (issue 10: `listen_address6=::1%lo` is Debian's scoped address, not a refusal).
 fn check_address(
     spec: &TunableSpec,
     value: &str,
+    dialect: Dialect,
     config: Option<&EffectiveConfig>,
 ) -> Result<(), String> {
     let resolve = config.is_some_and(|c| c.bool(Tunable::PasvAddrResolve));
@@ -280,7 +285,7 @@ fn check_address(
         Tunable::ListenAddress if inet_aton(value.as_bytes()).is_none() => {
             Err("listen_address takes an IPv4 address (vsftpd refuses to start otherwise)".to_owned())
         }
-        Tunable::ListenAddress6 if inet_pton6(value.as_bytes()).is_none() => {
+        Tunable::ListenAddress6 if read_listen_address6(value.as_bytes(), dialect).is_none() => {
             Err("listen_address6 takes an IPv6 address (vsftpd refuses to start otherwise)".to_owned())
         }
         Tunable::PasvAddress if !resolve && inet_aton(value.as_bytes()).is_none() => Err(
@@ -322,7 +327,7 @@ fn plan_set(
 ) -> Result<(Vec<Edit>, Vec<String>), SetError> {
     let spec = resolve_name(&assignment.name, options.dialect)?;
     let config = EffectiveConfig::read(cst, options.dialect, None);
-    let value = check_value(spec, &assignment.value, Some(&config))?;
+    let value = check_value(spec, &assignment.value, config.dialect(), Some(&config))?;
     let found = occurrences(cst, spec.name);
     let mut edits = Vec::new();
     let mut notes = Vec::new();
@@ -439,12 +444,6 @@ fn plan_unset(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
 
@@ -555,6 +554,26 @@ mod tests {
         assert!(set("", &["pasv_address=ftp.example.com"]).is_err());
         assert!(set("pasv_addr_resolve=YES\n", &["pasv_address=ftp.example.com"]).is_ok());
         assert!(set("", &["max_clients=4294967296"]).is_err());
+    }
+
+    #[test]
+    fn issue_10_set_reads_listen_address6_as_the_dialects_vsftpd_does() {
+        // debian-3.0.3 splits the interface scope off (`::1%lo` binds ::1 on lo) and lint says vsftpd
+        // starts, so set accepts it; upstream has no scope syntax and refuses, and so does set.
+        let scoped = ["listen_ipv6=YES", "listen=NO", "listen_address6=::1%lo"];
+        assert!(set("", &scoped).is_ok());
+        // vsftpd's own parser accepts what inet_pton refuses (`00000::1` binds ::1).
+        assert!(set("", &["listen_address6=00000::1"]).is_ok());
+        let upstream = apply(
+            b"",
+            &[Request::Set(scoped[2].parse().unwrap())],
+            SetOptions {
+                dialect: Dialect::Upstream305,
+                dedupe: false,
+            },
+        );
+        assert!(matches!(upstream, Err(SetError::BadValue { .. })));
+        assert!(set("", &["listen_address6=::1x"]).is_err());
     }
 
     #[test]

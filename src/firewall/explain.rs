@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::lower::Shape;
 use super::plan::{
-    ActiveSource, FirewallPlan, HelperUse, ListenMode, PassiveOpening, ServerPlan, Tls,
+    ActiveSource, FirewallPlan, HelperUse, ListenMode, PassiveOpening, ServerPlan, TlsMode,
 };
 
 /// Explains the plan.
@@ -124,11 +124,11 @@ fn server(s: &ServerPlan, standalone: bool, out: &mut String) {
         }
     }
     match (s.tls, s.helper) {
-        (Tls::Off, HelperUse::Required) => {
+        (TlsMode::Off, HelperUse::Required) => {
             out.push_str("  TLS: off; the helper works only while the control channel stays plaintext: enabling ssl_enable later requires a pinned range\n")
         }
-        (Tls::Off, _) => out.push_str("  TLS: off; no conntrack helper needed since the passive range is opened directly\n"),
-        (Tls::Explicit | Tls::Implicit, _) => out.push_str(
+        (TlsMode::Off, _) => out.push_str("  TLS: off; no conntrack helper needed since the passive range is opened directly\n"),
+        (TlsMode::Explicit | TlsMode::Implicit, _) => out.push_str(
             "  TLS: on (ssl_enable=YES): the FTP conntrack helper cannot read encrypted PASV/EPSV replies, so the passive range is opened directly and no helper is used\n",
         ),
     }

@@ -9,28 +9,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::Serialize;
 
 use crate::dialect::Tunable;
-use crate::model::EffectiveConfig;
-use crate::model::value::{inet_aton, read_listen_address6};
-
-/// An IP version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Family {
-    /// IPv4.
-    Ipv4,
-    /// IPv6.
-    Ipv6,
-}
-
-impl Family {
-    /// `IPv4` / `IPv6`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Family::Ipv4 => "IPv4",
-            Family::Ipv6 => "IPv6",
-        }
-    }
-}
+use crate::model::{BindAddress, EffectiveConfig, ListenerError};
+use crate::startup::listener_oops;
+// The facts the plan reads are the model's types (one home each, STYLE.md §1).
+pub use crate::model::{ActiveSource, Family, ListenMode, TlsMode};
 
 /// An inclusive TCP or UDP port range (`first == last` for one port).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -167,18 +149,6 @@ pub struct Listener {
     pub address: Option<IpAddr>,
 }
 
-/// How vsftpd takes connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ListenMode {
-    /// `listen=YES`: an IPv4 socket of its own.
-    StandaloneIpv4,
-    /// `listen_ipv6=YES`: an IPv6 socket, which on Linux also takes IPv4 unless an address pins it.
-    StandaloneIpv6,
-    /// Both `listen` and `listen_ipv6` are NO: inetd or systemd owns the socket and its port.
-    Inetd,
-}
-
 /// The passive (PASV/EPSV) data ports, as vsftpd draws them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Passive {
@@ -210,16 +180,6 @@ pub enum PassiveOpening {
     Helper,
 }
 
-/// Where active-mode (PORT/EPRT) data connections come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActiveSource {
-    /// A fixed local port (`connect_from_port_20=YES`, `ftp_data_port`).
-    Port(u16),
-    /// A kernel-chosen ephemeral port.
-    Ephemeral,
-}
-
 /// Active mode: the server connects out to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Active {
@@ -228,18 +188,6 @@ pub struct Active {
     /// The client ports vsftpd connects to: 1024–65535 (PORT/EPRT below 1024 are refused or kill the
     /// session).
     pub client_ports: PortRange,
-}
-
-/// Whether the control channel is encrypted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tls {
-    /// Plaintext only.
-    Off,
-    /// `ssl_enable=YES`: `AUTH TLS` after connecting.
-    Explicit,
-    /// `ssl_enable=YES` and `implicit_ssl=YES`: TLS from the first byte.
-    Implicit,
 }
 
 /// Whether the kernel's FTP conntrack helper (`nf_conntrack_ftp`) can see the data ports.
@@ -279,7 +227,7 @@ pub struct ServerPlan {
     /// Active mode, when `port_enable=YES`.
     pub active: Option<Active>,
     /// TLS on the control channel.
-    pub tls: Tls,
+    pub tls: TlsMode,
     /// The conntrack helper's role.
     pub helper: HelperUse,
     /// `pasv_address`, as written (for the NAT explanation).
@@ -387,7 +335,7 @@ pub enum PlanError {
     },
     /// `listen=YES` and `listen_ipv6=YES`: vsftpd refuses to start.
     #[error(
-        "{label}: listen=YES and listen_ipv6=YES together: vsftpd refuses to start (\"500 OOPS: run two copies of vsftpd for IPv4 and IPv6\")"
+        "{label}: listen=YES and listen_ipv6=YES together: vsftpd refuses to start (\"{oops}\")"
     )]
     #[diagnostic(
         code(vsconf::firewall::both_listeners),
@@ -398,10 +346,12 @@ pub enum PlanError {
     BothListeners {
         /// The config file.
         label: String,
+        /// vsftpd's refusal (`startup::oops`).
+        oops: String,
     },
     /// `listen_address` or `listen_address6` that vsftpd refuses.
     #[error(
-        "{label}: {setting}={value} is not a numeric address: vsftpd refuses to start (\"500 OOPS: bad {setting}: {value}\")"
+        "{label}: {setting}={value} is not a numeric address: vsftpd refuses to start (\"{oops}\")"
     )]
     #[diagnostic(
         code(vsconf::firewall::bad_listen_address),
@@ -416,102 +366,66 @@ pub enum PlanError {
         setting: &'static str,
         /// The value, escaped.
         value: String,
+        /// vsftpd's refusal (`startup::oops`), escaped.
+        oops: String,
     },
-}
-
-/// The effective passive range, exactly as vsftpd computes it (data-channel.md §1): start from
-/// 1024–65535; `pasv_min_port` counts only when `1024 < min <= 65535`; then `pasv_max_port` counts only
-/// when `lo <= max < 65535`, compared with the new `lo`. Returns the range and which bounds counted.
-pub fn passive_range(min: u32, max: u32) -> (PortRange, bool, bool) {
-    let r = crate::model::passive::effective_range(min, max);
-    (
-        PortRange {
-            first: r.first,
-            last: r.last,
-        },
-        r.min_used,
-        r.max_used,
-    )
 }
 
 /// Reads one vsftpd process's needs from its effective config. `label` names the config in messages.
 pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, PlanError> {
     let mut notes = Vec::new();
-    let listen = config.bool(Tunable::Listen);
-    let listen_ipv6 = config.bool(Tunable::ListenIpv6);
-    let (mode, listeners) = match (listen, listen_ipv6) {
-        (true, true) => {
-            return Err(PlanError::BothListeners {
+    let listener = config.listener().map_err(|e| {
+        let oops = String::from_utf8_lossy(&listener_oops(config, &e).full_text())
+            .escape_debug()
+            .to_string();
+        match e {
+            ListenerError::BothListeners => PlanError::BothListeners {
                 label: label.to_owned(),
-            });
+                oops,
+            },
+            ListenerError::BadAddress { tunable, text } => PlanError::BadListenAddress {
+                label: label.to_owned(),
+                setting: tunable.name(),
+                value: String::from_utf8_lossy(&text).escape_debug().to_string(),
+                oops,
+            },
         }
-        (true, false) => {
-            let address = match config.string(Tunable::ListenAddress) {
-                None => None,
-                Some(v) => match inet_aton(v) {
-                    Some(a) => Some(Ipv4Addr::from(a))
-                        .filter(|a| !a.is_unspecified())
-                        .map(IpAddr::V4),
-                    None => return Err(bad_address(label, "listen_address", v)),
-                },
-            };
-            (
-                ListenMode::StandaloneIpv4,
-                vec![Listener {
+    })?;
+    let mode = listener.mode;
+    let listeners = match (mode, &listener.address) {
+        (ListenMode::StandaloneIpv4, address) => vec![Listener {
+            family: Family::Ipv4,
+            address: address.ip().filter(|a| !a.is_unspecified()),
+        }],
+        (ListenMode::StandaloneIpv6, BindAddress::V6 { addr, .. }) if !addr.is_unspecified() => {
+            // An IPv4-mapped address binds the IPv6 socket to one IPv4 address: only IPv4 clients can
+            // reach it.
+            match addr.to_ipv4_mapped() {
+                Some(v4) => vec![Listener {
                     family: Family::Ipv4,
-                    address,
+                    address: Some(IpAddr::V4(v4)),
                 }],
-            )
+                None => vec![Listener {
+                    family: Family::Ipv6,
+                    address: Some(IpAddr::V6(*addr)),
+                }],
+            }
         }
-        (false, true) => {
-            let listeners = match config.string(Tunable::ListenAddress6) {
-                None => dual_stack(&mut notes),
-                // Read as vsftpd reads it (its own parser; Debian's `%scope` split), as the verdict does.
-                Some(v) => match read_listen_address6(v, config.dialect()).map(|(r, _)| r.addr()) {
-                    None => return Err(bad_address(label, "listen_address6", v)),
-                    Some(a) if a.is_unspecified() => dual_stack(&mut notes),
-                    // An IPv4-mapped address binds the IPv6 socket to one IPv4 address: only IPv4
-                    // clients can reach it.
-                    Some(a) => match a.to_ipv4_mapped() {
-                        Some(v4) => vec![Listener {
-                            family: Family::Ipv4,
-                            address: Some(IpAddr::V4(v4)),
-                        }],
-                        None => vec![Listener {
-                            family: Family::Ipv6,
-                            address: Some(IpAddr::V6(a)),
-                        }],
-                    },
-                },
-            };
-            (ListenMode::StandaloneIpv6, listeners)
-        }
-        (false, false) => {
+        (ListenMode::StandaloneIpv6, _) => dual_stack(&mut notes),
+        (ListenMode::Inetd, _) => {
             notes.push(Note {
                 setting: Some("listen"),
                 text: "listen=NO and listen_ipv6=NO: inetd or systemd owns the control socket and its port; the rules assume \
                        listen_port and both IP versions, so check them against your socket unit"
                     .to_owned(),
             });
-            (
-                ListenMode::Inetd,
-                vec![
-                    Listener {
-                        family: Family::Ipv4,
-                        address: None,
-                    },
-                    Listener {
-                        family: Family::Ipv6,
-                        address: None,
-                    },
-                ],
-            )
+            any_address_both_families()
         }
     };
 
     // data-channel.md §4: listen_port is cast to 16 bits (65557 → 21).
     let raw_port = config.uint(Tunable::ListenPort);
-    let control_port = config.port(Tunable::ListenPort);
+    let control_port = listener.port;
     if raw_port > 0xFFFF {
         notes.push(Note {
             setting: Some("listen_port"),
@@ -521,19 +435,17 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         });
     }
 
-    let tls = match (
-        config.bool(Tunable::SslEnable),
-        config.bool(Tunable::ImplicitSsl),
-    ) {
-        (false, _) => Tls::Off,
-        (true, false) => Tls::Explicit,
-        (true, true) => Tls::Implicit,
-    };
+    let tls = config.tls().mode;
+    let data = config.data_ports();
 
-    let passive = if config.bool(Tunable::PasvEnable) {
+    let passive = if let Some(effective) = data.passive {
         let min = config.uint(Tunable::PasvMinPort);
         let max = config.uint(Tunable::PasvMaxPort);
-        let (range, min_counted, max_counted) = passive_range(min, max);
+        let range = PortRange {
+            first: effective.first,
+            last: effective.last,
+        };
+        let (min_counted, max_counted) = (effective.min_used, effective.max_used);
         // The compiled-in 5001 "counts" too; a bound pins the range only when the file set it.
         let min_honoured = min_counted && config.is_set(Tunable::PasvMinPort);
         let max_honoured = max_counted && config.is_set(Tunable::PasvMaxPort);
@@ -562,7 +474,7 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         } else {
             PassiveOpening::Helper
         };
-        if !pinned && tls != Tls::Off {
+        if !pinned && tls != TlsMode::Off {
             return Err(PlanError::TlsUnpinnedRange {
                 label: label.to_owned(),
                 first: range.first,
@@ -589,31 +501,17 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         None
     };
 
-    let active = if config.bool(Tunable::PortEnable) {
-        // data-channel.md §3: with connect_from_port_20=YES the source is ftp_data_port cast to 16 bits
-        // (70000 → 4464), and 0 means a kernel-chosen port; run_as_launching_user=YES forces it off (src).
-        let from_fixed =
-            config.bool(Tunable::ConnectFromPort20) && !config.bool(Tunable::RunAsLaunchingUser);
-        let port = config.port(Tunable::FtpDataPort);
-        let source = if from_fixed && port != 0 {
-            ActiveSource::Port(port)
-        } else {
-            ActiveSource::Ephemeral
-        };
-        Some(Active {
-            source,
-            client_ports: PortRange {
-                first: 1024,
-                last: 65535,
-            },
-        })
-    } else {
-        None
-    };
+    let active = data.active.map(|source| Active {
+        source,
+        client_ports: PortRange {
+            first: 1024,
+            last: 65535,
+        },
+    });
 
     let helper = match (tls, passive.map(|p| p.opening)) {
-        (Tls::Off, Some(PassiveOpening::Helper)) => HelperUse::Required,
-        (Tls::Off, _) => HelperUse::NotNeeded,
+        (TlsMode::Off, Some(PassiveOpening::Helper)) => HelperUse::Required,
+        (TlsMode::Off, _) => HelperUse::NotNeeded,
         _ => HelperUse::Useless,
     };
 
@@ -650,24 +548,17 @@ fn dual_stack(notes: &mut Vec<Note>) -> Vec<Listener> {
         text: "listen_ipv6=YES without an address takes IPv4 clients too (Linux, net.ipv6.bindv6only=0), so both IPv4 and IPv6 are opened"
             .to_owned(),
     });
-    vec![
-        Listener {
-            family: Family::Ipv4,
-            address: None,
-        },
-        Listener {
-            family: Family::Ipv6,
-            address: None,
-        },
-    ]
+    any_address_both_families()
 }
 
-fn bad_address(label: &str, setting: &'static str, value: &[u8]) -> PlanError {
-    PlanError::BadListenAddress {
-        label: label.to_owned(),
-        setting,
-        value: String::from_utf8_lossy(value).escape_debug().to_string(),
-    }
+/// Any address, IPv4 and IPv6.
+fn any_address_both_families() -> Vec<Listener> {
+    [Family::Ipv4, Family::Ipv6]
+        .map(|family| Listener {
+            family,
+            address: None,
+        })
+        .to_vec()
 }
 
 #[cfg(test)]
@@ -686,36 +577,6 @@ mod tests {
 
     fn range(first: u16, last: u16) -> PortRange {
         PortRange { first, last }
-    }
-
-    #[test]
-    fn passive_range_follows_every_row_of_the_measured_table() {
-        // data-channel.md §1, every row (unset values are the compiled defaults 5001 / 0).
-        let rows: &[(u32, u32, (u16, u16))] = &[
-            (5001, 0, (5001, 65535)),
-            (0, 0, (1024, 65535)),
-            (50000, 50009, (50000, 50009)),
-            (50000, 0, (50000, 65535)),
-            (5001, 50000, (5001, 50000)),
-            (5001, 5000, (5001, 65535)),
-            (0, 2000, (1024, 2000)),
-            (0, 1000, (1024, 65535)),
-            (60000, 50000, (60000, 65535)),
-            (50000, 50000, (50000, 50000)),
-            (65535, 0, (65535, 65535)),
-            (1024, 1030, (1024, 1030)),
-            (1000, 1030, (1024, 1030)),
-            (70000, 80000, (1024, 65535)),
-            (u32::MAX, u32::MAX, (1024, 65535)),
-            (0, 65534, (1024, 65534)),
-        ];
-        for &(min, max, (lo, hi)) in rows {
-            assert_eq!(
-                passive_range(min, max).0,
-                range(lo, hi),
-                "min={min} max={max}"
-            );
-        }
     }
 
     #[test]

@@ -1,40 +1,7 @@
-//! Data-channel addresses on the wire (PASV 227, EPSV 229, PORT, EPRT) and vsftpd's passive port range.
+//! Data-channel addresses on the wire (PASV 227, EPSV 229, PORT, EPRT). The passive range and vsftpd's
+//! draw from it are the model's (`model::PassiveRange`).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
-/// The ports vsftpd draws PASV/EPSV listeners from. Which ports a config gives is the model's business
-/// (`EffectiveConfig::passive_range`, data-channel.md §1); this is the wire side: the draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PassiveRange {
-    /// Lowest port, inclusive.
-    pub lo: u16,
-    /// Highest port, inclusive.
-    pub hi: u16,
-}
-
-impl PassiveRange {
-    /// vsftpd's pick from 16 random bits: `lo + r × (hi − lo + 1) / 65536`.
-    pub fn pick(self, random_16_bits: u16) -> u16 {
-        let span = u32::from(self.hi).saturating_sub(u32::from(self.lo)) + 1;
-        let offset = u32::from(random_16_bits) * span / 65536;
-        u16::try_from(u32::from(self.lo) + offset).unwrap_or(self.hi)
-    }
-
-    /// Whether `port` lies in the range.
-    pub fn contains(self, port: u16) -> bool {
-        (self.lo..=self.hi).contains(&port)
-    }
-
-    /// The number of ports in the range.
-    pub fn len(self) -> u32 {
-        u32::from(self.hi).saturating_sub(u32::from(self.lo)) + 1
-    }
-
-    /// Always false: a range holds at least one port.
-    pub fn is_empty(self) -> bool {
-        false
-    }
-}
 
 /// `227 Entering Passive Mode (h1,h2,h3,h4,p1,p2).`
 pub fn format_227(ip: Ipv4Addr, port: u16) -> String {
@@ -163,30 +130,8 @@ pub fn parse_eprt(arg: &[u8]) -> Result<(IpAddr, u16), EprtError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pick_covers_both_ends() {
-        let r = PassiveRange {
-            lo: 50000,
-            hi: 50009,
-        };
-        assert_eq!(r.pick(0), 50000);
-        assert_eq!(r.pick(u16::MAX), 50009);
-        let full = PassiveRange {
-            lo: 1024,
-            hi: 65535,
-        };
-        assert_eq!(full.pick(0), 1024);
-        assert_eq!(full.pick(u16::MAX), 65535);
-        let one = PassiveRange {
-            lo: 65535,
-            hi: 65535,
-        };
-        assert_eq!(one.pick(12345), 65535);
-    }
 
     #[test]
     fn pasv_reply_round_trips() {

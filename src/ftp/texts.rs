@@ -293,7 +293,6 @@ pub fn feat(s: FeatSwitches) -> Reply {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -4,6 +4,9 @@
 //! vsftpd starts from 1024–65535; `pasv_min_port` counts only when `1024 < min <= 65535`; then
 //! `pasv_max_port` counts only when `lo <= max < 65535`, compared with the *new* low end. So an unset
 //! range (compiled defaults 5001 / 0) is 5001–65535, and `min > max` silently becomes `min`–65535.
+//!
+//! Also the other data ports: where active-mode connections come from (data-channel.md §3). Rules,
+//! the firewall plan, the server, verify and the semantic diff read these and compute none of them.
 
 use serde::Serialize;
 
@@ -38,29 +41,76 @@ impl PassiveRange {
     pub fn contains(self, port: u16) -> bool {
         self.first <= port && port <= self.last
     }
+
+    /// vsftpd's pick from 16 random bits: `first + r × (last − first + 1) / 65536`.
+    pub fn pick(self, random_16_bits: u16) -> u16 {
+        let span = u32::from(self.last).saturating_sub(u32::from(self.first)) + 1;
+        let offset = u32::from(random_16_bits) * span / 65536;
+        u16::try_from(u32::from(self.first) + offset).unwrap_or(self.last)
+    }
+
+    /// The effective range for raw `pasv_min_port` / `pasv_max_port` values.
+    pub fn from_bounds(min: u32, max: u32) -> PassiveRange {
+        let min_used = min > 1024 && min <= 65535;
+        let lo = if min_used { min } else { 1024 };
+        let max_used = max >= lo && max < 65535;
+        let hi = if max_used { max } else { 65535 };
+        PassiveRange {
+            first: u16::try_from(lo).unwrap_or(u16::MAX),
+            last: u16::try_from(hi).unwrap_or(u16::MAX),
+            min_used,
+            max_used,
+        }
+    }
 }
 
-/// The effective range for raw `pasv_min_port` / `pasv_max_port` values.
-pub fn effective_range(min: u32, max: u32) -> PassiveRange {
-    let min_used = min > 1024 && min <= 65535;
-    let lo = if min_used { min } else { 1024 };
-    let max_used = max >= lo && max < 65535;
-    let hi = if max_used { max } else { 65535 };
-    PassiveRange {
-        first: u16::try_from(lo).unwrap_or(u16::MAX),
-        last: u16::try_from(hi).unwrap_or(u16::MAX),
-        min_used,
-        max_used,
-    }
+/// Where active-mode (PORT/EPRT) data connections come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActiveSource {
+    /// A fixed local port (`connect_from_port_20=YES`, `ftp_data_port` cast to 16 bits).
+    Port(u16),
+    /// A kernel-chosen ephemeral port.
+    Ephemeral,
+}
+
+/// The data ports of one vsftpd process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DataPorts {
+    /// The passive range, when `pasv_enable=YES`.
+    pub passive: Option<PassiveRange>,
+    /// The active-mode source, when `port_enable=YES`.
+    pub active: Option<ActiveSource>,
 }
 
 impl EffectiveConfig {
     /// The passive range this config gives (whether or not passive mode is enabled).
     pub fn passive_range(&self) -> PassiveRange {
-        effective_range(
+        PassiveRange::from_bounds(
             self.uint(Tunable::PasvMinPort),
             self.uint(Tunable::PasvMaxPort),
         )
+    }
+
+    /// Where active-mode connections come from (whether or not active mode is enabled).
+    /// data-channel.md §3: with `connect_from_port_20=YES` the source is `ftp_data_port` cast to 16
+    /// bits (70000 → 4464), and 0 means a kernel-chosen port; `run_as_launching_user=YES` forces it off
+    /// (source: vsftpd cannot bind a privileged port without root).
+    pub fn active_source(&self) -> ActiveSource {
+        let fixed =
+            self.bool(Tunable::ConnectFromPort20) && !self.bool(Tunable::RunAsLaunchingUser);
+        match self.port(Tunable::FtpDataPort) {
+            p if fixed && p != 0 => ActiveSource::Port(p),
+            _ => ActiveSource::Ephemeral,
+        }
+    }
+
+    /// The passive range and active source of the data modes the config enables.
+    pub fn data_ports(&self) -> DataPorts {
+        DataPorts {
+            passive: self.bool(Tunable::PasvEnable).then(|| self.passive_range()),
+            active: self.bool(Tunable::PortEnable).then(|| self.active_source()),
+        }
     }
 }
 
@@ -90,8 +140,32 @@ mod tests {
             (0, 65534, 1024, 65534),
         ];
         for (min, max, first, last) in rows {
-            let r = effective_range(*min, *max);
+            let r = PassiveRange::from_bounds(*min, *max);
             assert_eq!((r.first, r.last), (*first, *last), "{min}/{max}");
+        }
+    }
+
+    #[test]
+    fn pick_covers_both_ends() {
+        let r = |first, last| PassiveRange {
+            first,
+            last,
+            min_used: true,
+            max_used: true,
+        };
+        assert_eq!(r(50000, 50009).pick(0), 50000);
+        assert_eq!(r(50000, 50009).pick(u16::MAX), 50009);
+        assert_eq!(r(1024, 65535).pick(0), 1024);
+        assert_eq!(r(1024, 65535).pick(u16::MAX), 65535);
+        assert_eq!(r(65535, 65535).pick(12345), 65535);
+    }
+
+    proptest::proptest! {
+        /// Every pick lands in the range, whatever the bounds and the random bits.
+        #[test]
+        fn every_pick_lands_in_the_range(min in proptest::num::u32::ANY, max in proptest::num::u32::ANY, bits in proptest::num::u16::ANY) {
+            let range = PassiveRange::from_bounds(min, max);
+            proptest::prop_assert!(range.contains(range.pick(bits)));
         }
     }
 }

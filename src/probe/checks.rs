@@ -646,7 +646,11 @@ async fn passive_check(
                 check.mode_reply = Some(r.clone());
                 if !positive {
                     // A refusal (550 with pasv_enable=NO) or a dead session (500 OOPS).
-                    if r.code == 421 || r.lines.iter().any(|l| l.starts_with("500 OOPS")) {
+                    if r.code == 421
+                        || r.lines
+                            .iter()
+                            .any(|l| l.starts_with(crate::startup::oops::PREFIX))
+                    {
                         s.aborted = Some(Failure {
                             kind: FailureKind::Closed,
                             message: format!("the server ended the session: {}", r.last_line()),

@@ -10,6 +10,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::{Deserialize, Serialize};
 
+use crate::startup::oops;
+
 use super::observation::{
     DataCheck, DataMode, FailureKind, Observations, Session, SessionKind, TlsMode,
 };
@@ -165,11 +167,11 @@ fn control(s: &Session, timeout: &str, out: &mut Vec<Finding>) -> bool {
             ));
             true
         }
-        Some(b) if b.lines.iter().any(|l| l.starts_with("500 OOPS")) => {
+        Some(b) if b.lines.iter().any(|l| l.starts_with(oops::PREFIX)) => {
             let line = b
                 .lines
                 .iter()
-                .find(|l| l.starts_with("500 OOPS"))
+                .find(|l| l.starts_with(oops::PREFIX))
                 .map(String::as_str)
                 .unwrap_or("");
             out.push(finding(
@@ -595,7 +597,7 @@ fn refusal(mode: DataMode, line: &str) -> Finding {
             ),
         );
     }
-    if line.contains("invalid pasv_address") {
+    if line.contains(oops::INVALID_PASV_ADDRESS) {
         return finding(
             Status::Fail,
             "pasv-address-invalid",

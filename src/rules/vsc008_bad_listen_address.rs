@@ -1,6 +1,6 @@
 use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
-use crate::startup::{ListenMode, bind_address};
+use crate::model::Family;
 
 use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
@@ -42,11 +42,11 @@ impl Rule for BadListenAddress {
         let cfg = cx.config();
         let listen = cfg.bool(Tunable::Listen);
         let listen_ipv6 = cfg.bool(Tunable::ListenIpv6);
-        // The address is read as vsftpd reads it (startup::bind_address: inet_aton for IPv4, vsftpd's
+        // The address is read as vsftpd reads it (the model's `bind_address`: inet_aton for IPv4, vsftpd's
         // own parser and Debian's `%scope` split for IPv6), so this rule and the verdict agree.
         if listen {
             if let Some(addr) = cfg.string(Tunable::ListenAddress) {
-                if bind_address(cfg, ListenMode::StandaloneIpv4).is_err() {
+                if cfg.bind_address(Family::Ipv4).is_err() {
                     let shown = excerpt(addr);
                     let help = if inet_pton6(addr).is_some() {
                         "this is an IPv6 address: use `listen_ipv6=YES`, `listen=NO` and `listen_address6=` instead".to_owned()
@@ -66,7 +66,7 @@ impl Rule for BadListenAddress {
             }
         } else if listen_ipv6 {
             if let Some(addr) = cfg.string(Tunable::ListenAddress6) {
-                if bind_address(cfg, ListenMode::StandaloneIpv6).is_err() {
+                if cfg.bind_address(Family::Ipv6).is_err() {
                     let shown = excerpt(addr);
                     let help = if inet_aton(addr).is_some() {
                         "this is an IPv4 address: write it as `::ffff:<address>`, or use `listen=YES`, `listen_ipv6=NO` and `listen_address=`".to_owned()

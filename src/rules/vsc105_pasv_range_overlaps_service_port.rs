@@ -1,4 +1,5 @@
 use crate::dialect::Tunable;
+use crate::model::{ActiveSource, ListenMode};
 
 use super::passive;
 use super::{Context, Diagnostic, Rule, RuleMeta};
@@ -51,22 +52,25 @@ impl Rule for PasvRangeOverlapsServicePort {
             return;
         };
         let shown = passive::text(range);
-        let standalone = cfg.bool(Tunable::Listen) || cfg.bool(Tunable::ListenIpv6);
-        let active_source = cfg.bool(Tunable::PortEnable) && cfg.bool(Tunable::ConnectFromPort20);
+        // The model's listener and active source (both cast to 16 bits, data-channel.md §3, §4).
+        let standalone = cfg.listen_mode() != Ok(ListenMode::Inetd);
+        let control = standalone.then(|| cfg.port(Tunable::ListenPort));
+        let active = match cfg.data_ports().active {
+            Some(ActiveSource::Port(port)) => Some(port),
+            _ => None,
+        };
         let candidates = [
-            (Tunable::ListenPort, standalone, "the control port"),
+            (Tunable::ListenPort, control, "the control port"),
             (
                 Tunable::FtpDataPort,
-                active_source,
+                active,
                 "the source port of active-mode data connections",
             ),
         ];
-        for (tunable, in_use, what) in candidates {
-            // vsftpd casts both to 16 bits where it uses them (data-channel.md §3, §4).
-            let port = cfg.uint(tunable) % 65536;
-            if !in_use || !passive::holds(range, port) {
+        for (tunable, port, what) in candidates {
+            let Some(port) = port.filter(|p| passive::holds(range, u32::from(*p))) else {
                 continue;
-            }
+            };
             let mut d = cx
                 .report(
                     cx.span_or_file_start(tunable),

@@ -1,5 +1,7 @@
 use crate::dialect::{Dialect, Tunable};
 
+use crate::startup::oops;
+
 use super::passive;
 use super::{Context, Diagnostic, Rule, RuleMeta};
 
@@ -70,11 +72,15 @@ impl Rule for PasvRangeTooSmall {
             9
         };
         // data-channel.md §1: RHEL's patch changes the text (src).
-        let oops = if cx.dialect() == Dialect::Rhel305 {
-            "500 OOPS: vsf_sysutil_bind, maximum number of attempts to find a listening port exceeded"
-        } else {
-            "500 OOPS: vsf_sysutil_bind"
-        };
+        let oops = format!(
+            "{}{}",
+            oops::PREFIX,
+            if cx.dialect() == Dialect::Rhel305 {
+                oops::PASV_BIND_RETRIES
+            } else {
+                oops::PASV_BIND
+            }
+        );
         let held = ports.saturating_sub(1);
         let percent = (f64::from(held) / f64::from(ports)).powf(f64::from(retries)) * 100.0;
         let sessions = match limit {

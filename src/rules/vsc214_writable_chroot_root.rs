@@ -1,3 +1,4 @@
+use crate::startup::oops;
 use crate::dialect::Tunable;
 use crate::startup::host::{Host, PathMeta, UserEntry};
 
@@ -40,7 +41,10 @@ use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 ///   `allow_writeable_chroot=YES`
 pub(crate) struct WritableChrootRoot;
 
-const OOPS: &str = "500 OOPS: vsftpd: refusing to run with writable root inside chroot()";
+/// `500 OOPS: vsftpd: refusing to run with writable root inside chroot()`, from `startup::oops`.
+fn writable_chroot_oops() -> String {
+    format!("{}{}", oops::PREFIX, oops::WRITABLE_CHROOT)
+}
 
 fn writable_by(meta: &PathMeta, user: &UserEntry) -> bool {
     meta.mode & 0o002 != 0
@@ -78,9 +82,10 @@ impl Rule for WritableChrootRoot {
                     cx.report(
                         head(cx.span_or_file_start(Tunable::LocalRoot)),
                         format!(
-                            "`local_root={}` is writable by every user (mode {:04o}): every chrooted local login gets `{OOPS}`",
+                            "`local_root={}` is writable by every user (mode {:04o}): every chrooted local login gets `{}`",
                             excerpt(root),
-                            meta.mode
+                            meta.mode,
+                            writable_chroot_oops()
                         ),
                     )
                     .help("remove write permission for others (`chmod o-w`) and give users a writable subdirectory, or set `allow_writeable_chroot=YES`"),
@@ -117,10 +122,11 @@ fn anonymous(cx: &Context<'_>, host: &dyn Host, out: &mut Vec<Diagnostic>) {
     let mut d = cx.report(
         head(span),
         format!(
-            "{what} is writable by the `{}` user (owner {}, mode {:04o}): every anonymous login gets `{OOPS}`",
+            "{what} is writable by the `{}` user (owner {}, mode {:04o}): every anonymous login gets `{}`",
             excerpt(name),
             meta.uid,
-            meta.mode
+            meta.mode,
+            writable_chroot_oops()
         ),
     );
     if cfg.bool(Tunable::AllowWriteableChroot) {

@@ -10,9 +10,11 @@ use std::time::Duration;
 // The tunable names are the model's query keys; the model re-exports no names of its own, so the server
 // reads them from the dialect table (see the report to the lead about this edge).
 use crate::dialect::{Dialect, Tunable};
-use crate::ftp::PassiveRange;
-use crate::model::EffectiveConfig;
 use crate::model::value::inet_aton;
+use crate::model::{
+    ActiveSource, EffectiveConfig, Family, ListenMode, ListenerError, PassiveRange, TlsMode,
+};
+use crate::startup::listener_oops;
 
 use super::{ServeError, ServeOptions};
 
@@ -67,7 +69,7 @@ pub struct Behaviour {
     pub rhel_bind_text: bool,
     pub port_enable: bool,
     pub port_promiscuous: bool,
-    /// Source port of active connections: `Some(port)` when connect_from_port_20=YES.
+    /// Source port of active connections: `Some(port)` when the model's active source is a fixed port.
     pub active_source_port: Option<u16>,
     pub max_clients: u32,
     pub max_per_ip: u32,
@@ -310,32 +312,21 @@ impl Behaviour {
             }
         }
         let dialect = config.dialect();
-        let listen_ipv6 = config.bool(Tunable::ListenIpv6);
-        if listen_ipv6 && config.bool(Tunable::Listen) {
-            return Err(ServeError::Oops {
-                text: "run two copies of vsftpd for IPv4 and IPv6".to_owned(),
-            });
-        }
-        let ip: IpAddr = match options.bind {
-            Some(ip) => ip,
-            None if listen_ipv6 => match config.string(Tunable::ListenAddress6) {
-                Some(v) => IpAddr::V6(
-                    crate::model::value::read_listen_address6(v, config.dialect())
-                        .map(|(r, _)| r.addr())
-                        .ok_or_else(|| ServeError::Oops {
-                            text: format!("bad listen_address6: {}", String::from_utf8_lossy(v)),
-                        })?,
-                ),
-                None => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
-            },
-            None => match config.string(Tunable::ListenAddress) {
-                Some(v) => IpAddr::V4(Ipv4Addr::from(inet_aton(v).ok_or_else(|| {
-                    ServeError::Oops {
-                        text: format!("bad listen_address: {}", String::from_utf8_lossy(v)),
-                    }
-                })?)),
-                None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-            },
+        // The model's listener; its refusals are vsftpd's own texts (startup::listener_oops). In inetd
+        // mode the embedded server stands in for inetd and listens as `listen=YES` would.
+        let refusal = |e: ListenerError| ServeError::Oops {
+            text: String::from_utf8_lossy(&listener_oops(config, &e).message).into_owned(),
+        };
+        let listener = config.listener().map_err(refusal)?;
+        let address = match listener.mode {
+            ListenMode::Inetd => config.bind_address(Family::Ipv4).map_err(refusal)?,
+            _ => listener.address,
+        };
+        let ip: IpAddr = match (options.bind, address.ip(), listener.mode) {
+            (Some(ip), _, _) => ip,
+            (None, Some(ip), _) => ip,
+            (None, None, ListenMode::StandaloneIpv6) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            (None, None, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         };
         let offset = u32::from(options.port_offset);
         let shift = |setting: &'static str, port: u32| -> Result<u16, ServeError> {
@@ -346,23 +337,18 @@ impl Behaviour {
             })
         };
         // vsftpd casts listen_port to 16 bits (65557 → 21).
-        let listen_port = shift("listen_port", u32::from(config.port(Tunable::ListenPort)))?;
+        let listen_port = shift("listen_port", u32::from(listener.port))?;
         // The model's effective range (data-channel.md §1), shifted by --port-offset.
         let range = config.passive_range();
         let pasv_range = PassiveRange {
-            lo: shift("pasv_min_port", u32::from(range.first))?,
-            hi: shift("pasv_max_port", u32::from(range.last))?,
+            first: shift("pasv_min_port", u32::from(range.first))?,
+            last: shift("pasv_max_port", u32::from(range.last))?,
+            ..range
         };
-        let active_source_port = if config.bool(Tunable::ConnectFromPort20) {
-            // Wraps like listen_port: ftp_data_port=70000 connects from 4464 (debian-3.0.3 binary).
-            let base = u32::from(config.port(Tunable::FtpDataPort));
-            Some(if base == 0 {
-                0
-            } else {
-                shift("ftp_data_port", base)?
-            })
-        } else {
-            None
+        // The model's active source (ftp_data_port cast to 16 bits), shifted by --port-offset.
+        let active_source_port = match config.active_source() {
+            ActiveSource::Port(port) => Some(shift("ftp_data_port", u32::from(port))?),
+            ActiveSource::Ephemeral => None,
         };
         let pasv_address = match config.string(Tunable::PasvAddress) {
             None => PasvAddress::ControlLocal,
@@ -378,7 +364,8 @@ impl Behaviour {
                     Some(ip) => PasvAddress::Fixed(ip),
                     None => {
                         return Err(ServeError::Oops {
-                            text: format!("cannot resolve host:{name}"),
+                            text: String::from_utf8_lossy(&crate::startup::oops::cannot_resolve(v))
+                                .into_owned(),
                         });
                     }
                 }
@@ -411,39 +398,19 @@ impl Behaviour {
                 source: std::io::Error::other("not a directory"),
             });
         }
-        let ssl = if config.bool(Tunable::SslEnable) {
+        let ssl = if config.tls().enabled() {
             let cert_file = text(config, Tunable::RsaCertFile)
                 .map(PathBuf::from)
                 .ok_or(ServeError::Oops {
-                    text: "SSL: cannot load RSA certificate".to_owned(),
+                    text: crate::startup::oops::SSL_CERT.to_owned(),
                 })?;
             let key_file = text(config, Tunable::RsaPrivateKeyFile)
                 .map(PathBuf::from)
                 .unwrap_or_else(|| cert_file.clone());
-            let (tls12, tls13, feat_auth_tls) = match dialect {
-                // Debian 3.0.3 knows no TLS 1.2/1.3 switches: both are always allowed by its OpenSSL.
-                Dialect::Debian303 => (true, true, config.bool(Tunable::SslTlsv1)),
-                Dialect::Upstream305 | Dialect::Debian305 => (
-                    config.bool(Tunable::SslTlsv12),
-                    config.bool(Tunable::SslTlsv13),
-                    config.bool(Tunable::SslTlsv1),
-                ),
-                // Fedora's 3.0.3 patch spells the switches ssl_tlsv1_2 and ssl_tlsv1_3.
-                Dialect::Rhel303 => (
-                    config.bool(Tunable::SslTlsv12Fedora),
-                    config.bool(Tunable::SslTlsv13Fedora),
-                    config.bool(Tunable::SslTlsv1)
-                        || config.bool(Tunable::SslTlsv11Fedora)
-                        || config.bool(Tunable::SslTlsv12Fedora),
-                ),
-                Dialect::Rhel305 => (
-                    config.bool(Tunable::SslTlsv12),
-                    config.bool(Tunable::SslTlsv13),
-                    config.bool(Tunable::SslTlsv1)
-                        || config.bool(Tunable::SslTlsv11)
-                        || config.bool(Tunable::SslTlsv12),
-                ),
-            };
+            // The model's requirements and protocols (all false unless ssl_enable=YES).
+            let required = config.tls();
+            let (tls12, tls13, feat_auth_tls) =
+                (required.tls12, required.tls13, required.feat_auth_tls);
             if !tls12 && !tls13 {
                 return Err(ServeError::Unsupported {
                     setting: "ssl_tlsv12",
@@ -453,12 +420,12 @@ impl Behaviour {
             Some(SslSettings {
                 cert_file,
                 key_file,
-                implicit: config.bool(Tunable::ImplicitSsl),
-                allow_anon_ssl: config.bool(Tunable::AllowAnonSsl),
-                force_local_logins_ssl: config.bool(Tunable::ForceLocalLoginsSsl),
-                force_local_data_ssl: config.bool(Tunable::ForceLocalDataSsl),
-                force_anon_logins_ssl: config.bool(Tunable::ForceAnonLoginsSsl),
-                force_anon_data_ssl: config.bool(Tunable::ForceAnonDataSsl),
+                implicit: required.mode == TlsMode::Implicit,
+                allow_anon_ssl: required.anon_allowed,
+                force_local_logins_ssl: required.local.login,
+                force_local_data_ssl: required.local.data,
+                force_anon_logins_ssl: required.anon.login,
+                force_anon_data_ssl: required.anon.data,
                 require_ssl_reuse: config.bool(Tunable::RequireSslReuse),
                 feat_auth_tls,
                 tls12,

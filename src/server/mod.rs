@@ -197,7 +197,7 @@ impl Drop for Admitted {
 #[derive(Debug)]
 pub struct RunningServer {
     control: SocketAddr,
-    passive: crate::ftp::PassiveRange,
+    passive: crate::model::PassiveRange,
     version: &'static str,
     stop: Option<tokio::sync::watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -209,8 +209,8 @@ impl RunningServer {
         self.control
     }
 
-    /// The passive range in use (after `--port-offset`).
-    pub fn passive_range(&self) -> crate::ftp::PassiveRange {
+    /// The model's passive range as served (after `--port-offset`).
+    pub fn passive_ports(&self) -> crate::model::PassiveRange {
         self.passive
     }
 
@@ -246,6 +246,13 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         self.stop_now();
     }
+}
+
+/// Why [`start`] would refuse `config` with `options` before binding anything: a setting it cannot
+/// reproduce, vsftpd's own refusal (its `500 OOPS` text, from the model's listener), a bad root or port
+/// offset. `Ok` when it would go on to load the certificate and bind.
+pub fn check(config: &EffectiveConfig, options: &ServeOptions) -> Result<(), ServeError> {
+    Behaviour::read(config, options).map(|_| ())
 }
 
 /// Starts the server for `config`: checks what it cannot reproduce, loads the certificate, binds the

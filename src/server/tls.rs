@@ -10,6 +10,8 @@ use rustls::server::ServerSessionMemoryCache;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use crate::startup::oops;
+
 use super::ServeError;
 use super::config::SslSettings;
 
@@ -19,14 +21,13 @@ pub fn server_config(ssl: &SslSettings) -> Result<Arc<ServerConfig>, ServeError>
         text: text.to_owned(),
     };
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&ssl.cert_file)
-        .map_err(|_| oops("SSL: cannot load RSA certificate"))?
+        .map_err(|_| oops(oops::SSL_CERT))?
         .collect::<Result<_, _>>()
-        .map_err(|_| oops("SSL: cannot load RSA certificate"))?;
+        .map_err(|_| oops(oops::SSL_CERT))?;
     if chain.is_empty() {
-        return Err(oops("SSL: cannot load RSA certificate"));
+        return Err(oops(oops::SSL_CERT));
     }
-    let key = PrivateKeyDer::from_pem_file(&ssl.key_file)
-        .map_err(|_| oops("SSL: cannot load RSA private key"))?;
+    let key = PrivateKeyDer::from_pem_file(&ssl.key_file).map_err(|_| oops(oops::SSL_KEY))?;
     let mut versions: Vec<&'static rustls::SupportedProtocolVersion> = Vec::new();
     if ssl.tls13 {
         versions.push(&rustls::version::TLS13);
@@ -37,10 +38,10 @@ pub fn server_config(ssl: &SslSettings) -> Result<Arc<ServerConfig>, ServeError>
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions)
-        .map_err(|_| oops("SSL: could not allocate SSL context"))?
+        .map_err(|_| oops(oops::SSL_CONTEXT))?
         .with_no_client_auth()
         .with_single_cert(chain, key)
-        .map_err(|_| oops("SSL: cannot load RSA private key"))?;
+        .map_err(|_| oops(oops::SSL_KEY))?;
     Ok(Arc::new(config))
 }
 

@@ -12,11 +12,8 @@ pub mod tls_files;
 
 use serde::Serialize;
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
 use crate::dialect::{Backgrounding, TcpWrappersSupport, Tunable};
-use crate::model::value::{inet_aton, read_listen_address6};
-use crate::model::{EffectiveConfig, Origin, Outcome, Reading};
+use crate::model::{EffectiveConfig, ListenMode, ListenerError, Origin, Outcome, Reading};
 use crate::syntax::Span;
 
 /// What vsftpd does when started with the file.
@@ -56,16 +53,6 @@ impl Verdict {
     pub fn starts(&self) -> bool {
         matches!(self, Verdict::Starts { .. })
     }
-}
-
-/// How a starting vsftpd listens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ListenMode {
-    /// `listen=YES`: one IPv4 listener.
-    StandaloneIpv4,
-    /// `listen_ipv6=YES`: one IPv6 (usually dual-stack) listener.
-    StandaloneIpv6,
 }
 
 /// The check behind a refusal.
@@ -265,21 +252,11 @@ fn predict_in_process(config: &EffectiveConfig, text: &[u8]) -> Prediction {
             session: None,
         };
     }
-    let listen = config.bool(Tunable::Listen);
-    let listen_ipv6 = config.bool(Tunable::ListenIpv6);
-    if listen && listen_ipv6 {
-        let span = config
-            .origin(Tunable::ListenIpv6)
-            .line()
-            .or(config.origin(Tunable::Listen).line());
-        return refuses(Oops::new(
-            oops::TWO_LISTENERS,
-            Check::TwoListeners,
-            span,
-            Some(Tunable::ListenIpv6),
-        ));
-    }
-    if !listen && !listen_ipv6 {
+    let mode = match config.listener() {
+        Ok(listener) => listener.mode,
+        Err(error) => return refuses(listener_oops(config, &error)),
+    };
+    if mode == ListenMode::Inetd {
         // inetd mode: the session checks run at startup, and the first of them that does not depend on
         // the file is "stdin is not a socket", which is what a service manager or a shell gives it.
         if let Some(oops) = tcp_wrappers_check(config) {
@@ -296,82 +273,35 @@ fn predict_in_process(config: &EffectiveConfig, text: &[u8]) -> Prediction {
             Some(Tunable::Listen),
         ));
     }
-    let mode = if listen {
-        ListenMode::StandaloneIpv4
-    } else {
-        ListenMode::StandaloneIpv6
-    };
-    if let Err(oops) = bind_address(config, mode) {
-        return refuses(oops);
-    }
     Prediction {
         verdict: Verdict::Starts { mode },
         session: session_check(config),
     }
 }
 
-/// The address a standalone listener binds, as the file decides it (whether the bind then works is a
-/// host matter: `could not bind listening IPv4 socket`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BindAddress {
-    /// No address set: 0.0.0.0 or ::.
-    Any,
-    /// `listen_address`, as C `inet_aton` read it.
-    V4(Ipv4Addr),
-    /// `listen_address6`, as vsftpd's own parser read it.
-    V6 {
-        /// The address, unparsed bytes taken as zero.
-        addr: Ipv6Addr,
-        /// Whether all 16 bytes come from the text; when not, vsftpd binds to an address completed
-        /// from uninitialised memory (usually zeros, but not always: the bind may fail).
-        complete: bool,
-        /// The interface name after `%` (debian-3.0.3 only), given to `if_nametoindex`; an unknown
-        /// name gives scope 0 and no error.
-        scope: Option<Vec<u8>>,
-    },
-}
-
-/// The listen address of a standalone vsftpd in `mode`, or vsftpd's refusal when the file's address
-/// does not parse. Only the active listener's address is read (`listen_address6` is ignored with
-/// `listen=YES`, and the other way round).
-pub fn bind_address(config: &EffectiveConfig, mode: ListenMode) -> Result<BindAddress, Oops> {
-    match mode {
-        ListenMode::StandaloneIpv4 => {
-            let Some(text) = config.string(Tunable::ListenAddress) else {
-                return Ok(BindAddress::Any);
-            };
-            inet_aton(text)
-                .map(|a| BindAddress::V4(Ipv4Addr::from(a)))
-                .ok_or_else(|| {
-                    let span = config.origin(Tunable::ListenAddress).line();
-                    Oops::new(
-                        oops::bad_listen_address(text),
-                        Check::BadListenAddress,
-                        span,
-                        Some(Tunable::ListenAddress),
-                    )
-                })
+/// vsftpd's refusal when the file gives it no listener (the model's [`ListenerError`]).
+pub fn listener_oops(config: &EffectiveConfig, error: &ListenerError) -> Oops {
+    match error {
+        ListenerError::BothListeners => {
+            let span = config
+                .origin(Tunable::ListenIpv6)
+                .line()
+                .or(config.origin(Tunable::Listen).line());
+            Oops::new(
+                oops::TWO_LISTENERS,
+                Check::TwoListeners,
+                span,
+                Some(Tunable::ListenIpv6),
+            )
         }
-        ListenMode::StandaloneIpv6 => {
-            let Some(text) = config.string(Tunable::ListenAddress6) else {
-                return Ok(BindAddress::Any);
+        ListenerError::BadAddress { tunable, text } => {
+            let span = config.origin(*tunable).line();
+            let (message, check) = if *tunable == Tunable::ListenAddress6 {
+                (oops::bad_listen_address6(text), Check::BadListenAddress6)
+            } else {
+                (oops::bad_listen_address(text), Check::BadListenAddress)
             };
-            read_listen_address6(text, config.dialect())
-                .map(|(r, scope)| BindAddress::V6 {
-                    addr: r.addr(),
-                    complete: r.is_complete(),
-                    scope,
-                })
-                .ok_or_else(|| {
-                    let span = config.origin(Tunable::ListenAddress6).line();
-                    let oops = oops::bad_listen_address6(text);
-                    Oops::new(
-                        oops,
-                        Check::BadListenAddress6,
-                        span,
-                        Some(Tunable::ListenAddress6),
-                    )
-                })
+            Oops::new(message, check, span, Some(*tunable))
         }
     }
 }
@@ -490,7 +420,9 @@ pub fn origin_span(config: &EffectiveConfig, tunable: Tunable) -> Option<Span> {
 mod tests {
     use super::*;
     use crate::dialect::Dialect;
+    use crate::model::{BindAddress, Family};
     use crate::syntax::parse;
+    use std::net::Ipv6Addr;
 
     fn predict_text(text: &[u8], dialect: Dialect) -> Prediction {
         let cst = parse(text).cst;
@@ -611,7 +543,7 @@ mod tests {
         // address bytes unwritten, and vsftpd binds whatever memory holds.
         let cst = parse(b"listen_ipv6=YES\nlisten_address6=::\n").cst;
         let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
-        let bound = bind_address(&config, ListenMode::StandaloneIpv6);
+        let bound = config.bind_address(Family::Ipv6);
         assert_eq!(
             bound,
             Ok(BindAddress::V6 {
@@ -622,7 +554,7 @@ mod tests {
         );
         let cst = parse(b"listen_ipv6=YES\nlisten_address6=::1%lo\n").cst;
         let config = EffectiveConfig::read(&cst, Dialect::Debian303, None);
-        let bound = bind_address(&config, ListenMode::StandaloneIpv6);
+        let bound = config.bind_address(Family::Ipv6);
         assert_eq!(
             bound,
             Ok(BindAddress::V6 {

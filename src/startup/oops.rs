@@ -87,3 +87,26 @@ pub fn cannot_locate_user_entry(name: &[u8]) -> Vec<u8> {
 pub fn cannot_read_banner(path: &[u8]) -> Vec<u8> {
     [b"cannot read banner file:", path].concat()
 }
+/// `cannot read user list file:<path>` (`userlist_enable=YES` with an unreadable `userlist_file`).
+pub fn cannot_read_user_list(path: &[u8]) -> Vec<u8> {
+    [b"cannot read user list file:", path].concat()
+}
+
+// The texts below are session-time refusals: vsftpd starts, then ends a session with them.
+
+/// The unprivileged session process's OOPS reaches its privileged parent, which then dies reading the
+/// next command (debian-3.0.3 binary: a second `500 OOPS: priv_sock_get_cmd` follows the first).
+pub const PRIV_SOCK_GET_CMD: &str = "priv_sock_get_cmd";
+/// A chroot into a directory the user can write (`allow_writeable_chroot=NO`).
+pub const WRITABLE_CHROOT: &str = "vsftpd: refusing to run with writable root inside chroot()";
+/// `pasv_address` that `inet_aton` cannot read, at the first PASV (data-channel.md §2).
+pub const INVALID_PASV_ADDRESS: &str = "invalid pasv_address";
+/// A PORT/EPRT to a port below 1024 with `port_promiscuous=YES`, at the transfer.
+pub const ILLEGAL_PORT_REQUEST: &str = "Illegal port request";
+/// No passive port could be bound: upstream and Debian's text.
+pub const PASV_BIND: &str = "vsf_sysutil_bind";
+/// No passive port could be bound after `bind_retries` attempts: RHEL's patched text (src).
+pub const PASV_BIND_RETRIES: &str =
+    "vsf_sysutil_bind, maximum number of attempts to find a listening port exceeded";
+/// The TLS library could not build a context for the offered protocols.
+pub const SSL_CONTEXT: &str = "SSL: could not allocate SSL context";

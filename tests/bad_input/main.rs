@@ -3,6 +3,15 @@
 //! reads a config must either work or exit 2 with a clear message — never panic — and stay within a
 //! bounded amount of memory (checked with `/usr/bin/time` where it exists).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "an integration test fails by panicking and may print; Cargo.toml's [lints] cover every target"
+)]
+
 #[path = "../system/support.rs"]
 mod support;
 

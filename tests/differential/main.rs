@@ -10,6 +10,15 @@
 //! `VSCONF_DIFFERENTIAL_SEED` and `VSCONF_DIFFERENTIAL_RANDOM` change its random part.
 //! docs/differential.md explains the whole harness.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "an integration test fails by panicking and may print; Cargo.toml's [lints] cover every target"
+)]
+
 #[path = "../system/support.rs"]
 mod support;
 
@@ -29,8 +38,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vsconf::dialect::{Backgrounding, Dialect, Tunable};
 use vsconf::model::EffectiveConfig;
+use vsconf::model::{BindAddress, ListenMode};
 use vsconf::startup::host::Host;
-use vsconf::startup::{BindAddress, ListenMode, Verdict, bind_address, predict_with_host};
+use vsconf::startup::{Verdict, predict_with_host};
 use vsconf::syntax::{escape_bytes, parse};
 
 use corpus::Case;
@@ -142,15 +152,15 @@ fn expect_read(
 /// local, so any other valid address must fail to bind with vsftpd's message. This is the one host
 /// fact the expectation adds to vsconf's prediction.
 fn listener(config: &EffectiveConfig, mode: ListenMode) -> Expectation {
-    let port = u16::try_from(config.uint(Tunable::ListenPort) & 0xFFFF).unwrap_or_default();
-    let port = (port != 0).then_some(port);
+    let listener = config.listener().expect("predict said it starts");
+    let port = (listener.port != 0).then_some(listener.port);
     let bind_failure =
         |family: &str| format!("500 OOPS: could not bind listening {family} socket").into_bytes();
     let local4 = |a: Ipv4Addr| a.is_unspecified() || a.is_loopback() || a.is_broadcast();
-    let address = bind_address(config, mode).expect("predict said it starts");
-    let addr = match (mode, address) {
+    let addr = match (mode, listener.address) {
         (ListenMode::StandaloneIpv4, BindAddress::Any) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         (ListenMode::StandaloneIpv6, BindAddress::Any) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        (ListenMode::Inetd, _) => unreachable!("predict said it starts standalone"),
         (_, BindAddress::V4(a)) if local4(a) => IpAddr::V4(a),
         (_, BindAddress::V4(_)) => return Expectation::Refuses(bind_failure("IPv4")),
         (

@@ -3,6 +3,15 @@
 //! `nft -j -c`, `iptables-restore --test`, `ip6tables-restore --test`) in a private network namespace,
 //! and the command's exit codes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "an integration test fails by panicking and may print; Cargo.toml's [lints] cover every target"
+)]
+
 mod cli;
 mod golden;
 #[path = "../system/support.rs"]
@@ -16,10 +25,15 @@ use vsconf::syntax::parse;
 
 /// One generation request: config files (names under examples/firewall, without `.conf`) and options.
 pub struct Case {
+    /// The snapshot's name.
     pub name: String,
+    /// Config names under examples/firewall.
     pub configs: Vec<&'static str>,
+    /// `--allow` arguments.
     pub allow: Vec<&'static str>,
+    /// `--source` arguments.
     pub sources: Vec<&'static str>,
+    /// `--into` table, chain and family, when the rules go into an existing ruleset.
     pub into: Option<(&'static str, &'static str, &'static str)>,
 }
 

@@ -6,6 +6,15 @@
 //! The clients come from `.ci/setup.d/40-lsp-clients.sh`. Under `CI=true` a missing one fails the test
 //! (`require`); elsewhere the test prints `SKIPPED` and returns.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "an integration test fails by panicking and may print; Cargo.toml's [lints] cover every target"
+)]
+
 #[path = "../system/support.rs"]
 mod support;
 

@@ -3,12 +3,22 @@
 //! final newline — and for mutated realistic configs; the lines partition the input; and parse,
 //! model, startup prediction and lint never panic, under every dialect.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "an integration test fails by panicking and may print; Cargo.toml's [lints] cover every target"
+)]
+
 use proptest::prelude::*;
 
 use vsconf::dialect::Dialect;
 use vsconf::model::EffectiveConfig;
+use vsconf::model::Family;
 use vsconf::rules::{LintOptions, lint};
-use vsconf::startup::{ListenMode, bind_address, predict};
+use vsconf::startup::predict;
 use vsconf::syntax::{LineKind, parse};
 
 /// Realistic configs to mutate: Debian's stock file, an anonymous server, a CRLF file with a BOM.
@@ -114,9 +124,10 @@ fn assert_no_panic(bytes: &[u8], file_len: Option<u64>) {
         let config = EffectiveConfig::read(&cst, dialect, file_len);
         let prediction = predict(&config, cst.text());
         let _ = prediction.verdict.oops_text();
-        for mode in [ListenMode::StandaloneIpv4, ListenMode::StandaloneIpv6] {
-            let _ = bind_address(&config, mode);
+        for family in [Family::Ipv4, Family::Ipv6] {
+            let _ = config.bind_address(family);
         }
+        let _ = (config.listener(), config.data_ports(), config.tls());
         for (spec, effective) in config.iter() {
             let _ = effective.value.display(spec.octal);
         }

@@ -9,6 +9,15 @@
 //! Regenerate: `INSTA_UPDATE=always cargo test --test rules` (then read the snapshots), and
 //! `UPDATE_DOCS=1 cargo test --test rules` for docs/rules.md and docs/rules/*.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "an integration test fails by panicking and may print; Cargo.toml's [lints] cover every target"
+)]
+
 mod coverage;
 mod evident;
 mod examples;

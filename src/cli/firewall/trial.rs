@@ -177,10 +177,13 @@ impl State {
 
     fn write(&self, ext: &str, text: &str) -> Result<(), FirewallCliError> {
         let path = self.file(ext);
-        super::write_atomic(&path, text.as_bytes()).map_err(|source| FirewallCliError::Io {
-            path: path.display().to_string(),
-            source,
-        })
+        // The edit layer's atomic write; a new state file is private to root (0600).
+        vsconf::edit::write::write_atomic(
+            &path,
+            text.as_bytes(),
+            &vsconf::edit::write::WriteOptions::default(),
+        )?;
+        Ok(())
     }
 
     fn clear(&self) {

@@ -10,6 +10,7 @@ use tokio::time::timeout;
 
 use crate::ftp::texts;
 use crate::ftp::{EprtError, Reply, format_227, format_229, parse_eprt, parse_port};
+use crate::startup::oops;
 
 use super::super::config::PasvAddress;
 use super::{DataSetup, Flow, HANDSHAKE_TIMEOUT, Session, Stream, as_v4};
@@ -46,7 +47,7 @@ impl Session {
         } else {
             match (self.local.ip(), &b.pasv_address) {
                 (IpAddr::V4(_), PasvAddress::Invalid) => {
-                    return self.oops_in_child("invalid pasv_address").await;
+                    return self.oops_in_child(oops::INVALID_PASV_ADDRESS).await;
                 }
                 (IpAddr::V4(_), PasvAddress::Fixed(ip)) => Some(*ip),
                 (IpAddr::V4(ip), PasvAddress::ControlLocal) => Some(ip),
@@ -69,14 +70,14 @@ impl Session {
                         e.kind(),
                         io::ErrorKind::AddrInUse | io::ErrorKind::PermissionDenied
                     ) => {}
-                Err(_) => return self.oops("vsf_sysutil_bind").await,
+                Err(_) => return self.oops(oops::PASV_BIND).await,
             }
         }
         let Some((listener, port)) = listener else {
             let text = if b.rhel_bind_text {
-                "vsf_sysutil_bind, maximum number of attempts to find a listening port exceeded"
+                oops::PASV_BIND_RETRIES
             } else {
-                "vsf_sysutil_bind"
+                oops::PASV_BIND
             };
             return self.oops(text).await;
         };
@@ -209,7 +210,7 @@ impl Session {
         // Only port_promiscuous=YES lets a port below 1024 through PORT/EPRT; the transfer then ends
         // the session (debian-3.0.3 binary, data-channel.md §3).
         if target.port() < 1024 {
-            let _ = self.oops_in_child("Illegal port request").await?;
+            let _ = self.oops_in_child(oops::ILLEGAL_PORT_REQUEST).await?;
             return Ok(Err(Flow::Close));
         }
         // An IPv4 client of an IPv6 listener has a v4-mapped local address; the data connection to

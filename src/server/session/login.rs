@@ -7,6 +7,7 @@ use tokio::time::timeout;
 
 use crate::ftp::Reply;
 use crate::ftp::texts::{self, FeatSwitches};
+use crate::startup::oops;
 
 use super::super::fs::root_writable;
 use super::{Flow, HANDSHAKE_TIMEOUT, Login, Session, Stream, as_v4};
@@ -91,9 +92,7 @@ impl Session {
             let ids = login.ids;
             let root = b.root.clone();
             if self.on_disk(move |_, _| root_writable(&root, ids)).await? {
-                return self
-                    .oops_in_child("vsftpd: refusing to run with writable root inside chroot()")
-                    .await;
+                return self.oops_in_child(oops::WRITABLE_CHROOT).await;
             }
         }
         tokio::time::sleep(b.delay_successful_login).await;

@@ -25,6 +25,8 @@ use tokio::time::timeout;
 use crate::ftp::texts::{self, Text};
 use crate::ftp::{Command, CommandReader, LineError, Reply};
 
+use crate::startup::oops;
+
 use super::Shared;
 use super::fs::{Access, Identity, join_virtual, read_capped};
 use super::stream::Stream;
@@ -261,7 +263,7 @@ impl Session {
     /// `pasv_address=bogus` gives `500 OOPS: invalid pasv_address` and `500 OOPS: priv_sock_get_cmd`).
     async fn oops_in_child(&mut self, text: &str) -> io::Result<Flow> {
         self.send(&texts::oops(text)).await?;
-        self.fatal(texts::oops("priv_sock_get_cmd")).await
+        self.fatal(texts::oops(oops::PRIV_SOCK_GET_CMD)).await
     }
 
     /// Refusals before the greeting, the greeting, then the command loop.
@@ -273,8 +275,7 @@ impl Session {
             return Ok(());
         }
         if !b.anonymous_enable && !b.local_enable {
-            self.oops("vsftpd: both local and anonymous access disabled!")
-                .await?;
+            self.oops(oops::NO_LOGINS).await?;
             return Ok(());
         }
         let Some(greeting) = self.greeting().await? else {
@@ -320,8 +321,10 @@ impl Session {
                 match self.on_disk(move |_, _| read_banner(&read)).await? {
                     Some(lines) => lines,
                     None => {
-                        self.oops(&format!("cannot read banner file:{}", path.display()))
-                            .await?;
+                        self.oops(&lossy(&oops::cannot_read_banner(
+                            path.display().to_string().as_bytes(),
+                        )))
+                        .await?;
                         return Ok(None);
                     }
                 }
@@ -337,8 +340,10 @@ impl Session {
             match self.on_disk(move |_, _| read_user_list(&read)).await? {
                 Some(names) => self.userlist = names,
                 None => {
-                    self.oops_in_child(&format!("cannot read user list file:{}", path.display()))
-                        .await?;
+                    self.oops_in_child(&lossy(&oops::cannot_read_user_list(
+                        path.display().to_string().as_bytes(),
+                    )))
+                    .await?;
                     return Ok(None);
                 }
             }
@@ -401,4 +406,9 @@ fn read_user_list(path: &std::path::Path) -> Option<Vec<Vec<u8>>> {
             .map(<[u8]>::to_vec)
             .collect(),
     )
+}
+
+/// An OOPS text built from bytes (a path in it), as the reply line carries it.
+fn lossy(text: &[u8]) -> String {
+    String::from_utf8_lossy(text).into_owned()
 }

@@ -33,6 +33,8 @@ pub struct Args {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub common: super::ConfigArgs,
+    #[command(flatten)]
+    pub overrides: super::overrides::OverrideArgs,
     /// Output format.
     #[arg(long, default_value = "nft", value_parser = format_parser())]
     pub format: Format,
@@ -222,7 +224,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     for file in &args.files {
         let l = load(file)?;
         let cst = parse(&l.bytes).cst;
-        let config = EffectiveConfig::read(&cst, dialect, Some(l.file_len));
+        let overrides = args.overrides.resolve(file);
+        let config =
+            EffectiveConfig::read_with_overrides(&cst, dialect, Some(l.file_len), &overrides);
         let prediction = vsconf::startup::predict(&config, cst.text());
         if !prediction.verdict.starts() {
             let why = prediction.verdict.oops_text().map_or_else(

@@ -16,7 +16,7 @@ use vsconf::render::{
     BuildVerdict, FileReport, StartupSummary, Summary, concise, github, gitlab, human, json, junit,
     sarif,
 };
-use vsconf::rules::{LintOptions, lint};
+use vsconf::rules::{LintOptions, lint_with_overrides};
 use vsconf::startup::{Delivery, Prediction, Verdict};
 use vsconf::syntax::{escape_bytes, parse};
 
@@ -33,6 +33,8 @@ pub struct Args {
     pub common: super::ConfigArgs,
     #[command(flatten)]
     pub rules: super::RuleSelection,
+    #[command(flatten)]
+    pub overrides: super::overrides::OverrideArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -115,6 +117,11 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         dialects: &chosen.dialects,
         source: &chosen.source,
         settings: &settings,
+        overrides: args.overrides.resolve(
+            args.paths
+                .first()
+                .map_or(std::path::Path::new(""), |p| p.as_path()),
+        ),
         host_checks: args.host_checks,
         stdin_filename: args.stdin_filename.as_deref(),
     };
@@ -324,6 +331,8 @@ struct Job<'a> {
     /// Why these builds.
     source: &'a str,
     settings: &'a vsconf::settings::Settings,
+    /// vsftpd's `-o` command-line overrides, applied to every file.
+    overrides: Vec<vsconf::model::Override>,
     host_checks: bool,
     stdin_filename: Option<&'a std::path::Path>,
 }
@@ -449,7 +458,7 @@ fn lint_one(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport>
         })
     });
     let host = host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host);
-    let result = lint(&cst, Some(loaded.file_len), options, host);
+    let result = lint_with_overrides(&cst, Some(loaded.file_len), options, host, &job.overrides);
     let read_end = read_end(&cst, &result);
     let mut builds = Vec::new();
     let mut diagnostics = result.diagnostics;
@@ -460,7 +469,13 @@ fn lint_one(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport>
                 dialect,
                 ..options.clone()
             };
-            let other = lint(&cst, Some(loaded.file_len), &build_options, host);
+            let other = lint_with_overrides(
+                &cst,
+                Some(loaded.file_len),
+                &build_options,
+                host,
+                &job.overrides,
+            );
             builds.push(BuildVerdict {
                 dialect: dialect.id(),
                 startup: startup_summary(&other.prediction, dialect),

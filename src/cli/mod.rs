@@ -18,6 +18,7 @@ pub mod input;
 mod lint;
 mod lsp;
 mod new;
+mod overrides;
 pub mod preview;
 mod probe;
 mod rules;

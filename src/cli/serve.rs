@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use vsconf::model::EffectiveConfig;
+use vsconf::model::{EffectiveConfig, FirstFatal};
 use vsconf::server::{ServeOptions, start};
 use vsconf::syntax::parse;
 
@@ -18,6 +18,8 @@ pub struct Args {
     pub file: PathBuf,
     #[command(flatten)]
     pub common: super::ConfigArgs,
+    #[command(flatten)]
+    pub overrides: super::overrides::OverrideArgs,
     /// Directory served as `/` to every user [default: anon_root].
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
@@ -37,18 +39,31 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load(&args.file)?;
     let cst = parse(&loaded.bytes).cst;
     let dialect = args.common.dialect()?;
-    let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
-    if let Some(reading) = config.first_fatal_reading() {
-        let line = vsconf::syntax::LineIndex::new(cst.text())
-            .line_column(reading.line.start)
-            .line
-            .0;
-        return Err(miette::miette!(
-            code = "vsconf::server::config",
-            help = "run `vsconf lint` on the file; vsftpd would not start with it",
-            "{}:{line}: vsftpd stops reading the config at this line",
-            loaded.path
-        ));
+    let overrides = args.overrides.resolve(&args.file);
+    let config =
+        EffectiveConfig::read_with_overrides(&cst, dialect, Some(loaded.file_len), &overrides);
+    match config.first_fatal() {
+        Some(FirstFatal::Line(reading)) => {
+            let line = vsconf::syntax::LineIndex::new(cst.text())
+                .line_column(reading.line.start)
+                .line
+                .0;
+            return Err(miette::miette!(
+                code = "vsconf::server::config",
+                help = "run `vsconf lint` on the file; vsftpd would not start with it",
+                "{}:{line}: vsftpd stops reading the config at this line",
+                loaded.path
+            ));
+        }
+        Some(FirstFatal::Override(o)) => {
+            return Err(miette::miette!(
+                code = "vsconf::server::config",
+                help = "run `vsconf lint` with the same -o arguments; vsftpd would not start with them",
+                "-o{}: vsftpd refuses this command-line override",
+                vsconf::syntax::escape_bytes(&o.text)
+            ));
+        }
+        None => {}
     }
     let options = ServeOptions {
         root: args.root.clone(),

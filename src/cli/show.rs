@@ -17,6 +17,8 @@ pub struct Args {
     pub file: PathBuf,
     #[command(flatten)]
     pub common: super::ConfigArgs,
+    #[command(flatten)]
+    pub overrides: super::overrides::OverrideArgs,
     /// Only settings whose effective value differs from the dialect's default.
     #[arg(long)]
     pub changed: bool,
@@ -79,7 +81,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let loaded = load(&args.file)?;
     let cst = parse(&loaded.bytes).cst;
     let dialect = args.common.dialect()?;
-    let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
+    let overrides = args.overrides.resolve(&args.file);
+    let config =
+        EffectiveConfig::read_with_overrides(&cst, dialect, Some(loaded.file_len), &overrides);
     let index = LineIndex::new(cst.text());
     let line_of = |s: vsconf::syntax::Span| index.line_column(s.start).line.0;
     let rows: Vec<Row> = config
@@ -92,6 +96,15 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
                     let n = line_of(*line);
                     let o: Vec<u32> = overridden.iter().map(|s| line_of(*s)).collect();
                     (format!("{}:{n}", loaded.path), Some(n), o)
+                }
+                Origin::Override { index, overridden } => {
+                    let text = overrides.get(*index).map(|o| o.text.as_slice()).unwrap_or_default();
+                    let o: Vec<u32> = overridden.iter().map(|s| line_of(*s)).collect();
+                    (
+                        format!("command line: -o{}", vsconf::syntax::escape_bytes(text)),
+                        None,
+                        o,
+                    )
                 }
             };
             let value = match &e.value {

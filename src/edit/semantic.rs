@@ -223,7 +223,8 @@ impl SemanticDiff {
 fn source(config: &EffectiveConfig, tunable: Tunable, index: &LineIndex) -> Source {
     match config.get(tunable).map(|e| &e.origin) {
         None => Source::Unknown,
-        Some(Origin::Default) => Source::Default,
+        // The semantic diff compares files; overrides are not part of either.
+        Some(Origin::Default | Origin::Override { .. }) => Source::Default,
         Some(Origin::File { line, .. }) => Source::Line(index.line_column(line.start).line.0),
     }
 }

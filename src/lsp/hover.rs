@@ -145,6 +145,8 @@ fn name_text(a: &Analysis, reading: &Reading) -> String {
                     effective.value.display(spec.octal)
                 ));
             }
+            // The editor has no command line: no override reaches this reading.
+            Origin::Override { .. } => {}
         }
     }
     match &reading.outcome {

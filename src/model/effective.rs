@@ -79,12 +79,56 @@ pub struct Truncation {
     pub cut_line: Option<Span>,
 }
 
+/// A `-oNAME=VALUE` argument on vsftpd's command line (Docker images and systemd drop-ins set
+/// options this way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// The text after `-o`, byte for byte.
+    pub text: Vec<u8>,
+    /// Whether it comes before the config file on the command line: vsftpd applies arguments left to
+    /// right, so the file then overrides it (all three live builds: `-olisten=YES inetd.conf` is
+    /// refused as inetd mode).
+    pub before_file: bool,
+}
+
+/// What vsftpd made of one `-o` argument. vsftpd hands the text to the same routine as a file line,
+/// but without the file loop's skips: leading whitespace (`\n` included) is skipped, then the text is
+/// split at the first `=`; an empty or blank argument, or one starting with `#`, is a setting like any
+/// other (`-o` alone: `missing value in config file for: `; `-o#x=1`: `unrecognised variable … #x`),
+/// and a `\n` inside it is an ordinary byte (all three live builds, docs/overrides.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideReading {
+    /// Its position among the overrides, in command-line order (0-based).
+    pub index: usize,
+    /// The argument's text after `-o`, as given.
+    pub text: Vec<u8>,
+    /// The name as vsftpd sees it.
+    pub name: Vec<u8>,
+    /// The value after `=`, if there is one.
+    pub value: Option<Vec<u8>>,
+    /// The result.
+    pub outcome: Outcome,
+    /// Whether it comes before the config file.
+    pub before_file: bool,
+}
+
+/// The first setting vsftpd stops at, in the order it reads them: overrides before the file, the
+/// file's lines, overrides after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstFatal<'a> {
+    /// A line of the file.
+    Line(&'a Reading),
+    /// A `-o` argument.
+    Override(&'a OverrideReading),
+}
+
 /// The effective configuration of one file under one dialect. Read-only.
 #[derive(Debug, Clone)]
 pub struct EffectiveConfig {
     dialect: Dialect,
     values: Vec<Option<Effective>>,
     readings: Vec<Reading>,
+    overrides: Vec<OverrideReading>,
     truncation: Option<Truncation>,
 }
 
@@ -92,6 +136,17 @@ impl EffectiveConfig {
     /// Models `cst` (the whole file as read from disk) under `dialect`. `file_len` is the file's full
     /// length when `cst` holds only a prefix of it (a linter need not read past vsftpd's limit).
     pub fn read(cst: &Cst, dialect: Dialect, file_len: Option<u64>) -> EffectiveConfig {
+        EffectiveConfig::read_with_overrides(cst, dialect, file_len, &[])
+    }
+
+    /// [`EffectiveConfig::read`] with vsftpd's `-o` command-line overrides applied in command-line
+    /// order around the file.
+    pub fn read_with_overrides(
+        cst: &Cst,
+        dialect: Dialect,
+        file_len: Option<u64>,
+        overrides: &[Override],
+    ) -> EffectiveConfig {
         let text = cst.text();
         let file_len = file_len.unwrap_or(text.len() as u64).max(text.len() as u64);
         let truncated;
@@ -134,6 +189,14 @@ impl EffectiveConfig {
                 })
             })
             .collect();
+        let override_readings: Vec<OverrideReading> = overrides
+            .iter()
+            .enumerate()
+            .map(|(index, o)| read_override(index, o, dialect))
+            .collect();
+        for o in override_readings.iter().filter(|o| o.before_file) {
+            apply_override(&mut values, o);
+        }
         let mut readings = Vec::new();
         for (line_index, line) in seen.lines().iter().enumerate() {
             let LineKind::Setting(setting) = &line.kind else {
@@ -177,12 +240,35 @@ impl EffectiveConfig {
                 outcome,
             });
         }
+        for o in override_readings.iter().filter(|o| !o.before_file) {
+            apply_override(&mut values, o);
+        }
         EffectiveConfig {
             dialect,
             values,
             readings,
+            overrides: override_readings,
             truncation,
         }
+    }
+
+    /// The `-o` overrides, in command-line order, with what vsftpd made of each.
+    pub fn overrides(&self) -> &[OverrideReading] {
+        &self.overrides
+    }
+
+    /// The first setting vsftpd stops at, in its reading order (overrides before the file, the file,
+    /// overrides after it).
+    pub fn first_fatal(&self) -> Option<FirstFatal<'_>> {
+        let fatal_override = |before: bool| {
+            self.overrides
+                .iter()
+                .find(|o| o.before_file == before && o.outcome.is_fatal())
+                .map(FirstFatal::Override)
+        };
+        fatal_override(true)
+            .or_else(|| self.first_fatal_reading().map(FirstFatal::Line))
+            .or_else(|| fatal_override(false))
     }
 
     /// The dialect the file was read under.
@@ -245,11 +331,11 @@ impl EffectiveConfig {
         }
     }
 
-    /// Whether a line of the file sets the tunable (rather than the default).
+    /// Whether a line of the file or a `-o` override sets the tunable (rather than the default).
     pub fn is_set(&self, tunable: Tunable) -> bool {
         matches!(
             self.get(tunable).map(|e| &e.origin),
-            Some(Origin::File { .. })
+            Some(Origin::File { .. } | Origin::Override { .. })
         )
     }
 
@@ -272,6 +358,60 @@ impl EffectiveConfig {
     pub fn effective_reading(&self, tunable: Tunable) -> Option<&Reading> {
         let line = self.origin(tunable).line()?;
         self.readings.iter().find(|r| r.line == line)
+    }
+}
+
+/// What vsftpd makes of one `-o` argument (see [`OverrideReading`]).
+fn read_override(index: usize, o: &Override, dialect: Dialect) -> OverrideReading {
+    // C isspace: space, \t, \n, \v, \f, \r.
+    let start = o
+        .text
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .unwrap_or(o.text.len());
+    let text = o.text.get(start..).unwrap_or_default();
+    let (name, value) = match text.iter().position(|b| *b == b'=') {
+        Some(eq) => (
+            text.get(..eq).unwrap_or_default(),
+            Some(text.get(eq + 1..).unwrap_or_default()),
+        ),
+        None => (text, None),
+    };
+    OverrideReading {
+        index,
+        text: o.text.clone(),
+        name: name.to_vec(),
+        value: value.map(<[u8]>::to_vec),
+        outcome: read_line(name, value, dialect),
+        before_file: o.before_file,
+    }
+}
+
+/// Sets the tunable an applied override names; the earlier lines it overrides are remembered.
+fn apply_override(values: &mut [Option<Effective>], o: &OverrideReading) {
+    let Outcome::Applied { tunable, value, .. } = &o.outcome else {
+        return;
+    };
+    if let Some(slot) = values.get_mut(*tunable as usize) {
+        let overridden = match slot.take().map(|e| e.origin) {
+            Some(Origin::File {
+                line,
+                mut overridden,
+                ..
+            }) => {
+                overridden.push(line);
+                overridden
+            }
+            Some(Origin::Override { overridden, .. }) => overridden,
+            _ => Vec::new(),
+        };
+        *slot = Some(Effective {
+            value: value.clone(),
+            origin: Origin::Override {
+                index: o.index,
+                overridden,
+            },
+        });
     }
 }
 

@@ -12,7 +12,8 @@ mod tls;
 pub mod value;
 
 pub use effective::{
-    Effective, EffectiveConfig, Outcome, READ_LIMIT_BYTES, Reading, Truncation, default_value,
+    Effective, EffectiveConfig, FirstFatal, Outcome, Override, OverrideReading, READ_LIMIT_BYTES,
+    Reading, Truncation, default_value,
 };
 pub use listener::{BindAddress, Family, ListenMode, Listener, ListenerError};
 pub use origin::Origin;

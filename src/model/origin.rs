@@ -19,13 +19,20 @@ pub enum Origin {
         /// Earlier lines setting the same tunable, ignored by vsftpd.
         overridden: Vec<Span>,
     },
+    /// A `-oNAME=VALUE` argument on vsftpd's command line, and the file's lines it overrides.
+    Override {
+        /// Its position among the overrides (0-based).
+        index: usize,
+        /// Lines of the file setting the same tunable, ignored by vsftpd.
+        overridden: Vec<Span>,
+    },
 }
 
 impl Origin {
     /// The effective line, if the value comes from the file.
     pub fn line(&self) -> Option<Span> {
         match self {
-            Origin::Default => None,
+            Origin::Default | Origin::Override { .. } => None,
             Origin::File { line, .. } => Some(*line),
         }
     }

@@ -65,7 +65,7 @@ impl<'a> Context<'a> {
     pub fn value_span(&self, tunable: Tunable) -> Option<Span> {
         match self.config.origin(tunable) {
             Origin::File { value, .. } => Some(*value),
-            Origin::Default => None,
+            Origin::Default | Origin::Override { .. } => None,
         }
     }
 

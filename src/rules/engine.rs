@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::dialect::{Dialect, TUNABLES};
-use crate::model::{EffectiveConfig, Outcome};
+use crate::model::{EffectiveConfig, Outcome, Override};
 use crate::startup::host::Host;
 use crate::startup::{Prediction, predict, predict_with_host};
 use crate::syntax::{Cst, Span, parse};
@@ -51,7 +51,20 @@ pub fn lint(
     options: &LintOptions,
     host: Option<&dyn Host>,
 ) -> LintResult {
-    let config = EffectiveConfig::read(cst, options.dialect, file_len);
+    lint_with_overrides(cst, file_len, options, host, &[])
+}
+
+/// [`lint`] for a file started with vsftpd's `-o` command-line overrides: they take part in the
+/// effective values and the startup verdict, and each one vsftpd refuses is a fatal finding (the
+/// rules themselves look at the file's lines).
+pub fn lint_with_overrides(
+    cst: &Cst,
+    file_len: Option<u64>,
+    options: &LintOptions,
+    host: Option<&dyn Host>,
+    overrides: &[Override],
+) -> LintResult {
+    let config = EffectiveConfig::read_with_overrides(cst, options.dialect, file_len, overrides);
     let prediction = match host {
         Some(host) => predict_with_host(&config, cst.text(), host),
         None => predict(&config, cst.text()),
@@ -131,6 +144,7 @@ pub fn lint(
             });
         }
     }
+    diagnostics.extend(override_findings(&config));
     let suppressions = if options.no_suppressions {
         Vec::new()
     } else {
@@ -322,6 +336,55 @@ fn select(diagnostics: Vec<Diagnostic>, options: &LintOptions) -> Vec<Diagnostic
         kept.push(d);
     }
     kept
+}
+
+/// One fatal finding per `-o` override vsftpd refuses, under the code of the rule that reports the
+/// same problem on a line. Overrides have no line: the finding sits at the file's start and names
+/// the argument.
+fn override_findings(config: &EffectiveConfig) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for o in config.overrides() {
+        let name = crate::syntax::escape_bytes(&o.name);
+        let (code, what) = match &o.outcome {
+            Outcome::Applied { .. } => continue,
+            Outcome::Unrecognised => ("VSC001", format!("unrecognised setting `{name}`")),
+            Outcome::MissingValue => ("VSC002", format!("`{name}` has no value")),
+            Outcome::BadBool(_) => (
+                "VSC003",
+                format!(
+                    "`{}` is not a boolean vsftpd accepts for `{name}`",
+                    crate::syntax::escape_bytes(o.value.as_deref().unwrap_or_default())
+                ),
+            ),
+            Outcome::Crash(_) => (
+                "VSC004",
+                format!("`{name}` is only whitespace: this build crashes (SIGSEGV)"),
+            ),
+        };
+        let Some(rule) = find(code) else { continue };
+        let argument = [b"-o".as_slice(), &o.text].concat();
+        let suggestions = crate::dialect::suggest(&o.name, config.dialect());
+        let help = match (&o.outcome, suggestions.first()) {
+            (Outcome::Unrecognised, Some(s)) => format!("did you mean `{s}`?"),
+            _ => "fix or drop the argument where vsftpd is started (Dockerfile, systemd drop-in, compose file)".to_owned(),
+        };
+        out.push(
+            Diagnostic::new(
+                code,
+                rule.meta().name,
+                Severity::Error,
+                crate::syntax::Span::empty(0),
+                format!(
+                    "command-line override `{}` (argument {} of the overrides): {what}: vsftpd refuses to start",
+                    crate::syntax::escape_bytes(&argument),
+                    o.index + 1
+                ),
+            )
+            .fatal()
+            .help(help),
+        );
+    }
+    out
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ mod passive;
 mod suppress;
 
 pub use context::Context;
-pub use engine::{LintOptions, LintResult, lint};
+pub use engine::{LintOptions, LintResult, lint, lint_with_overrides};
 pub use suppress::{Directive, DirectiveOutcome, Suppression, parse_suppressions};
 
 use serde::Serialize;

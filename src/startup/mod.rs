@@ -13,7 +13,7 @@ pub mod tls_files;
 use serde::Serialize;
 
 use crate::dialect::{Backgrounding, TcpWrappersSupport, Tunable};
-use crate::model::{EffectiveConfig, ListenMode, ListenerError, Origin, Outcome, Reading};
+use crate::model::{EffectiveConfig, FirstFatal, ListenMode, ListenerError, Outcome};
 use crate::syntax::Span;
 
 /// What vsftpd does when started with the file.
@@ -198,7 +198,7 @@ pub fn predict_with_host(
     if let Some(oops) = not_owned {
         return deliver(config, refuses(oops));
     }
-    if config.first_fatal_reading().is_some() {
+    if config.first_fatal().is_some() {
         return predict(config, text);
     }
     if let Some(oops) = process_start.next() {
@@ -242,8 +242,8 @@ fn deliver(config: &EffectiveConfig, mut prediction: Prediction) -> Prediction {
 }
 
 fn predict_in_process(config: &EffectiveConfig, text: &[u8]) -> Prediction {
-    if let Some(reading) = config.first_fatal_reading() {
-        let verdict = match parse_failure(reading, text) {
+    if let Some(fatal) = config.first_fatal() {
+        let verdict = match parse_failure(fatal, text) {
             Ok(oops) => Verdict::Refuses(oops),
             Err(crash) => Verdict::Crashes(crash),
         };
@@ -313,10 +313,19 @@ fn refuses(oops: Oops) -> Prediction {
     }
 }
 
-fn parse_failure(reading: &Reading, text: &[u8]) -> Result<Oops, Crash> {
-    let name = reading.name.slice(text);
-    let span = Some(reading.line);
-    match &reading.outcome {
+/// The refusal (or crash) at the first fatal setting. A `-o` override has no line: its `Oops` has no
+/// span (the caller finds the argument through `EffectiveConfig::first_fatal`).
+fn parse_failure(fatal: FirstFatal<'_>, text: &[u8]) -> Result<Oops, Crash> {
+    let (name, span, outcome) = match fatal {
+        FirstFatal::Line(reading) => (
+            reading.name.slice(text),
+            Some(reading.line),
+            &reading.outcome,
+        ),
+        FirstFatal::Override(o) => (o.name.as_slice(), None, &o.outcome),
+    };
+    let crash_span = span.unwrap_or(Span::empty(0));
+    match outcome {
         Outcome::Unrecognised => Ok(Oops::new(
             oops::unrecognised(name),
             Check::UnrecognisedVariable,
@@ -337,12 +346,12 @@ fn parse_failure(reading: &Reading, text: &[u8]) -> Result<Oops, Crash> {
         )),
         Outcome::Crash(t) => Err(Crash {
             signal: "SIGSEGV",
-            span: reading.line,
+            span: crash_span,
             tunable: t.name(),
         }),
         Outcome::Applied { .. } => Err(Crash {
             signal: "none",
-            span: reading.line,
+            span: crash_span,
             tunable: "",
         }),
     }
@@ -410,10 +419,7 @@ pub fn session_check(config: &EffectiveConfig) -> Option<Oops> {
 
 /// The line span a tunable's effective value comes from, if a line sets it.
 pub fn origin_span(config: &EffectiveConfig, tunable: Tunable) -> Option<Span> {
-    match config.origin(tunable) {
-        Origin::Default => None,
-        Origin::File { line, .. } => Some(*line),
-    }
+    config.origin(tunable).line()
 }
 
 #[cfg(test)]

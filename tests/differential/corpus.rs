@@ -21,8 +21,10 @@ pub struct Case {
     pub bytes: Vec<u8>,
     /// The uid that owns the file (vsftpd runs as root, uid 0, and refuses a file it does not own).
     pub owner_uid: u32,
-    /// Arguments after the file on vsftpd's command line (`-oNAME=VALUE` overrides).
+    /// `-oNAME=VALUE` overrides on vsftpd's command line (the whole argument, `-o` included).
     pub args: Vec<Vec<u8>>,
+    /// Whether `args` come before the file on the command line (else after it).
+    pub args_before_file: bool,
 }
 
 /// Debian 12's stock /etc/vsftpd.conf settings, made standalone IPv4 (stock is `listen=NO`,
@@ -321,6 +323,7 @@ pub fn generate(seed: u64, random: usize) -> Vec<Case> {
     g.host();
     g.tunables();
     g.builds();
+    g.overrides();
     g.bytes_everywhere();
     g.random_mutations(random);
     g.cases
@@ -376,6 +379,7 @@ impl Generator {
             bytes,
             owner_uid: 0,
             args: Vec::new(),
+            args_before_file: false,
         });
     }
 
@@ -1107,6 +1111,63 @@ impl Generator {
         }
     }
 
+    /// vsftpd's `-o` command-line overrides, after and before the file: ones that fix a file (inetd mode
+    /// made standalone, a bad line overridden — which does not help: vsftpd stops at the line first),
+    /// ones that break it (unknown names, bad booleans, blank strings, both listeners), and the parse
+    /// edges of an argument (leading whitespace and newlines, `#`, empty, a trailing newline).
+    fn overrides(&mut self) {
+        let files: [&[u8]; 5] = [
+            b"listen=YES\n",
+            b"listen=NO\nanonymous_enable=YES\n",
+            b"listen=YES\nlisten_ipv6=YES\n",
+            b"listen=maybe\n",
+            b"anonymous_enable=YES\n",
+        ];
+        let args: [&[&[u8]]; 20] = [
+            &[b"-olisten=YES"],
+            &[b"-olisten=NO"],
+            &[b"-olisten_ipv6=YES"],
+            &[b"-olisten_ipv6=NO"],
+            &[b"-oLISTEN=YES"],
+            &[b"-olisten=maybe"],
+            &[b"-o"],
+            &[b"-o "],
+            &[b"-o#listen=YES"],
+            &[b"-o listen=YES"],
+            &[b"-o\n\tlisten=YES"],
+            &[b"-olisten=YES\n"],
+            &[b"-oftpd_banner= "],
+            &[b"-olisten_address= 127.0.0.1"],
+            &[b"-olisten_port=21abc", b"-olisten=YES"],
+            &[b"-outf8_filesystem=YES"],
+            &[b"-ossl_tlsv13=NO"],
+            &[
+                b"-olisten=YES",
+                b"-olisten_ipv6=NO",
+                b"-oanonymous_enable=NO",
+            ],
+            &[
+                b"-oanonymous_enable=NO",
+                b"-olocal_enable=NO",
+                b"-olisten=YES",
+            ],
+            &[b"-o=YES"],
+        ];
+        for file in files {
+            for arg in args {
+                for before in [false, true] {
+                    self.cases.push(Case {
+                        name: format!("override-{:03}", self.cases.len()),
+                        bytes: file.to_vec(),
+                        owner_uid: 0,
+                        args: arg.iter().map(|a| a.to_vec()).collect(),
+                        args_before_file: before,
+                    });
+                }
+            }
+        }
+    }
+
     /// A NUL, a high byte, a `#` and an `=` at every position of a boolean, a number and a string line.
     fn bytes_everywhere(&mut self) {
         for line in [
@@ -1303,6 +1364,7 @@ fn corpus_is_deterministic_large_and_covers_every_family() {
         "session",
         "tunable",
         "builds",
+        "override",
         "bytes",
         "random",
     ] {

@@ -37,8 +37,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vsconf::dialect::{Backgrounding, Dialect, Tunable};
-use vsconf::model::EffectiveConfig;
-use vsconf::model::{BindAddress, ListenMode};
+use vsconf::model::{BindAddress, EffectiveConfig, ListenMode, Override};
 use vsconf::startup::host::Host;
 use vsconf::startup::{Verdict, predict_with_host};
 use vsconf::syntax::{escape_bytes, parse};
@@ -114,10 +113,20 @@ impl Host for Machine<'_> {
 /// vsconf's prediction for a config file under a build, with the host checks of `startup::host`;
 /// `None` when the run cannot show it: `background=YES` on a build whose parent exits before the
 /// child's checks (upstream, Debian), as the recorded oracle also leaves such rows out.
-fn expect(config_path: &Path, bytes: &[u8], dialect: Dialect) -> Option<Expectation> {
+fn expect(config_path: &Path, case: &Case, dialect: Dialect) -> Option<Expectation> {
+    let bytes = &case.bytes;
     let cst = parse(bytes).cst;
-    let config = EffectiveConfig::read(&cst, dialect, Some(bytes.len() as u64));
-    if config.first_fatal_reading().is_none()
+    let overrides: Vec<Override> = case
+        .args
+        .iter()
+        .map(|a| Override {
+            text: a.strip_prefix(b"-o").unwrap_or(a).to_vec(),
+            before_file: case.args_before_file,
+        })
+        .collect();
+    let config =
+        EffectiveConfig::read_with_overrides(&cst, dialect, Some(bytes.len() as u64), &overrides);
+    if config.first_fatal().is_none()
         && config.bool(Tunable::Background)
         && dialect.backgrounding() == Backgrounding::ParentExitsAtOnce
     {
@@ -249,6 +258,7 @@ fn extra_cases() -> Vec<Case> {
             bytes: std::fs::read(&p).expect("read extra config"),
             owner_uid: 0,
             args: Vec::new(),
+            args_before_file: false,
         })
         .collect()
 }
@@ -277,10 +287,11 @@ fn run_all(cases: &[Case], dir: &Path, dialect: Dialect, binary: &str) -> Vec<Ou
                     let observation = sandbox.observe(
                         binary,
                         &config,
+                        case.args_before_file,
                         &args,
                         &dir.join(format!("{}.out", case.name)),
                     );
-                    let expectation = expect(&config, &case.bytes, dialect);
+                    let expectation = expect(&config, case, dialect);
                     results.lock().expect("results")[i] = Some(Outcome {
                         expectation,
                         observation,
@@ -314,6 +325,11 @@ fn every_live_build_and_vsconf_agree_on_every_generated_config() {
     let random = env_number("VSCONF_DIFFERENTIAL_RANDOM").map_or(corpus::RANDOM, |n| n as usize);
     let mut cases = corpus::generate(seed, random);
     cases.extend(extra_cases());
+    // Exploration: `VSCONF_DIFFERENTIAL_ONLY=<family>` runs one family (the size checks are skipped).
+    let only = std::env::var("VSCONF_DIFFERENTIAL_ONLY").ok();
+    if let Some(family) = &only {
+        cases.retain(|c| c.name.starts_with(&format!("{family}-")));
+    }
     let mut report = String::new();
     let mut total_mismatches = 0;
     for (dialect, binary) in oracle::BUILDS {
@@ -324,7 +340,10 @@ fn every_live_build_and_vsconf_agree_on_every_generated_config() {
         let run_dir = root.join("run");
         std::fs::create_dir_all(&run_dir).expect("run dir");
         let outcomes = run_all(&cases, &run_dir, dialect, binary);
-        let mismatches = compare(&cases, &outcomes, &root, dialect, binary, &mut report);
+        let mismatches = compare(&cases, &outcomes, &root, (dialect, binary), &mut report);
+        if only.is_none() {
+            assert_coverage(&outcomes, dialect, cases.len());
+        }
         total_mismatches += mismatches;
     }
     assert!(
@@ -339,8 +358,7 @@ fn compare(
     cases: &[Case],
     outcomes: &[Outcome],
     root: &Path,
-    dialect: Dialect,
-    binary: &str,
+    (dialect, binary): (Dialect, &str),
     report: &mut String,
 ) -> usize {
     let mut summary = String::new();
@@ -406,17 +424,20 @@ fn compare(
         cases.len(),
         cases.len() - mismatches.len() - skipped
     );
-    // The corpus must exercise every outcome, or it proves little (upstream never crashes).
+    mismatches.len()
+}
+
+/// The corpus must be large and exercise every outcome, or it proves little (upstream never crashes).
+fn assert_coverage(outcomes: &[Outcome], dialect: Dialect, cases: usize) {
+    let count = |f: fn(&Observation) -> bool| outcomes.iter().filter(|o| f(&o.observation)).count();
+    let started = count(|o| matches!(o, Observation::Started(_)));
+    let refused = count(|o| matches!(o, Observation::Refused(_)));
+    let crashed = count(|o| matches!(o, Observation::Crashed(_)));
     let crashes_expected = dialect.string_trim() == vsconf::dialect::StringTrim::TrimCrashOnBlank;
     assert!(
-        cases.len() >= 2000
-            && started >= 100
-            && refused >= 200
-            && (!crashes_expected || crashed >= 5),
-        "{dialect}: {} configs, started {started}, refused {refused}, crashed {crashed}",
-        cases.len()
+        cases >= 2000 && started >= 100 && refused >= 200 && (!crashes_expected || crashed >= 5),
+        "{dialect}: {cases} configs, started {started}, refused {refused}, crashed {crashed}"
     );
-    mismatches.len()
 }
 
 #[test]
@@ -425,7 +446,14 @@ fn expectations_follow_vsconf_and_the_sandbox() {
     let path = dir.join("t.conf");
     let expect_text = |text: &[u8]| {
         std::fs::write(&path, text).expect("write");
-        expect(&path, text, Dialect::Debian303).expect("comparable")
+        let case = Case {
+            name: "t".to_owned(),
+            bytes: text.to_vec(),
+            owner_uid: 0,
+            args: Vec::new(),
+            args_before_file: false,
+        };
+        expect(&path, &case, Dialect::Debian303).expect("comparable")
     };
     let v4 = |a: [u8; 4]| IpAddr::V4(Ipv4Addr::from(a));
     assert_eq!(

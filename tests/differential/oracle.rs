@@ -91,7 +91,14 @@ impl Sandbox {
 
     /// Runs the vsftpd binary at `vsftpd` on `config` (a root-owned file) followed by `args`, writing
     /// its fd 0 to `out`.
-    pub fn observe(&self, vsftpd: &str, config: &Path, args: &[&[u8]], out: &Path) -> Observation {
+    pub fn observe(
+        &self,
+        vsftpd: &str,
+        config: &Path,
+        args_before_file: bool,
+        args: &[&[u8]],
+        out: &Path,
+    ) -> Observation {
         let fd0 = OpenOptions::new()
             .read(true)
             .write(true)
@@ -99,11 +106,17 @@ impl Sandbox {
             .truncate(true)
             .open(out)
             .expect("output file");
-        let mut child = Command::new("nsenter")
+        let mut command = Command::new("nsenter");
+        command
             .arg(format!("--net={}/ns/net", self.proc_dir))
-            .args(["unshare", "--pid", "--fork", "--kill-child", vsftpd])
-            .arg(config)
-            .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+            .args(["unshare", "--pid", "--fork", "--kill-child", vsftpd]);
+        let args = args.iter().map(|a| std::ffi::OsStr::from_bytes(a));
+        if args_before_file {
+            command.args(args).arg(config);
+        } else {
+            command.arg(config).args(args);
+        }
+        let mut child = command
             .stdin(Stdio::from(fd0))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

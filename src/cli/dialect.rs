@@ -116,6 +116,12 @@ pub fn choose(
     Ok(chosen)
 }
 
+/// The build installed on this host, whatever `vsconf.toml` or `$VSCONF_DIALECT` say (for the
+/// commands that run the installed binary).
+pub fn installed() -> ChosenDialect {
+    detected()
+}
+
 /// The build this host runs, or upstream-3.0.5 with the reason when none is found.
 fn detected() -> ChosenDialect {
     match detect(&gather()) {

@@ -142,7 +142,16 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         e => e,
     };
     // With no --dialect the build installed here is detected: the vsftpd engine runs that very build.
-    let dialect = args.common.dialect()?;
+    // The vsftpd engine runs the installed binary: unless --dialect names one, model that very build
+    // (vsconf.toml and VSCONF_DIALECT describe the fleet, not this binary).
+    let dialect = match (engine_kind, &args.common.dialect.dialect) {
+        (EngineArg::Vsftpd, None) => {
+            let chosen = super::dialect::installed();
+            super::warn_about(&chosen);
+            chosen.primary()
+        }
+        _ => args.common.dialect()?,
+    };
     let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
     let mut engine: Box<dyn Engine> = match engine_kind {
         EngineArg::Vsftpd => {

@@ -50,8 +50,9 @@ pub(crate) fn claims_default(d: &Diagnostic, name: &str) -> Option<String> {
             from = at + name.len();
             let before = text[..at].chars().next_back();
             let after = text[from..].chars().next();
+            // `name=VALUE` is advice to write a value, not a claim about the file.
             if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-                || after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                || after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '=')
             {
                 continue;
             }

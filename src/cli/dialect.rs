@@ -160,29 +160,65 @@ pub fn gather() -> HostFacts {
     let os_release = ["etc/os-release", "usr/lib/os-release"]
         .iter()
         .find_map(|p| read_small(&root.join(p)));
-    let dpkg = run(Command::new("dpkg-query").args([
-        "-W",
-        "-f",
-        "${db:Status-Abbrev} ${Version}",
-        "vsftpd",
-    ]))
-    .and_then(|out| {
-        // `ii 3.0.3-13+b2`: installed; `rc …` (removed, config kept) is not a running build.
-        let (status, version) = out.trim().split_once(' ')?;
-        (status.starts_with("ii") && !version.trim().is_empty())
-            .then(|| (PackageManager::Dpkg, version.trim().to_owned()))
-    });
+    // dpkg's database is read directly when it is there: spawning dpkg-query costs tens of milliseconds
+    // on every run, more than linting the file.
+    let dpkg = match std::fs::read(root.join("var/lib/dpkg/status")) {
+        Ok(status) => dpkg_status_version(&status).map(|v| (PackageManager::Dpkg, v)),
+        Err(_) => run(Command::new("dpkg-query").args([
+            "-W",
+            "-f",
+            "${db:Status-Abbrev} ${Version}",
+            "vsftpd",
+        ]))
+        .and_then(|out| {
+            // `ii 3.0.3-13+b2`: installed; `rc …` (removed, config kept) is not a running build.
+            let (status, version) = out.trim().split_once(' ')?;
+            (status.starts_with("ii") && !version.trim().is_empty())
+                .then(|| (PackageManager::Dpkg, version.trim().to_owned()))
+        }),
+    };
     let package = dpkg.or_else(|| {
         run(Command::new("rpm").args(["-q", "--qf", "%{VERSION}-%{RELEASE}", "vsftpd"]))
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty() && !v.contains(' '))
             .map(|v| (PackageManager::Rpm, v))
     });
+    // The binary is asked only when no package manager knows it (a source build).
+    let binary_banner = match package {
+        Some(_) => None,
+        None => vsftpd_binary(&root).and_then(|b| banner(&b)),
+    };
     HostFacts {
         package,
-        binary_banner: vsftpd_binary(&root).and_then(|b| banner(&b)),
+        binary_banner,
         os_release,
     }
+}
+
+/// The version of an installed `vsftpd` package in dpkg's status database (`Status: install ok
+/// installed`); `None` when it is absent, removed or only half-installed.
+fn dpkg_status_version(status: &[u8]) -> Option<String> {
+    // Search the database with std's substring search (it is hundreds of kilobytes).
+    let text = String::from_utf8_lossy(status);
+    let at = if text.starts_with("Package: vsftpd\n") {
+        0
+    } else {
+        text.find("\nPackage: vsftpd\n")? + 1
+    };
+    let rest = text.get(at..)?;
+    let stanza = rest.get(..rest.find("\n\n").unwrap_or(rest.len()))?;
+    let field = |name: &str| {
+        stanza
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+    };
+    if field("Status:")? != "install ok installed" {
+        return None;
+    }
+    field("Version:")
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 fn read_small(path: &Path) -> Option<String> {
@@ -266,6 +302,15 @@ fn run(command: &mut Command) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dpkg_status_gives_the_installed_version_only() {
+        let status = b"Package: vsftpd-extra\nStatus: install ok installed\nVersion: 9\n\nPackage: vsftpd\nStatus: install ok installed\nPriority: extra\nVersion: 3.0.3-13+b2\n\n";
+        assert_eq!(dpkg_status_version(status), Some("3.0.3-13+b2".to_owned()));
+        let removed = b"Package: vsftpd\nStatus: deinstall ok config-files\nVersion: 3.0.3-13+b2\n";
+        assert_eq!(dpkg_status_version(removed), None);
+        assert_eq!(dpkg_status_version(b"Package: curl\nVersion: 1\n"), None);
+    }
 
     #[test]
     fn choices_parse_ids_aliases_auto_and_all() {

@@ -35,6 +35,8 @@ pub struct Args {
     pub file: PathBuf,
     #[command(flatten)]
     pub common: super::ConfigArgs,
+    #[command(flatten)]
+    pub overrides: super::overrides::OverrideArgs,
     /// Which server to run: the real vsftpd (root, in a network namespace), the embedded server, or
     /// vsftpd when possible and embedded otherwise.
     #[arg(long, value_enum, default_value = "auto")]
@@ -152,7 +154,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
         _ => args.common.dialect()?,
     };
-    let config = EffectiveConfig::read(&cst, dialect, Some(loaded.file_len));
+    let overrides = args.overrides.resolve(&args.file);
+    let config =
+        EffectiveConfig::read_with_overrides(&cst, dialect, Some(loaded.file_len), &overrides);
     let mut engine: Box<dyn Engine> = match engine_kind {
         EngineArg::Vsftpd => {
             if !vsftpd_ok {
@@ -162,7 +166,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
                     "the vsftpd engine needs {VSFTPD} and root"
                 ));
             }
-            Box::new(Vsftpd::new()?)
+            Box::new(Vsftpd::new(overrides.clone())?)
         }
         _ => Box::new(Embedded {
             running: None,
@@ -781,10 +785,12 @@ struct Vsftpd {
     ns: String,
     dir: tempfile::TempDir,
     child: Option<Child>,
+    /// `-o` overrides given to the real vsftpd, in place around the config file.
+    overrides: Vec<vsconf::model::Override>,
 }
 
 impl Vsftpd {
-    fn new() -> miette::Result<Vsftpd> {
+    fn new(overrides: Vec<vsconf::model::Override>) -> miette::Result<Vsftpd> {
         let ns = format!("vscvfy-{}", std::process::id());
         let dir = tempfile::Builder::new()
             .prefix("vsconf-verify-")
@@ -794,6 +800,7 @@ impl Vsftpd {
             ns,
             dir,
             child: None,
+            overrides,
         };
         ip(&["netns", "add", &engine.ns])?;
         ip(&["-n", &engine.ns, "link", "set", "lo", "up"])?;
@@ -898,9 +905,25 @@ impl Engine for Vsftpd {
             .map_err(|e| miette::miette!("cannot create {}: {e}", out_path.display()))?;
         let fd1 = open(&self.dir.path().join("stdout")).map_err(|e| miette::miette!("{e}"))?;
         let fd2 = open(&self.dir.path().join("stderr")).map_err(|e| miette::miette!("{e}"))?;
+        let argument = |o: &vsconf::model::Override| {
+            use std::os::unix::ffi::OsStringExt;
+            std::ffi::OsString::from_vec([b"-o".as_slice(), &o.text].concat())
+        };
         let child = Command::new("ip")
             .args(["netns", "exec", &self.ns, VSFTPD])
+            .args(
+                self.overrides
+                    .iter()
+                    .filter(|o| o.before_file)
+                    .map(argument),
+            )
             .arg(&conf_path)
+            .args(
+                self.overrides
+                    .iter()
+                    .filter(|o| !o.before_file)
+                    .map(argument),
+            )
             .stdin(Stdio::from(fd0))
             .stdout(Stdio::from(fd1))
             .stderr(Stdio::from(fd2))

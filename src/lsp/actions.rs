@@ -221,12 +221,6 @@ fn is_boundary(text: &[u8], at: usize) -> bool {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
     use crate::dialect::Dialect;

@@ -311,12 +311,6 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
 

@@ -255,12 +255,6 @@ fn value_items(dialect: Dialect, name: &[u8], range: lsp_types::Range) -> Vec<Co
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
     use crate::lsp::position::Encoding;

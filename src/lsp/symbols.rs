@@ -87,12 +87,6 @@ pub fn definition(a: &Analysis, uri: &Uri, offset: u32) -> Option<Location> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
 mod tests {
     use super::*;
     use crate::dialect::Dialect;

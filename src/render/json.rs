@@ -218,7 +218,6 @@ pub fn render_file(r: &FileReport) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 mod tests {
     use super::*;
     use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};

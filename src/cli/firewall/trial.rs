@@ -205,6 +205,15 @@ impl State {
         ))
     }
 
+    /// The identity of the trial recorded here: namespaces' inode numbers are reused, so a watcher left
+    /// from an earlier trial under the same name must recognise that the files are no longer its own.
+    fn trial_id(&self) -> Option<String> {
+        let text = self.read("meta")?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("trial="))
+            .map(str::to_owned)
+    }
+
     /// A trial that has not ended yet (a recorded one with no result, not long past its deadline).
     fn pending(&self) -> bool {
         self.meta().is_some_and(|(_, deadline)| {
@@ -382,7 +391,12 @@ pub fn run(t: &Trial<'_>) -> miette::Result<()> {
     state.write("saved", &saved)?;
     state.write(
         "meta",
-        &format!("tool={}\ndeadline_ms={deadline}\n", t.tool.word()),
+        &format!(
+            "tool={}\ndeadline_ms={deadline}\ntrial={}-{}\n",
+            t.tool.word(),
+            std::process::id(),
+            now_ms()
+        ),
     )?;
     spawn_watcher()?;
     if let Err(e) = run_tool(&t.load, Some(&t.input)) {
@@ -509,8 +523,10 @@ pub fn watch() -> miette::Result<()> {
     let Some((tool, deadline)) = state.meta() else {
         return Ok(());
     };
+    let trial = state.trial_id();
     loop {
-        if state.read("decision").is_some() {
+        // A later trial under the same namespace name (an inode number reused) is not ours to end.
+        if state.read("decision").is_some() || state.trial_id() != trial {
             return Ok(());
         }
         if now_ms() >= deadline {

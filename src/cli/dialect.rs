@@ -98,7 +98,7 @@ pub fn choose(
             source: format!("{source} all"),
             warning: None,
         },
-        Some(DialectChoice::Auto) | None => detected(),
+        Some(DialectChoice::Auto) | None => installed(),
     };
     if chosen.warning.is_none() {
         chosen.warning = alias_note(&typed.to_ascii_lowercase()).map(str::to_owned);
@@ -116,14 +116,10 @@ pub fn choose(
     Ok(chosen)
 }
 
-/// The build installed on this host, whatever `vsconf.toml` or `$VSCONF_DIALECT` say (for the
-/// commands that run the installed binary).
+/// The build installed on this host, or upstream-3.0.5 with the reason when none is found. `choose`
+/// uses it for `auto`; commands that run the installed binary call it directly, whatever `vsconf.toml`
+/// or `$VSCONF_DIALECT` say.
 pub fn installed() -> ChosenDialect {
-    detected()
-}
-
-/// The build this host runs, or upstream-3.0.5 with the reason when none is found.
-fn detected() -> ChosenDialect {
     match detect(&gather()) {
         Detection::Installed {
             dialect,

@@ -16,6 +16,7 @@
 mod bad_input;
 mod clients;
 mod differential;
+mod load;
 mod refusals;
 mod support;
 #[path = "../system/support.rs"]

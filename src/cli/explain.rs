@@ -86,6 +86,7 @@ fn json(d: &SettingDoc) -> serde_json::Value {
         "details": d.details,
         "interacts_with": d.interacts_with,
         "pitfalls": d.pitfalls,
+        "value_pitfalls": d.value_pitfalls,
         "rules": d.rules.iter().map(|(c, n)| serde_json::json!({ "code": c, "name": n })).collect::<Vec<_>>(),
     })
 }

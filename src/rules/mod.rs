@@ -20,7 +20,7 @@ pub use suppress::{Directive, DirectiveOutcome, Suppression, parse_suppressions}
 use serde::Serialize;
 
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Kind, Tunable, TunableSpec};
 
 /// The hundreds digit of a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -96,6 +96,38 @@ pub enum Status {
     },
 }
 
+/// Which settings a rule's findings are about: read by `vsconf explain` and `docs/settings/`, never by
+/// the rule itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The file as a whole (encoding, line endings, comments, length, suppressions).
+    File,
+    /// These settings (groups, so that a rule can name the lists its check uses).
+    Settings(&'static [&'static [Tunable]]),
+    /// Every setting of these types.
+    Kinds(&'static [Kind]),
+    /// Every number meant as a mode or umask (the tunable table's octal column).
+    Octal,
+    /// Every setting that some build does not know.
+    NotEverywhere,
+    /// Every setting.
+    Every,
+}
+
+impl Scope {
+    /// Whether a finding of this scope can be about `spec`.
+    pub fn covers(&self, spec: &TunableSpec) -> bool {
+        match self {
+            Scope::File => false,
+            Scope::Settings(groups) => groups.iter().any(|g| g.contains(&spec.tunable)),
+            Scope::Kinds(kinds) => kinds.contains(&spec.kind),
+            Scope::Octal => spec.octal && spec.kind == Kind::Uint,
+            Scope::NotEverywhere => Dialect::ALL.into_iter().any(|d| !spec.known_in(d)),
+            Scope::Every => true,
+        }
+    }
+}
+
 /// What a rule is, independent of any file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RuleMeta {
@@ -117,6 +149,9 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Whether the rule runs.
     pub status: Status,
+    /// The settings its findings are about (not in `rules --json`, whose fields stay as they were).
+    #[serde(skip)]
+    pub scope: Scope,
 }
 
 impl RuleMeta {
@@ -134,6 +169,7 @@ impl RuleMeta {
             host_checks: false,
             summary: "",
             status: Status::Stable,
+            scope: Scope::File,
         }
     }
 
@@ -166,6 +202,19 @@ impl RuleMeta {
     /// Runs only under these dialects.
     pub const fn only_in(self, dialects: &'static [Dialect]) -> RuleMeta {
         RuleMeta { dialects, ..self }
+    }
+
+    /// Its findings are about these settings (see [`Scope`]); without this, about the file as a whole.
+    pub const fn scope(self, scope: Scope) -> RuleMeta {
+        RuleMeta { scope, ..self }
+    }
+
+    /// Its findings are about these settings: [`RuleMeta::scope`] with [`Scope::Settings`].
+    pub const fn settings(self, groups: &'static [&'static [Tunable]]) -> RuleMeta {
+        RuleMeta {
+            scope: Scope::Settings(groups),
+            ..self
+        }
     }
 
     /// Runs only with `--host-checks`.

@@ -3,7 +3,7 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Outcome;
 use crate::syntax::escape_bytes;
 
-use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting name that this dialect's vsftpd does not know: a case variant (`Listen`), a typo
@@ -37,6 +37,7 @@ pub(crate) struct UnrecognisedVariable;
 
 impl Rule for UnrecognisedVariable {
     const META: RuleMeta = RuleMeta::error("VSC001", "unrecognised-variable")
+        .scope(Scope::NotEverywhere)
         .summary("a setting name vsftpd does not know: it refuses to start")
         .fixes(FixAvailability::Sometimes(Applicability::Safe));
 

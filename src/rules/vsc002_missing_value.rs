@@ -1,7 +1,7 @@
 use crate::dialect::{Kind, suggest};
 use crate::model::Outcome;
 
-use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
+use super::{Scope, head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a line that vsftpd reads as a setting but that has no value: a bare word (`listen`, `foo`),
@@ -38,6 +38,7 @@ pub(crate) struct MissingValue;
 
 impl Rule for MissingValue {
     const META: RuleMeta = RuleMeta::error("VSC002", "missing-value")
+        .scope(Scope::Kinds(&[Kind::Bool, Kind::Uint]))
         .summary("a boolean, number or unknown name without a value: vsftpd refuses to start");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

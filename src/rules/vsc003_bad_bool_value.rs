@@ -1,9 +1,10 @@
+use crate::dialect::Kind;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Outcome;
 use crate::model::value::{is_c_space, parse_bool};
 use crate::syntax::Span;
 
-use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a boolean setting whose value is not exactly one of `YES`, `NO`, `TRUE`, `FALSE`, `1`, `0`
@@ -59,6 +60,7 @@ const WORDS: &[(&[u8], bool)] = &[
 
 impl Rule for BadBoolValue {
     const META: RuleMeta = RuleMeta::error("VSC003", "bad-bool-value")
+        .scope(Scope::Kinds(&[Kind::Bool]))
         .summary("a boolean value other than YES/NO/TRUE/FALSE/1/0: vsftpd refuses to start")
         .fixes(FixAvailability::Sometimes(Applicability::Safe));
 

@@ -1,8 +1,9 @@
+use crate::dialect::Kind;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::Dialect;
 use crate::model::Outcome;
 
-use super::{head, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, head, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a string setting whose value is only whitespace (`ftpd_banner=   `, `anon_root=\t`, or a
@@ -39,6 +40,7 @@ pub(crate) struct BlankStringCrash;
 
 impl Rule for BlankStringCrash {
     const META: RuleMeta = RuleMeta::error("VSC004", "blank-string-crash")
+        .scope(Scope::Kinds(&[Kind::Str]))
         .summary("a whitespace-only string value: Debian's vsftpd crashes (SIGSEGV) without a message")
         .fixes(FixAvailability::Always(Applicability::Safe))
         .only_in(&[Dialect::Debian303, Dialect::Debian305]);

@@ -39,6 +39,7 @@ pub(crate) struct TwoListeners;
 
 impl Rule for TwoListeners {
     const META: RuleMeta = RuleMeta::error("VSC007", "two-listeners")
+        .settings(&[&[Tunable::Listen, Tunable::ListenIpv6]])
         .summary("`listen` and `listen_ipv6` both on: vsftpd refuses to start");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -36,6 +36,7 @@ pub(crate) struct BadListenAddress;
 
 impl Rule for BadListenAddress {
     const META: RuleMeta = RuleMeta::error("VSC008", "bad-listen-address")
+        .settings(&[&[Tunable::ListenAddress, Tunable::ListenAddress6]])
         .summary("`listen_address`/`listen_address6` is not an address literal: vsftpd refuses to start");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

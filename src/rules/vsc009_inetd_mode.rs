@@ -40,6 +40,7 @@ pub(crate) struct InetdMode;
 
 impl Rule for InetdMode {
     const META: RuleMeta = RuleMeta::error("VSC009", "inetd-mode")
+        .settings(&[&[Tunable::Listen, Tunable::ListenIpv6]])
         .summary("neither `listen` nor `listen_ipv6` is on: vsftpd refuses to start unless run by inetd")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

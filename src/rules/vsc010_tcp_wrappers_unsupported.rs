@@ -38,6 +38,7 @@ pub(crate) struct TcpWrappersUnsupported;
 
 impl Rule for TcpWrappersUnsupported {
     const META: RuleMeta = RuleMeta::error("VSC010", "tcp-wrappers-unsupported")
+        .settings(&[&[Tunable::TcpWrappers]])
         .summary("`tcp_wrappers=YES` on a build without TCP wrappers: every session is refused")
         .only_in(&[Dialect::Upstream305, Dialect::Rhel303, Dialect::Rhel305]);
 

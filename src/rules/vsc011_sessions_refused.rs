@@ -40,6 +40,7 @@ pub(crate) struct SessionsRefused;
 
 impl Rule for SessionsRefused {
     const META: RuleMeta = RuleMeta::error("VSC011", "sessions-refused")
+        .settings(&[&[Tunable::AnonymousEnable, Tunable::LocalEnable, Tunable::FtpEnable, Tunable::HttpEnable, Tunable::OneProcessModel]])
         .summary("vsftpd starts, then refuses every session (no logins, or an impossible process model)");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

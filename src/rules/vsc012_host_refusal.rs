@@ -1,3 +1,4 @@
+use crate::dialect::Tunable;
 use crate::diagnostic::Severity;
 use crate::startup::host::{check, tls};
 use crate::syntax::{Span, escape_bytes};
@@ -51,6 +52,7 @@ pub(crate) struct HostRefusal;
 
 impl Rule for HostRefusal {
     const META: RuleMeta = RuleMeta::error("VSC012", "host-refusal")
+        .settings(&[&[Tunable::RsaCertFile, Tunable::RsaPrivateKeyFile, Tunable::PasvAddress, Tunable::PasvAddrResolve, Tunable::FtpUsername, Tunable::GuestUsername, Tunable::ChownUsername, Tunable::NoprivUser, Tunable::BannerFile, Tunable::BannedEmailFile, Tunable::EmailPasswordFile, Tunable::UserlistFile, Tunable::SecureChrootDir]])
         .summary("the machine lacks a file, user or name vsftpd needs: it refuses to start or refuses every session")
         .needs_host();
 

@@ -38,6 +38,7 @@ pub(crate) struct PasvRangeUnset;
 
 impl Rule for PasvRangeUnset {
     const META: RuleMeta = RuleMeta::warning("VSC101", "pasv-range-unset")
+        .settings(&[&[Tunable::PasvEnable, Tunable::PasvMinPort, Tunable::PasvMaxPort]])
         .summary("passive mode without a pinned port range: data ports anywhere in 5001–65535");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -33,6 +33,7 @@ pub(crate) struct PasvRangeHalfSet;
 
 impl Rule for PasvRangeHalfSet {
     const META: RuleMeta = RuleMeta::warning("VSC102", "pasv-range-half-set")
+        .settings(&[&[Tunable::PasvMinPort, Tunable::PasvMaxPort]])
         .summary("only one end of the passive port range is set: the other stays at 5001 or 65535");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

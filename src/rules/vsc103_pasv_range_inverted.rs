@@ -35,6 +35,7 @@ pub(crate) struct PasvRangeInverted;
 
 impl Rule for PasvRangeInverted {
     const META: RuleMeta = RuleMeta::warning("VSC103", "pasv-range-inverted")
+        .settings(&[&[Tunable::PasvMinPort, Tunable::PasvMaxPort]])
         .summary("pasv_max_port below pasv_min_port: vsftpd silently uses pasv_min_port–65535")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

@@ -39,6 +39,7 @@ pub(crate) struct PasvRangeIgnored;
 
 impl Rule for PasvRangeIgnored {
     const META: RuleMeta = RuleMeta::warning("VSC104", "pasv-range-ignored")
+        .settings(&[&[Tunable::PasvMinPort, Tunable::PasvMaxPort]])
         .summary("a passive port bound vsftpd ignores: the range silently widens");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

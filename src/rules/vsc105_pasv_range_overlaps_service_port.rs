@@ -44,6 +44,7 @@ pub(crate) struct PasvRangeOverlapsServicePort;
 
 impl Rule for PasvRangeOverlapsServicePort {
     const META: RuleMeta = RuleMeta::warning("VSC105", "pasv-range-overlaps-service-port")
+        .settings(&[&[Tunable::PasvMinPort, Tunable::PasvMaxPort, Tunable::ListenPort, Tunable::FtpDataPort]])
         .summary("listen_port or ftp_data_port lies inside the passive port range");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -45,6 +45,7 @@ pub(crate) struct PasvRangeTooSmall;
 
 impl Rule for PasvRangeTooSmall {
     const META: RuleMeta = RuleMeta::warning("VSC106", "pasv-range-too-small")
+        .settings(&[&[Tunable::PasvMinPort, Tunable::PasvMaxPort, Tunable::MaxClients, Tunable::BindRetries]])
         .summary("a passive port range far smaller than the sessions allowed: PASV fails with 500 OOPS under load");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -34,6 +34,7 @@ pub(crate) struct NoDataChannel;
 
 impl Rule for NoDataChannel {
     const META: RuleMeta = RuleMeta::error("VSC107", "no-data-channel")
+        .settings(&[&[Tunable::PasvEnable, Tunable::PortEnable]])
         .summary("passive and active mode both off: no listing or transfer can work");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -34,6 +34,7 @@ pub(crate) struct FtpDataPortIgnored;
 
 impl Rule for FtpDataPortIgnored {
     const META: RuleMeta = RuleMeta::warning("VSC108", "ftp-data-port-ignored")
+        .settings(&[&[Tunable::FtpDataPort, Tunable::ConnectFromPort20, Tunable::PortEnable]])
         .summary("ftp_data_port set but unused (connect_from_port_20=NO or port_enable=NO)");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

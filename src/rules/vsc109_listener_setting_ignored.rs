@@ -38,6 +38,7 @@ pub(crate) struct ListenerSettingIgnored;
 
 impl Rule for ListenerSettingIgnored {
     const META: RuleMeta = RuleMeta::warning("VSC109", "listener-setting-ignored")
+        .settings(&[&[Tunable::Listen, Tunable::ListenIpv6, Tunable::ListenAddress, Tunable::ListenAddress6, Tunable::ListenPort, Tunable::MaxClients, Tunable::MaxPerIp]])
         .summary("a listen address, port or limit that the listening mode ignores");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -68,6 +68,7 @@ pub(super) const TLS_SETTINGS: &[Tunable] = &[
 
 impl Rule for TlsSettingsWithoutTls {
     const META: RuleMeta = RuleMeta::warning("VSC110", "tls-settings-without-tls")
+        .settings(&[TLS_SETTINGS, &[Tunable::SslEnable]])
         .summary("TLS settings while ssl_enable=NO: all of them are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -35,6 +35,7 @@ pub(crate) struct MaxPerIpAboveMaxClients;
 
 impl Rule for MaxPerIpAboveMaxClients {
     const META: RuleMeta = RuleMeta::warning("VSC111", "max-per-ip-above-max-clients")
+        .settings(&[&[Tunable::MaxClients, Tunable::MaxPerIp]])
         .summary("max_per_ip above max_clients: the per-address limit never applies");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -36,6 +36,7 @@ pub(crate) struct ChrootListInvertedMeaning;
 
 impl Rule for ChrootListInvertedMeaning {
     const META: RuleMeta = RuleMeta::warning("VSC112", "chroot-list-inverted-meaning")
+        .settings(&[&[Tunable::ChrootListEnable, Tunable::ChrootListFile, Tunable::ChrootLocalUser]])
         .summary("with chroot_local_user=YES the chroot list names the users NOT chrooted");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -39,6 +39,7 @@ pub(crate) struct UserlistAllowSemantics;
 
 impl Rule for UserlistAllowSemantics {
     const META: RuleMeta = RuleMeta::warning("VSC113", "userlist-allow-semantics")
+        .settings(&[&[Tunable::UserlistDeny, Tunable::UserlistEnable, Tunable::UserlistFile]])
         .summary("userlist_deny=NO makes the user list an allow list; without userlist_enable it is ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -63,6 +63,7 @@ const ANONYMOUS_AND_GUEST: &[Tunable] = &[
 
 impl Rule for AnonymousSettingsWhileAnonymousDisabled {
     const META: RuleMeta = RuleMeta::warning("VSC114", "anonymous-settings-while-anonymous-disabled")
+        .settings(&[ANONYMOUS_ONLY, ANONYMOUS_AND_GUEST, &[Tunable::AnonymousEnable]])
         .summary("anonymous-only settings while anonymous_enable=NO: they are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

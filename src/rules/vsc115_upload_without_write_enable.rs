@@ -35,6 +35,7 @@ pub(crate) struct UploadWithoutWriteEnable;
 
 impl Rule for UploadWithoutWriteEnable {
     const META: RuleMeta = RuleMeta::warning("VSC115", "upload-without-write-enable")
+        .settings(&[&[Tunable::AnonUploadEnable, Tunable::AnonMkdirWriteEnable, Tunable::AnonOtherWriteEnable, Tunable::WriteEnable]])
         .summary("anonymous write permissions while write_enable=NO: they are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -50,6 +50,7 @@ const LOCAL_ONLY: &[Tunable] = &[
 
 impl Rule for LocalSettingsWhileLocalDisabled {
     const META: RuleMeta = RuleMeta::warning("VSC116", "local-settings-while-local-disabled")
+        .settings(&[LOCAL_ONLY, &[Tunable::LocalEnable, Tunable::ForceLocalDataSsl, Tunable::ForceLocalLoginsSsl]])
         .summary("local-user settings while local_enable=NO: they are ignored");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

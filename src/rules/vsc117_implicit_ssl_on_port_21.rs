@@ -38,6 +38,7 @@ pub(crate) struct ImplicitSslOnPort21;
 
 impl Rule for ImplicitSslOnPort21 {
     const META: RuleMeta = RuleMeta::warning("VSC117", "implicit-ssl-on-port-21")
+        .settings(&[&[Tunable::ImplicitSsl, Tunable::ListenPort]])
         .summary("implicit TLS on port 21, where clients expect plain FTP and AUTH TLS");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,8 +1,9 @@
+use crate::dialect::Kind;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::value::{Radix, is_c_space};
 use crate::syntax::Span;
 
-use super::{head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a number followed by other text: `listen_port=21abc`, `max_clients=1e3`,
@@ -34,6 +35,7 @@ pub(crate) struct NumberTrailingJunk;
 
 impl Rule for NumberTrailingJunk {
     const META: RuleMeta = RuleMeta::warning("VSC201", "number-trailing-junk")
+        .scope(Scope::Kinds(&[Kind::Uint]))
         .summary("text after a number is silently ignored (`listen_port=21abc` is 21)")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

@@ -1,5 +1,6 @@
+use crate::dialect::Kind;
 
-use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
+use super::{Scope, head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a numeric setting whose value holds no number at all: `pasv_min_port=abc`,
@@ -30,6 +31,7 @@ pub(crate) struct NumberWithoutDigits;
 
 impl Rule for NumberWithoutDigits {
     const META: RuleMeta = RuleMeta::warning("VSC202", "number-without-digits")
+        .scope(Scope::Kinds(&[Kind::Uint]))
         .summary("a numeric value without digits is silently 0 (`pasv_min_port=abc`)");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -31,6 +31,7 @@ pub(crate) struct PortNumberWraps;
 
 impl Rule for PortNumberWraps {
     const META: RuleMeta = RuleMeta::warning("VSC203", "port-number-wraps")
+        .settings(&[&[Tunable::ListenPort, Tunable::FtpDataPort]])
         .summary("`listen_port`/`ftp_data_port` above 65535 or negative wraps around silently");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::value::Radix;
 
-use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a mode or umask written without a leading `0`: `local_umask=22`, `anon_umask=77`,
@@ -35,6 +35,7 @@ pub(crate) struct DecimalUmask;
 
 impl Rule for DecimalUmask {
     const META: RuleMeta = RuleMeta::warning("VSC204", "decimal-umask")
+        .scope(Scope::Octal)
         .summary("a mode or umask without a leading 0 is read as decimal (`local_umask=22` is 026)")
         .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 

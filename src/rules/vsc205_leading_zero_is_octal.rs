@@ -1,8 +1,9 @@
+use crate::dialect::Kind;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::value::{Radix, parse_uint};
 use crate::syntax::Span;
 
-use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a number with a leading `0` in a setting that is not a mode or umask:
@@ -35,6 +36,7 @@ pub(crate) struct LeadingZeroIsOctal;
 
 impl Rule for LeadingZeroIsOctal {
     const META: RuleMeta = RuleMeta::warning("VSC205", "leading-zero-is-octal")
+        .scope(Scope::Kinds(&[Kind::Uint]))
         .summary("a number with a leading 0 is read as octal (`listen_port=021` is 17)")
         .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 

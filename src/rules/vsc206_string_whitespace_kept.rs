@@ -3,7 +3,7 @@ use crate::dialect::{Dialect, Kind};
 use crate::model::value::is_c_space;
 use crate::syntax::Span;
 
-use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags spaces or tabs before or after a string value in upstream vsftpd:
@@ -40,6 +40,7 @@ pub(crate) struct StringWhitespaceKept;
 
 impl Rule for StringWhitespaceKept {
     const META: RuleMeta = RuleMeta::warning("VSC206", "string-whitespace-kept")
+        .scope(Scope::Kinds(&[Kind::Str]))
         .summary("whitespace around a string value is kept by upstream vsftpd (`anon_root=/srv/ftp `)")
         .fixes(FixAvailability::Always(Applicability::Safe))
         .only_in(&[Dialect::Upstream305]);

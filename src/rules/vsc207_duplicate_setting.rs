@@ -2,7 +2,7 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Origin;
 use crate::syntax::{LineIndex, Span};
 
-use super::{head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
+use super::{Scope, head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a setting that appears more than once. The report points at the line vsftpd uses (the
@@ -35,6 +35,7 @@ pub(crate) struct DuplicateSetting;
 
 impl Rule for DuplicateSetting {
     const META: RuleMeta = RuleMeta::warning("VSC207", "duplicate-setting")
+        .scope(Scope::Every)
         .summary("a setting appears more than once: only the last one counts")
         .fixes(FixAvailability::Always(Applicability::Safe));
 

@@ -36,6 +36,7 @@ pub(crate) struct PasvAddressInvalid;
 
 impl Rule for PasvAddressInvalid {
     const META: RuleMeta = RuleMeta::error("VSC210", "pasv-address-invalid")
+        .settings(&[&[Tunable::PasvAddress, Tunable::PasvAddrResolve]])
         .summary("`pasv_address` is not an IPv4 address: every PASV kills the session");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

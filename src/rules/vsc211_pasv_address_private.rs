@@ -37,6 +37,7 @@ pub(crate) struct PasvAddressPrivate;
 
 impl Rule for PasvAddressPrivate {
     const META: RuleMeta = RuleMeta::info("VSC211", "pasv-address-private")
+        .settings(&[&[Tunable::PasvAddress]])
         .summary("`pasv_address` is a private, loopback or unspecified address that outside clients cannot reach");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -37,6 +37,7 @@ pub(crate) struct PasvAddressIgnoredWithIpv6Listener;
 
 impl Rule for PasvAddressIgnoredWithIpv6Listener {
     const META: RuleMeta = RuleMeta::warning("VSC212", "pasv-address-ignored-with-ipv6-listener")
+        .settings(&[&[Tunable::PasvAddress, Tunable::ListenIpv6]])
         .summary("`pasv_address` has no effect with `listen_ipv6=YES`: PASV replies carry 0,0,0,0");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

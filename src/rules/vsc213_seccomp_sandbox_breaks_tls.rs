@@ -38,6 +38,7 @@ pub(crate) struct SeccompSandboxBreaksTls;
 
 impl Rule for SeccompSandboxBreaksTls {
     const META: RuleMeta = RuleMeta::warning("VSC213", "seccomp-sandbox-breaks-tls")
+        .settings(&[&[Tunable::SeccompSandbox, Tunable::SslEnable]])
         .summary("`seccomp_sandbox=YES` with TLS: sessions die during the TLS handshake on current systems")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

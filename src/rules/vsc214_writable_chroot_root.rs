@@ -54,6 +54,7 @@ fn writable_by(meta: &PathMeta, user: &UserEntry) -> bool {
 
 impl Rule for WritableChrootRoot {
     const META: RuleMeta = RuleMeta::error("VSC214", "writable-chroot-root")
+        .settings(&[&[Tunable::AllowWriteableChroot, Tunable::AnonRoot, Tunable::ChrootLocalUser, Tunable::ChrootListEnable, Tunable::LocalRoot]])
         .summary("the chroot directory is writable by the user: vsftpd refuses those logins")
         .needs_host();
 

@@ -30,6 +30,7 @@ pub(crate) struct AnonRootMissing;
 
 impl Rule for AnonRootMissing {
     const META: RuleMeta = RuleMeta::error("VSC215", "anon-root-missing")
+        .settings(&[&[Tunable::AnonRoot]])
         .summary("`anon_root` does not exist: every anonymous login fails")
         .needs_host();
 

@@ -46,6 +46,7 @@ pub(crate) struct ChrootIntoWritableHome;
 
 impl Rule for ChrootIntoWritableHome {
     const META: RuleMeta = RuleMeta::warning("VSC216", "chroot-into-writable-home")
+        .settings(&[&[Tunable::ChrootLocalUser, Tunable::ChrootListEnable, Tunable::AllowWriteableChroot, Tunable::LocalRoot]])
         .summary("local users jailed in their (usually writable) home directories: vsftpd refuses those logins");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -4,7 +4,7 @@ use crate::model::Outcome;
 use crate::model::value::is_c_space;
 use crate::syntax::Span;
 
-use super::{Context, Diagnostic, FixAvailability, Rule, RuleMeta, excerpt, offset};
+use super::{Scope, Context, Diagnostic, FixAvailability, Rule, RuleMeta, excerpt, offset};
 
 /// ## What it does
 /// Flags a string setting whose value holds what looks like a trailing comment: whitespace, `#`, then
@@ -39,6 +39,7 @@ pub(crate) struct CommentInStringValue;
 
 impl Rule for CommentInStringValue {
     const META: RuleMeta = RuleMeta::warning("VSC217", "comment-in-string-value")
+        .scope(Scope::Kinds(&[Kind::Str]))
         .summary("a `# comment` after a string value is part of the value")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

@@ -38,6 +38,7 @@ pub(crate) struct AnonymousUpload;
 
 impl Rule for AnonymousUpload {
     const META: RuleMeta = RuleMeta::warning("VSC301", "anonymous-upload")
+        .settings(&[&[Tunable::AnonUploadEnable, Tunable::WriteEnable, Tunable::AnonymousEnable]])
         .summary("anonymous users can upload files")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

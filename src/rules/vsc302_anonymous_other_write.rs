@@ -36,6 +36,7 @@ pub(crate) struct AnonymousOtherWrite;
 
 impl Rule for AnonymousOtherWrite {
     const META: RuleMeta = RuleMeta::error("VSC302", "anonymous-other-write")
+        .settings(&[&[Tunable::AnonOtherWriteEnable, Tunable::WriteEnable]])
         .summary("anonymous users can delete and rename files")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

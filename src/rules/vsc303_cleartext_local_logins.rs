@@ -33,6 +33,7 @@ pub(crate) struct CleartextLocalLogins;
 
 impl Rule for CleartextLocalLogins {
     const META: RuleMeta = RuleMeta::warning("VSC303", "cleartext-local-logins")
+        .settings(&[&[Tunable::LocalEnable, Tunable::SslEnable, Tunable::ForceLocalLoginsSsl]])
         .summary("local users log in without TLS: passwords cross the network in clear text");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -39,6 +39,7 @@ pub(crate) struct TlsNotForced;
 
 impl Rule for TlsNotForced {
     const META: RuleMeta = RuleMeta::warning("VSC304", "tls-not-forced")
+        .settings(&[&[Tunable::ForceLocalDataSsl, Tunable::ForceLocalLoginsSsl]])
         .summary("TLS is optional for local logins or data: clear text is still accepted")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

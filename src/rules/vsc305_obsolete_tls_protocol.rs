@@ -48,6 +48,7 @@ pub(crate) struct ObsoleteTlsProtocol;
 
 impl Rule for ObsoleteTlsProtocol {
     const META: RuleMeta = RuleMeta::warning("VSC305", "obsolete-tls-protocol")
+        .settings(&[&[Tunable::SslSslv2, Tunable::SslSslv3, Tunable::SslTlsv1, Tunable::SslTlsv11]])
         .summary("SSL 2/3 or TLS 1.0/1.1 enabled")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

@@ -42,6 +42,7 @@ const WEAK: &[&str] = &[
 
 impl Rule for WeakSslCiphers {
     const META: RuleMeta = RuleMeta::warning("VSC306", "weak-ssl-ciphers")
+        .settings(&[&[Tunable::SslCiphers]])
         .summary("ssl_ciphers allows NULL, export, RC4, DES, MD5 or unauthenticated ciphers");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -40,6 +40,7 @@ pub(crate) struct PromiscuousDataConnections;
 
 impl Rule for PromiscuousDataConnections {
     const META: RuleMeta = RuleMeta::error("VSC307", "promiscuous-data-connections")
+        .settings(&[&[Tunable::PortPromiscuous, Tunable::PasvPromiscuous]])
         .summary("port_promiscuous (FTP bounce) or pasv_promiscuous (data hijacking) is on")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

@@ -34,6 +34,7 @@ pub(crate) struct LocalUsersNotChrooted;
 
 impl Rule for LocalUsersNotChrooted {
     const META: RuleMeta = RuleMeta::warning("VSC308", "local-users-not-chrooted")
+        .settings(&[&[Tunable::ChrootLocalUser, Tunable::ChrootListEnable, Tunable::LocalEnable]])
         .summary("local users are not chrooted: they can browse the whole file system");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

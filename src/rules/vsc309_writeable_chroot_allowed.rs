@@ -42,6 +42,7 @@ pub(crate) struct WriteableChrootAllowed;
 
 impl Rule for WriteableChrootAllowed {
     const META: RuleMeta = RuleMeta::warning("VSC309", "writeable-chroot-allowed")
+        .settings(&[&[Tunable::AllowWriteableChroot]])
         .summary("allow_writeable_chroot=YES: users may write to their jail's root");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -35,6 +35,7 @@ pub(crate) struct RecursiveListingEnabled;
 
 impl Rule for RecursiveListingEnabled {
     const META: RuleMeta = RuleMeta::warning("VSC310", "recursive-listing-enabled")
+        .settings(&[&[Tunable::LsRecurseEnable]])
         .summary("ls_recurse_enable=YES: one LIST -R can tie up the server")
         .fixes(FixAvailability::Always(Applicability::Unsafe));
 

@@ -35,6 +35,7 @@ pub(crate) struct TransferLogDisabled;
 
 impl Rule for TransferLogDisabled {
     const META: RuleMeta = RuleMeta::warning("VSC311", "transfer-log-disabled")
+        .settings(&[&[Tunable::XferlogEnable, Tunable::DualLogEnable]])
         .summary("no transfer log: uploads, downloads and deletions leave no trace")
         .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 

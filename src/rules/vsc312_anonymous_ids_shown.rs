@@ -37,6 +37,7 @@ pub(crate) struct AnonymousIdsShown;
 
 impl Rule for AnonymousIdsShown {
     const META: RuleMeta = RuleMeta::info("VSC312", "anonymous-ids-shown")
+        .settings(&[&[Tunable::HideIds, Tunable::AnonymousEnable]])
         .summary("anonymous listings show the real owner and group of every file")
         .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 

@@ -52,6 +52,7 @@ const ANONYMOUS_INTENT: &[Tunable] = &[
 
 impl Rule for AnonymousEnabledImplicitly {
     const META: RuleMeta = RuleMeta::warning("VSC314", "anonymous-enabled-implicitly")
+        .settings(&[&[Tunable::AnonymousEnable]])
         .summary("anonymous logins are on only through the compiled-in default")
         .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 

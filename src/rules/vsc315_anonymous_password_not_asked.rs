@@ -33,6 +33,7 @@ pub(crate) struct AnonymousPasswordNotAsked;
 
 impl Rule for AnonymousPasswordNotAsked {
     const META: RuleMeta = RuleMeta::info("VSC315", "anonymous-password-not-asked")
+        .settings(&[&[Tunable::NoAnonPassword]])
         .summary("anonymous logins without the customary password prompt");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -47,6 +47,7 @@ const WARN_DAYS: i64 = 30;
 
 impl Rule for TlsCertificateExpired {
     const META: RuleMeta = RuleMeta::warning("VSC316", "tls-certificate-expired")
+        .settings(&[&[Tunable::RsaCertFile]])
         .summary("the TLS certificate has expired, is not valid yet, or expires within 30 days")
         .needs_host();
 

@@ -68,6 +68,7 @@ fn defaults(tunable: Tunable) -> String {
 
 impl Rule for DefaultDiffersBetweenDialects {
     const META: RuleMeta = RuleMeta::info("VSC401", "default-differs-between-dialects")
+        .settings(&[&[Tunable::Listen, Tunable::SeccompSandbox, Tunable::SslTlsv1, Tunable::SslCiphers]])
         .summary("a setting left at a default that differs between vsftpd builds and matters here")
         .fixes(FixAvailability::Sometimes(Applicability::Unsafe));
 

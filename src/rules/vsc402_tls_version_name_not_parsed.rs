@@ -1,3 +1,4 @@
+use crate::dialect::Tunable;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::dialect::Dialect;
 use crate::model::Outcome;
@@ -44,6 +45,7 @@ pub(super) const NAMES: &[(&[u8], &str)] = &[
 
 impl Rule for TlsVersionNameNotParsed {
     const META: RuleMeta = RuleMeta::error("VSC402", "tls-version-name-not-parsed")
+        .settings(&[&[Tunable::SslTlsv11, Tunable::SslTlsv12, Tunable::SslTlsv13, Tunable::SslTlsv11Fedora, Tunable::SslTlsv12Fedora, Tunable::SslTlsv13Fedora]])
         .summary("`ssl_tlsv1_2` and friends, as the 3.0.5 manual spells them, are rejected by the parser")
         .fixes(FixAvailability::Sometimes(Applicability::Safe));
 

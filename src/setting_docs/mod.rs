@@ -1,19 +1,25 @@
 //! Documentation of every vsftpd setting, for people: `vsconf explain NAME`, the generated
-//! `docs/settings/NAME.md` pages (`UPDATE_DOCS=1 cargo test --test cli` rewrites them; the test fails
+//! `docs/settings/NAME.md` pages and their index `docs/settings/README.md` (`UPDATE_DOCS=1 cargo test
+//! --test rules` rewrites them; the test fails
 //! when they are stale) and editor hovers (`vsconf lsp`). Pure data plus lookup: no I/O.
 //!
-//! One [`SettingDoc`] per tunable joins three sources, so nothing is written twice:
+//! One [`SettingDoc`] per tunable joins four sources, so nothing is written twice:
 //! - the tunable table (`crate::dialect`): type, octal flag, compiled-in default per build, the builds
 //!   that know the name, and its one-line meaning;
-//! - the notes in `notes.rs` (this module's own data): what the setting does in an operator's words,
-//!   what it interacts with, and its pitfalls — for the settings operators get wrong; the others say
-//!   only the table's one line;
-//! - the rule registry (`crate::rules`): every rule whose summary or documentation (before its examples)
-//!   names the setting.
+//! - the notes in `notes.rs` (this module's own data, one per tunable — a test fails when one is
+//!   missing): what the setting does in an operator's words, what it interacts with, and the pitfalls
+//!   particular to it;
+//! - the model's value conversions (`crate::model::value`): the pitfalls every value of the setting's
+//!   type shares (`YES`/`NO` spelling, `21abc`, octal, each build's trimming of strings), computed by
+//!   running the model's own readers on example values rather than written down again;
+//! - the rule registry (`crate::rules`): every active rule whose declared scope (`RuleMeta::scope`:
+//!   named settings, a type, octal numbers, names some build lacks, every setting) covers the setting
+//!   in a build that knows it.
 
 mod notes;
 
-use crate::dialect::{Default, Dialect, Kind, TUNABLES, TunableSpec};
+use crate::dialect::{Default, Dialect, Kind, StringTrim, TUNABLES, TunableSpec};
+use crate::model::value::{StringReading, parse_bool, parse_uint, read_string};
 use crate::rules::REGISTRY;
 use crate::rules::docs::capitalise;
 
@@ -37,8 +43,11 @@ pub struct SettingDoc {
     pub details: Option<&'static str>,
     /// Settings it works together with.
     pub interacts_with: &'static [&'static str],
-    /// What goes wrong in practice.
+    /// What goes wrong in practice with this setting in particular.
     pub pitfalls: &'static [&'static str],
+    /// What goes wrong in practice with any value of this type, in the builds that know the setting:
+    /// computed by the model's value readers (`YES`/`NO` spelling, trailing junk, octal, trimming).
+    pub value_pitfalls: Vec<String>,
     /// Rules whose documentation names this setting: (code, name).
     pub rules: Vec<(&'static str, &'static str)>,
 }
@@ -63,15 +72,14 @@ fn doc_of(spec: &TunableSpec) -> SettingDoc {
         .into_iter()
         .filter(|d| !spec.known_in(*d))
         .collect();
+    // The rules whose declared scope (`RuleMeta::scope`) covers the setting, in a build that knows it.
     let rules = REGISTRY
         .iter()
-        .filter(|r| {
-            // What the rule checks is said before its examples, which may name other settings.
-            let doc = r.doc();
-            let checks = doc.split("## Example").next().unwrap_or(&doc);
-            mentions(checks, spec.name) || mentions(r.meta().summary, spec.name)
+        .map(|r| r.meta())
+        .filter(|m| {
+            m.is_active() && m.scope.covers(spec) && m.dialects.iter().any(|d| spec.known_in(*d))
         })
-        .map(|r| (r.meta().code, r.meta().name))
+        .map(|m| (m.code, m.name))
         .collect();
     SettingDoc {
         name: spec.name,
@@ -83,6 +91,7 @@ fn doc_of(spec: &TunableSpec) -> SettingDoc {
         details: note.map(|n| n.what),
         interacts_with: note.map_or(&[], |n| n.interacts),
         pitfalls: note.map_or(&[], |n| n.pitfalls),
+        value_pitfalls: value_pitfalls(spec),
         rules,
     }
 }
@@ -98,22 +107,135 @@ fn default_text(spec: &TunableSpec, d: Default) -> String {
     }
 }
 
-/// Whether `text` names `setting` as a whole word (so `listen` is not found in `listen_port`).
-fn mentions(text: &str, setting: &str) -> bool {
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = text.get(from..).and_then(|t| t.find(setting)) {
-        let start = from + at;
-        let end = start + setting.len();
-        let before = start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
-        let after = bytes.get(end).copied();
-        if !before.is_some_and(word) && !after.is_some_and(word) {
-            return true;
+/// The pitfalls every value of the setting's type shares, each stated only after the model's own
+/// reader confirmed it on the example (so the text cannot drift from what vsconf predicts).
+fn value_pitfalls(spec: &TunableSpec) -> Vec<String> {
+    let n = spec.name;
+    let mut out = Vec::new();
+    match spec.kind {
+        Kind::Bool => {
+            let yes: Vec<&str> = ["yes", "True", "1"]
+                .into_iter()
+                .filter(|v| parse_bool(v.as_bytes()) == Some(true))
+                .collect();
+            let no: Vec<&str> = ["no", "False", "0"]
+                .into_iter()
+                .filter(|v| parse_bool(v.as_bytes()) == Some(false))
+                .collect();
+            out.push(format!(
+                "Case does not matter and there are synonyms: {} mean YES, {} mean NO.",
+                quoted(n, &yes),
+                quoted(n, &no)
+            ));
+            let refused: Vec<&str> = ["on", "Y", "YES ", "YES # on"]
+                .into_iter()
+                .filter(|v| parse_bool(v.as_bytes()).is_none())
+                .collect();
+            let mut causes: Vec<String> = refused.iter().map(|v| format!("`{n}={v}`")).collect();
+            if parse_bool(b"YES\r").is_none() {
+                causes.push("Windows line endings (`YES\\r`)".to_owned());
+            }
+            out.push(format!(
+                "Nothing else is accepted, not even trailing spaces or comments: {} refuse to start with `500 OOPS: bad bool value in config file for: {n}`.",
+                listing(&causes)
+            ));
         }
-        from = end;
+        Kind::Uint => {
+            let junk = parse_uint(b"21abc").value;
+            let none = parse_uint(b"abc").value;
+            let minus = parse_uint(b"-1").value;
+            out.push(format!(
+                "vsftpd never refuses a number: it stops at the first byte that is not a digit, so `{n}=21abc` is {junk} and `{n}=abc` is {none}; `{n}=-1` is {minus}."
+            ));
+            if spec.octal {
+                let decimal = parse_uint(b"22").value;
+                out.push(format!(
+                    "Write it in octal with a leading 0 (`{n}=022`): without the 0 the digits are decimal, so `{n}=22` is {decimal}, which is octal 0{decimal:o}."
+                ));
+            } else {
+                let octal = parse_uint(b"010").value;
+                out.push(format!(
+                    "A leading 0 makes the number octal: `{n}=010` is {octal}, not 10."
+                ));
+            }
+        }
+        Kind::Str => {
+            let known: Vec<Dialect> = spec.dialects().collect();
+            let builds = |want: fn(StringTrim) -> bool| -> Vec<&'static str> {
+                known
+                    .iter()
+                    .filter(|d| want(d.string_trim()))
+                    .map(|d| d.id())
+                    .collect()
+            };
+            let keeps =
+                builds(|t| read_string(b"x ", t) == StringReading::Value(Some(b"x ".to_vec())));
+            let trims =
+                builds(|t| read_string(b"x ", t) == StringReading::Value(Some(b"x".to_vec())));
+            let mut spaces = Vec::new();
+            if !keeps.is_empty() {
+                spaces.push(format!("kept as part of the value by {}", keeps.join(", ")));
+            }
+            if !trims.is_empty() {
+                spaces.push(format!("trimmed by {}", trims.join(", ")));
+            }
+            out.push(format!(
+                "Spaces, tabs and a Windows line ending's carriage return around the value are {}.",
+                spaces.join(" but ")
+            ));
+            let crash = builds(|t| read_string(b"  ", t) == StringReading::Crash);
+            let unset = builds(|t| read_string(b"  ", t) == StringReading::Value(None));
+            let mut blank = Vec::new();
+            if !crash.is_empty() {
+                blank.push(format!(
+                    "crashes vsftpd with no message (SIGSEGV) on {}",
+                    crash.join(", ")
+                ));
+            }
+            if !unset.is_empty() {
+                blank.push(format!("unsets the setting on {}", unset.join(", ")));
+            }
+            if !keeps.is_empty() {
+                blank.push(format!("is kept as spaces by {}", keeps.join(", ")));
+            }
+            out.push(format!(
+                "A value of only spaces (`{n}= `) {}.",
+                blank.join("; ")
+            ));
+            if read_string(b"", StringTrim::Keep) == StringReading::Value(None) {
+                let has_default = known
+                    .iter()
+                    .any(|d| matches!(spec.default_in(*d), Some(Default::Str(Some(_)))));
+                out.push(if has_default {
+                    format!("`{n}=` with nothing after it unsets the setting: it does not bring the default back.")
+                } else {
+                    format!("`{n}=` with nothing after it unsets the setting.")
+                });
+            }
+            if read_string(b"x # y", StringTrim::Keep)
+                == StringReading::Value(Some(b"x # y".to_vec()))
+            {
+                out.push(format!(
+                    "There are no comments after a value: in `{n}=x # y` the value is `x # y`."
+                ));
+            }
+        }
     }
-    false
+    out
+}
+
+/// `NAME=a`, `NAME=b` and `NAME=c`.
+fn quoted(name: &str, values: &[&str]) -> String {
+    let items: Vec<String> = values.iter().map(|v| format!("`{name}={v}`")).collect();
+    listing(&items)
+}
+
+/// `a, b and c`.
+fn listing(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
 }
 
 /// The Markdown page of a setting: what `vsconf explain NAME` prints and `docs/settings/NAME.md` holds.
@@ -156,9 +278,12 @@ pub fn page(d: &SettingDoc) -> String {
         let names: Vec<String> = d.interacts_with.iter().map(|n| format!("`{n}`")).collect();
         out.push_str(&format!("- **Works with**: {}\n", names.join(", ")));
     }
-    if !d.pitfalls.is_empty() {
+    if !d.pitfalls.is_empty() || !d.value_pitfalls.is_empty() {
         out.push_str("\n## Pitfalls\n\n");
         for p in d.pitfalls {
+            out.push_str(&format!("- {p}\n"));
+        }
+        for p in &d.value_pitfalls {
             out.push_str(&format!("- {p}\n"));
         }
     }
@@ -177,11 +302,11 @@ pub fn page(d: &SettingDoc) -> String {
     out
 }
 
-/// `docs/settings.md`: the table of every setting, linking each page.
+/// `docs/settings/README.md`: the table of every setting, linking each page.
 pub fn index() -> String {
     let mut out = String::from(
         "# vsftpd settings\n\nGenerated from the tunable table and the notes in `src/setting_docs/` by \
-         `UPDATE_DOCS=1 cargo test --test cli`; do not edit. `vsconf explain NAME` prints the same pages.\n\n\
+         `UPDATE_DOCS=1 cargo test --test rules`; do not edit. `vsconf explain NAME` prints the same pages.\n\n\
          | setting | type | default (upstream-3.0.5) | builds | what it does |\n|---|---|---|---|---|\n",
     );
     for d in all() {
@@ -200,7 +325,7 @@ pub fn index() -> String {
                 .join(", ")
         };
         out.push_str(&format!(
-            "| [{0}](settings/{0}.md) | {1} | {default} | {builds} | {2} |\n",
+            "| [{0}]({0}.md) | {1} | {default} | {builds} | {2} |\n",
             d.name, d.kind, d.summary
         ));
     }
@@ -227,6 +352,117 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_tunable_has_a_note_with_what_it_does() {
+        let missing: Vec<&str> = TUNABLES
+            .iter()
+            .filter(|t| {
+                !notes::NOTES
+                    .iter()
+                    .any(|n| n.name == t.name && !n.what.is_empty())
+            })
+            .map(|t| t.name)
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "tunables without a note in src/setting_docs/notes.rs: {missing:?}"
+        );
+        let mut names: Vec<&str> = notes::NOTES.iter().map(|n| n.name).collect();
+        let count = names.len();
+        names.dedup();
+        assert_eq!(names.len(), count, "a setting has two notes");
+    }
+
+    #[test]
+    fn value_pitfalls_follow_the_model() {
+        let port = lookup("listen_port").expect("known");
+        assert!(
+            port.value_pitfalls
+                .iter()
+                .any(|p| p.contains("`listen_port=21abc` is 21")),
+            "{:?}",
+            port.value_pitfalls
+        );
+        let umask = lookup("local_umask").expect("known");
+        assert!(
+            umask
+                .value_pitfalls
+                .iter()
+                .any(|p| p.contains("`local_umask=22` is 22, which is octal 026")),
+            "{:?}",
+            umask.value_pitfalls
+        );
+        let listen = lookup("listen").expect("known");
+        assert!(
+            listen
+                .value_pitfalls
+                .iter()
+                .any(|p| p.contains("`listen=yes`")),
+            "{:?}",
+            listen.value_pitfalls
+        );
+        let banner = lookup("ftpd_banner").expect("known");
+        let text = banner.value_pitfalls.join("\n");
+        assert!(text.contains("kept as part of the value by upstream-3.0.5 but trimmed by debian-3.0.3, debian-3.0.5, rhel-3.0.3, rhel-3.0.5"), "{text}");
+        assert!(
+            text.contains("SIGSEGV) on debian-3.0.3, debian-3.0.5"),
+            "{text}"
+        );
+        // A setting only Debian knows gets only Debian's behaviour.
+        let upload = lookup("upload_file").expect("known");
+        let text = upload.value_pitfalls.join("\n");
+        assert!(
+            !text.contains("upstream") && !text.contains("rhel"),
+            "{text}"
+        );
+    }
+
+    // Whether `text` names `setting` as a whole word (so `listen` is not found in `listen_port`).
+    fn mentions(text: &str, setting: &str) -> bool {
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(at) = text.get(from..).and_then(|t| t.find(setting)) {
+            let start = from + at;
+            let end = start + setting.len();
+            let before = start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+            let after = bytes.get(end).copied();
+            if !before.is_some_and(word) && !after.is_some_and(word) {
+                return true;
+            }
+            from = end;
+        }
+        false
+    }
+
+    #[test]
+    fn every_setting_a_rule_summary_names_is_in_its_scope() {
+        for m in REGISTRY.iter().map(|r| r.meta()).filter(|m| m.is_active()) {
+            for spec in TUNABLES.iter().filter(|t| mentions(m.summary, t.name)) {
+                assert!(
+                    m.scope.covers(spec),
+                    "{} names {} in its summary, but its `RuleMeta::scope` does not cover it",
+                    m.code,
+                    spec.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pages_list_the_rules_whose_scope_covers_the_setting() {
+        let listen = page(&lookup("listen").expect("known"));
+        assert!(listen.contains("VSC007 two-listeners"), "{listen}");
+        assert!(listen.contains("VSC003 bad-bool-value"), "{listen}");
+        // A rule about the file as a whole is not a rule about `listen`.
+        assert!(!listen.contains("VSC005"), "{listen}");
+        let umask = page(&lookup("anon_umask").expect("known"));
+        assert!(umask.contains("VSC204 decimal-umask"), "{umask}");
+        // VSC004 runs only for Debian's builds, which know `download_file`; `bind_retries` is RHEL's.
+        assert!(page(&lookup("download_file").expect("known")).contains("VSC004"));
+        assert!(!page(&lookup("bind_retries").expect("known")).contains("VSC004"));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 mod detect;
 mod ecosystem;
+mod explain;
 mod facts;
 
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! `docs/settings.md` and `docs/settings/NAME.md` are generated from `vsconf::setting_docs` (the tunable
+//! `docs/settings/README.md` (the index) and `docs/settings/NAME.md` are generated from `vsconf::setting_docs` (the tunable
 //! table, the notes, and the rules that name each setting), so a new rule or tunable regenerates them with
 //! the rule docs: `UPDATE_DOCS=1 cargo test --test rules`.
 
@@ -12,7 +12,10 @@ fn root() -> PathBuf {
 
 #[test]
 fn generated_setting_docs_are_current() {
-    let mut expected = vec![(root().join("docs/settings.md"), setting_docs::index())];
+    let mut expected = vec![(
+        root().join("docs/settings/README.md"),
+        setting_docs::index(),
+    )];
     for d in setting_docs::all() {
         expected.push((
             root().join(format!("docs/settings/{}.md", d.name)),
@@ -48,4 +51,17 @@ fn every_setting_has_a_page_with_type_default_and_rules() {
         "{only}"
     );
     assert_eq!(setting_docs::all().count(), vsconf::dialect::TUNABLES.len());
+}
+
+#[test]
+fn every_setting_in_every_build_has_a_note() {
+    let bare: Vec<&str> = setting_docs::all()
+        .filter(|d| d.details.is_none_or(str::is_empty) || d.value_pitfalls.is_empty())
+        .map(|d| d.name)
+        .collect();
+    assert!(
+        bare.is_empty(),
+        "settings without a note in src/setting_docs/notes.rs: {}",
+        bare.join(", ")
+    );
 }

@@ -21,3 +21,4 @@ pub mod setting_docs;
 pub mod settings;
 pub mod startup;
 pub mod syntax;
+pub mod verify;

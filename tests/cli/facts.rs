@@ -4,10 +4,11 @@
 //! (its refusal before binding) agree — over every rule fixture and example, and generated configs, in
 //! every dialect of `Dialect::ALL`.
 //!
-//! `verify`'s prediction is still computed inside the binary (cli/verify.rs) and reads the same model
-//! calls (`listener`, `passive_range`, `data_ports`, `tls`); it joins this test when it becomes
-//! library code.
+//! `verify`'s expectations (`vsconf::verify::Expectations`, library code since issue 10) join them:
+//! its startup verdict, the address and port its probe connects to, the passive range it expects
+//! PASV to hand out and the active source port it expects are the model's and the firewall plan's.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -22,6 +23,7 @@ use vsconf::rules::{LintOptions, lint};
 use vsconf::server::{ServeError, ServeOptions};
 use vsconf::startup::{self, Verdict, oops};
 use vsconf::syntax::parse;
+use vsconf::verify::{Expectation, Expectations, Remap};
 
 use super::{run, scratch};
 
@@ -88,6 +90,9 @@ fn agree(path: &Path, text: &[u8], dialect: Dialect) {
     let prediction = startup::predict(&config, cst.text());
     let listener = config.listener();
     let data = config.data_ports();
+    // verify, as the embedded engine runs it with no host findings and no DNS.
+    let expected = Expectations::new(&config, cst.text(), &[], Remap::default(), &|_| None);
+    check_verify(&what, &expected, &prediction.verdict, &config);
 
     // lint: its prediction is the startup verdict, and its listener rules fire where the model fails.
     let linted = lint(
@@ -230,6 +235,7 @@ fn agree(path: &Path, text: &[u8], dialect: Dialect) {
             }
             if let Ok(plan) = &plan {
                 check_plan(&what, plan, l.mode, l.port, &config);
+                check_verify_against_plan(&what, &expected, plan);
             } else if let Err(e) = &plan {
                 assert!(
                     matches!(e, PlanError::TlsUnpinnedRange { .. }),
@@ -269,6 +275,67 @@ fn check_plan(
     );
     if let Some(ActiveSource::Port(p)) = data.active {
         assert_ne!(p, 0, "{what}: a fixed source port is never 0");
+    }
+}
+
+/// verify's expectations are the model's verdict, listener, passive range and active source.
+fn check_verify(what: &str, expected: &Expectations, verdict: &Verdict, config: &EffectiveConfig) {
+    assert_eq!(
+        expected.startup, *verdict,
+        "{what}: verify's startup verdict"
+    );
+    let control = config.listener().ok().map(|l| {
+        SocketAddr::new(
+            l.address.ip().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            l.port,
+        )
+    });
+    assert_eq!(
+        expected.control, control,
+        "{what}: verify's control address"
+    );
+    let data = config.data_ports();
+    match &expected.passive {
+        Expectation::Within { range, offset } => {
+            assert_eq!(Some(*range), data.passive, "{what}: verify's passive range");
+            assert_eq!(*offset, 0, "{what}");
+        }
+        Expectation::Text(t) if t.starts_with("disabled") => {
+            assert_eq!(data.passive, None, "{what}: verify expects PASV off");
+        }
+        _ => {}
+    }
+    match &expected.active_source {
+        Expectation::SourcePort { source, .. } => {
+            assert_eq!(Some(*source), data.active, "{what}: verify's active source");
+        }
+        Expectation::Text(t) if t.starts_with("disabled") => {
+            assert_eq!(data.active, None, "{what}: verify expects PORT off");
+        }
+        _ => {}
+    }
+}
+
+/// verify expects the ports the firewall opens.
+fn check_verify_against_plan(what: &str, expected: &Expectations, plan: &ServerPlan) {
+    assert_eq!(
+        expected.control.map(|c| c.port()),
+        Some(plan.control_port),
+        "{what}: verify's and the firewall's control port"
+    );
+    if let Expectation::Within { range, .. } = &expected.passive {
+        assert_eq!(
+            plan.passive.map(|p| (p.range.first, p.range.last)),
+            Some((range.first, range.last)),
+            "{what}: verify's and the firewall's passive range"
+        );
+    }
+    if let Expectation::SourcePort { source, .. } = &expected.active_source {
+        assert_eq!(
+            plan.active.map(|a| a.source),
+            Some(*source),
+            "{what}: verify's and the firewall's active source"
+        );
     }
 }
 

@@ -156,7 +156,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "ascii_download_enable",
-        "Converts line endings when a client downloads in ASCII mode (TYPE A). When NO, vsftpd still answers `200 Switching to ASCII mode.` but sends the bytes unchanged.",
+        "Converts line endings to CRLF when a client downloads in ASCII mode (TYPE A). When NO, vsftpd still answers `200 Switching to ASCII mode.` but opens the transfer in `BINARY mode` and sends the bytes unchanged (debian-3.0.3 binary).",
         &["ascii_upload_enable"],
         &[
             "`SIZE` still reports the file's size on disk, not what an ASCII download delivers (debian-3.0.3 binary).",
@@ -195,7 +195,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "banner_file",
-        "A file whose contents replace the greeting after `220`. Read at each session.",
+        "A file whose contents replace the greeting after `220`, as a multi-line `220-` reply. Read at each session; it wins over `ftpd_banner` (debian-3.0.3 binary).",
         &["ftpd_banner"],
         &["An unreadable file refuses every session with `500 OOPS: cannot read banner file:`."],
     ),
@@ -231,7 +231,7 @@ pub(super) static NOTES: &[Note] = &[
         "On builds that check passwords without PAM, refuses local users whose shell is not listed in /etc/shells.",
         &["local_enable", "pam_service_name"],
         &[
-            "Every build vsconf models uses PAM, where this setting has no effect: restrict shells with `pam_shells` in the PAM service instead.",
+            "Every build vsconf models uses PAM, where this setting has no effect (debian-3.0.3 binary: with `check_shell=YES` a user with a `nologin` shell logged in through a PAM service without `pam_shells`): restrict shells with `pam_shells` in the PAM service instead.",
         ],
     ),
     note(
@@ -375,9 +375,10 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "deny_file",
-        "Patterns of file and directory names that cannot be used in any way: downloads, uploads, renames and changes into them are refused. Patterns use `*`, `?` and `{a,b}` alternatives, for example `{*.mp3,.private}`.",
+        "Patterns of file and directory names that cannot be used: commands on a matching name (RETR, STOR, CWD, SIZE, renames) are answered `550 Permission denied.` Patterns use `*`, `?` and `{a,b}` alternatives, for example `{*.mp3,.private}`.",
         &["hide_file", "upload_file", "download_file"],
         &[
+            "Matching names still appear in directory listings (debian-3.0.3 binary): add the same pattern to `hide_file` to hide them too.",
             "It matches names, not files: a link or another path to the same file gets round it. Use file permissions for anything secret.",
         ],
     ),
@@ -538,7 +539,7 @@ pub(super) static NOTES: &[Note] = &[
             "pam_service_name",
         ],
         &[
-            "Guest users get the anonymous users' rights (the `anon_*` settings) unless `virtual_use_local_privs=YES`.",
+            "Guest users get the anonymous users' rights (the `anon_*` settings; `MKD` was refused with the defaults) and are locked into `guest_username`'s home, unless `virtual_use_local_privs=YES` (debian-3.0.3 binary).",
         ],
     ),
     note(
@@ -551,7 +552,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "hide_file",
-        "Patterns (same syntax as `deny_file`) of names left out of directory listings. The files can still be used by anyone who knows their name.",
+        "Patterns (same syntax as `deny_file`) of names left out of directory listings. The files can still be downloaded by anyone who knows their name (debian-3.0.3 binary).",
         &["deny_file", "force_dot_files"],
         &["Hiding is not protecting: combine it with `deny_file` or file permissions."],
     ),
@@ -571,7 +572,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "idle_session_timeout",
-        "How many seconds a logged-in client may stay silent between commands before vsftpd ends the session (`421 Timeout.`).",
+        "How many seconds a logged-in client may stay silent between commands before vsftpd ends the session with `421 Timeout.` (debian-3.0.3 binary).",
         &["data_connection_timeout"],
         &[],
     ),
@@ -590,6 +591,7 @@ pub(super) static NOTES: &[Note] = &[
         &["isolate_network", "seccomp_sandbox"],
         &[
             "Where creating namespaces is not allowed (some containers) sessions fail; Debian's README advises `isolate=NO` and `isolate_network=NO` inside LXC.",
+            "Upstream's manual page does not document it (RHEL's does); it is on by default in every build.",
         ],
     ),
     note(
@@ -598,6 +600,7 @@ pub(super) static NOTES: &[Note] = &[
         &["isolate", "port_enable"],
         &[
             "Where creating namespaces is not allowed (some containers), every session fails; set `isolate_network=NO` (and `isolate=NO`) there.",
+            "Upstream's manual page does not document it (RHEL's does); it is on by default in every build.",
         ],
     ),
     note(
@@ -639,6 +642,7 @@ pub(super) static NOTES: &[Note] = &[
         &["listen", "listen_ipv6", "ftp_data_port", "pasv_min_port"],
         &[
             "A port below 1024 needs root; a port in use refuses to start with `could not bind listening IPv4 socket`.",
+            "The value is cut to 16 bits: `listen_port=65557` listens on 21, and 0 (or a value with no digits) on a random port the kernel picks (debian-3.0.3 binary).",
         ],
     ),
     note(
@@ -702,7 +706,8 @@ pub(super) static NOTES: &[Note] = &[
             "syslog_enable",
         ],
         &[
-            "Nothing is logged unless the vsftpd-format log is active: `xferlog_enable=YES` with `xferlog_std_format=NO`, or `dual_log_enable=YES`.",
+            "Nothing is logged unless the vsftpd-format log is active: `xferlog_enable=YES` with `xferlog_std_format=NO`, or `dual_log_enable=YES` (debian-3.0.3 binary: with `xferlog_std_format=YES` no vsftpd log is written at all).",
+            "PASS commands are logged as `PASS <password>`, but anonymous users' passwords still appear in the `OK LOGIN` line (debian-3.0.3 binary).",
         ],
     ),
     note(
@@ -724,7 +729,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "max_login_fails",
-        "How many failed logins a session may have before vsftpd ends it.",
+        "How many failed logins a session may have before vsftpd ends it (debian-3.0.3 binary: the connection closes after the third `530 Login incorrect.` by default).",
         &["delay_failed_login"],
         &[
             "Ending a session does not stop a client from reconnecting: use fail2ban or PAM for real lockouts.",
@@ -792,7 +797,8 @@ pub(super) static NOTES: &[Note] = &[
         "The PAM service (a file in /etc/pam.d) that checks local users' passwords.",
         &["local_enable"],
         &[
-            "A name with no file in /etc/pam.d makes every local login fail with `530 Login incorrect`, whatever the password.",
+            "A service with no file in /etc/pam.d falls back to PAM's `other` service. On Debian `other` is the normal login stack, so logins still work but the vsftpd service's own checks (the /etc/ftpusers deny list, `pam_shells`) are skipped: a user whose shell is `/usr/sbin/nologin` logged in (debian-3.0.3 binary). Where `other` denies everything, every local login fails with `530 Login incorrect.`",
+            "Upstream's default `ftp` is not a service Debian ships: an upstream build on Debian authenticates through `other`, as above (upstream-3.0.5 binary).",
         ],
     ),
     note(
@@ -807,6 +813,7 @@ pub(super) static NOTES: &[Note] = &[
         &["pasv_address"],
         &[
             "A name that does not resolve refuses to start with `500 OOPS: cannot resolve host:`; a changed DNS record needs a restart.",
+            "After a reload (SIGHUP) the name is not resolved again and every PASV kills its session with `500 OOPS: invalid pasv_address` (debian-3.0.3 binary): restart instead of reloading.",
         ],
     ),
     note(
@@ -819,7 +826,8 @@ pub(super) static NOTES: &[Note] = &[
             "pasv_max_port",
         ],
         &[
-            "It must be a dotted IPv4 address unless `pasv_addr_resolve=YES`; otherwise every PASV kills the session with `500 OOPS: invalid pasv_address`.",
+            "It must be an IPv4 address in a form C `inet_aton` reads (`10.1` is 10.0.0.1) unless `pasv_addr_resolve=YES`; otherwise every PASV kills the session with `500 OOPS: invalid pasv_address`. It is not checked at startup.",
+            "With `listen_ipv6=YES` (Debian's and RHEL's stock files) it is ignored: PASV replies carry `0,0,0,0` (debian-3.0.3 binary). NAT setups need `listen=YES`.",
             "EPSV replies carry no address, so clients using EPSV ignore it.",
         ],
     ),
@@ -834,6 +842,7 @@ pub(super) static NOTES: &[Note] = &[
             "port_enable",
         ],
         &[
+            "When NO, PASV and EPSV are answered `550 Permission denied.` and FEAT stops listing them (debian-3.0.3 binary).",
             "Without `pasv_min_port` and `pasv_max_port` the port is any free one, so no firewall can open it sensibly: login works and every listing hangs. `vsconf firewall FILE` prints the rules for a pinned range.",
         ],
     ),
@@ -841,13 +850,18 @@ pub(super) static NOTES: &[Note] = &[
         "pasv_max_port",
         "The highest port passive data connections use.",
         &["pasv_min_port", "pasv_enable"],
-        &["Set both ends of the range and open exactly that range in the firewall."],
+        &[
+            "A value below `pasv_min_port` (or below 1024) is ignored without a warning: the range silently runs up to 65535 (debian-3.0.3 binary: `pasv_min_port=60000`, `pasv_max_port=50000` gave ports 60154…65512).",
+            "Set both ends of the range and open exactly that range in the firewall.",
+        ],
     ),
     note(
         "pasv_min_port",
         "The lowest port passive data connections use. Together with `pasv_max_port` it pins the range a firewall must open.",
         &["pasv_max_port", "pasv_enable", "pasv_address"],
         &[
+            "The manual page says the default is 0 (any port); the binaries' default is 5001, so with nothing set the ports come from 5001–65535 (debian-3.0.3 binary: 400 PASV replies, none below 5001).",
+            "A value of 1024 or less, or above 65535, is ignored and the range starts at 1024 (debian-3.0.3 binary).",
             "Set both ends of the range and open exactly that range in the firewall; a range smaller than the number of simultaneous transfers makes PASV fail under load.",
         ],
     ),
@@ -856,14 +870,18 @@ pub(super) static NOTES: &[Note] = &[
         "Skips the check that a passive data connection comes from the same address as the control connection.",
         &["pasv_enable"],
         &[
-            "With it anyone who guesses the port can steal a transfer: leave it NO unless a proxy in between requires it.",
+            "Without it a data connection from another address than the control connection is closed and the client gets `425 Security: Bad IP connecting.` (debian-3.0.3 binary); with it anyone who guesses the port can steal a transfer: leave it NO unless a proxy in between requires it.",
         ],
     ),
     note(
         "port_enable",
         "Allows active mode (PORT, EPRT): the server connects back to the client for each data connection.",
         &["connect_from_port_20", "ftp_data_port", "port_promiscuous"],
-        &["Active mode rarely works through client-side NAT; most clients use passive mode."],
+        &[
+            "When NO, PORT and EPRT are answered `550 Permission denied.` (debian-3.0.3 binary).",
+            "Unless `port_promiscuous=YES`, a PORT to another address than the client's, or to a port below 1024, is refused with `500 Illegal PORT command.` (debian-3.0.3 binary).",
+            "Active mode rarely works through client-side NAT; most clients use passive mode.",
+        ],
     ),
     note(
         "port_promiscuous",
@@ -913,6 +931,7 @@ pub(super) static NOTES: &[Note] = &[
         &["ssl_enable", "rsa_private_key_file"],
         &[
             "A missing or unreadable file refuses to start with `500 OOPS: SSL: cannot load RSA certificate` once `ssl_enable=YES`.",
+            "Debian's README names `/etc/ssl/private/vsftpd.pem` as the default; the binaries' default is `/usr/share/ssl/certs/vsftpd.pem`, which Debian does not ship. Debian's stock file sets the snakeoil certificate instead.",
         ],
     ),
     note(
@@ -934,7 +953,7 @@ pub(super) static NOTES: &[Note] = &[
         "Confines session processes with a Linux seccomp system-call filter.",
         &["isolate", "isolate_network"],
         &[
-            "On some kernel and C library combinations sessions die with `500 OOPS: child died`; `seccomp_sandbox=NO` is the usual workaround.",
+            "With TLS, sessions abort during the handshake on current systems (a 3.0.5 build on Debian 12): the default is YES only upstream; Debian and RHEL builds default to NO.",
         ],
     ),
     note(
@@ -972,7 +991,7 @@ pub(super) static NOTES: &[Note] = &[
         "The OpenSSL cipher list for TLS 1.2 and older (TLS 1.3 suites are not set here).",
         &["ssl_enable", "ssl_tlsv1", "ssl_tlsv12"],
         &[
-            "Upstream's and Debian's default allows one cipher suite, which some older clients lack.",
+            "Upstream's and Debian's default allows one cipher suite, which some older clients lack. Debian's manual page gives `DES-CBC3-SHA` as the default; the binary's is `ECDHE-RSA-AES256-GCM-SHA384`.",
             "RHEL's default `PROFILE=SYSTEM` only exists in Red Hat's OpenSSL: copied to another distribution it refuses to start with `500 OOPS: SSL: could not set cipher list`, as any list OpenSSL does not understand does.",
         ],
     ),
@@ -1176,7 +1195,7 @@ pub(super) static NOTES: &[Note] = &[
         "Reads `userlist_file` at login and refuses or admits users by it (see `userlist_deny`).",
         &["userlist_deny", "userlist_file", "local_enable"],
         &[
-            "An unreadable list file refuses every session with `500 OOPS: cannot read user list file:`.",
+            "While `local_enable=YES`, an unreadable list file refuses every session with `500 OOPS: cannot read user list file:`.",
         ],
     ),
     note(
@@ -1193,7 +1212,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "utf8_filesystem",
-        "Lists `UTF8` in the FEAT reply, telling clients that file names are UTF-8. A Debian addition; upstream's 3.0.5 lists it always (upstream-3.0.5 binary).",
+        "Lists `UTF8` in the FEAT reply, telling clients that file names are UTF-8. A Debian addition, not in Debian's manual page; upstream's 3.0.5 lists `UTF8` always (upstream-3.0.5 binary).",
         &[],
         &[],
     ),

@@ -5,7 +5,6 @@
 //! becomes an `IO io-error` finding for that path, every other file is linted, and the exit status is
 //! the worst seen (2 over 1 over 0).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,6 +21,7 @@ use vsconf::syntax::{escape_bytes, parse};
 
 use super::host::SystemHost;
 use super::input::{expand, load};
+use super::progress::Progress;
 
 /// Arguments of `vsconf lint`.
 #[derive(Debug, clap::Args)]
@@ -157,8 +157,6 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         })
         .collect();
     let mut collected = Collected::default();
-    let show_progress =
-        !args.common.quiet && paths.len() > BATCH_FILES && std::io::stderr().is_terminal();
     if args.format == Format::Human && !args.common.quiet {
         #[expect(clippy::print_stderr, reason = "the header for people goes to stderr")]
         {
@@ -167,6 +165,16 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
     }
     super::warn_about(&chosen);
+    // A bar for runs long enough to wait for; created after the header so that it draws below it.
+    let progress = if paths.len() > PROGRESS_FILES {
+        Progress::new(
+            u64::try_from(paths.len()).unwrap_or(u64::MAX),
+            "vsconf: linting",
+            args.common.quiet,
+        )
+    } else {
+        Progress::hidden()
+    };
     let format = if args.statistics {
         None
     } else {
@@ -179,10 +187,10 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     // bounded by one batch whatever the number of files.
     let batches = paths
         .chunks(BATCH_FILES)
-        .map(|batch| lint_batch(batch, &job))
+        .map(|batch| lint_batch(batch, &job, &progress))
         .chain((!walk_failures.is_empty()).then(|| Ok(walk_failures)));
     let mut first = true;
-    for (batch_index, reports) in batches.enumerate() {
+    for reports in batches {
         let reports = reports?;
         let mut out = String::new();
         for r in &reports {
@@ -213,18 +221,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             }
             first = false;
         }
-        super::write_stdout(out.as_bytes())?;
-        if show_progress {
-            let done = (batch_index * BATCH_FILES + reports.len()).min(paths.len());
-            #[expect(clippy::print_stderr, reason = "progress for people goes to stderr")]
-            {
-                eprint!("\rlinted {done}/{} files", paths.len());
-                if done == paths.len() {
-                    eprintln!();
-                }
-            }
-        }
+        progress.suspend(|| super::write_stdout(out.as_bytes()))?;
     }
+    progress.finish();
     let tail = match format {
         None if args.format == Format::Json => statistics_json(&collected.counts),
         None => statistics_table(&collected.counts, &summary, args.common.quiet),
@@ -404,19 +403,28 @@ fn fix_in_place(paths: &[PathBuf], job: &Job<'_>, quiet: bool) -> miette::Result
 /// Files linted between two writes to standard output.
 const BATCH_FILES: usize = 512;
 
+/// Runs of more files than this get a progress bar (on a terminal, see [`Progress`]).
+const PROGRESS_FILES: usize = 100;
+
 /// Lints a batch on up to eight threads (the files are independent), keeping input order.
-fn lint_batch(paths: &[PathBuf], job: &Job<'_>) -> miette::Result<Vec<FileReport>> {
+fn lint_batch(
+    paths: &[PathBuf],
+    job: &Job<'_>,
+    progress: &Progress,
+) -> miette::Result<Vec<FileReport>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     if paths.len() < 64 || workers == 1 {
-        return paths.iter().map(|p| lint_one(p, job)).collect();
+        return paths.iter().map(|p| lint_one(p, job, progress)).collect();
     }
     let chunk = paths.len().div_ceil(workers);
     let results: Vec<miette::Result<Vec<FileReport>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| lint_one(p, job)).collect()))
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|p| lint_one(p, job, progress)).collect())
+            })
             .collect();
         handles
             .into_iter()
@@ -433,7 +441,17 @@ fn lint_batch(paths: &[PathBuf], job: &Job<'_>) -> miette::Result<Vec<FileReport
     Ok(reports)
 }
 
-fn lint_one(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport> {
+fn lint_one(
+    path: &std::path::Path,
+    job: &Job<'_>,
+    progress: &Progress,
+) -> miette::Result<FileReport> {
+    let report = lint_file(path, job);
+    progress.advance(1);
+    report
+}
+
+fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport> {
     let (shown, options) = job.for_file(path);
     let options = options.as_ref();
     let loaded = match load(path) {

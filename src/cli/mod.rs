@@ -21,6 +21,7 @@ mod new;
 mod overrides;
 pub mod preview;
 mod probe;
+mod progress;
 mod rules;
 mod serve;
 mod set;

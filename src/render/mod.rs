@@ -168,13 +168,22 @@ pub fn rule_command(code: &str) -> String {
     format!("vsconf rules {code}")
 }
 
-/// The project's home page (Cargo.toml `homepage`).
-pub const HOMEPAGE: &str = env!("CARGO_PKG_HOMEPAGE");
+/// The project's home page: Cargo.toml's `homepage`, or `None` when the package sets none (cargo then
+/// passes an empty string). Machine formats link to web pages only under a configured home page, so a
+/// report never points at an address nobody checked; `vsconf rules CODE` works everywhere.
+pub fn homepage() -> Option<&'static str> {
+    Some(env!("CARGO_PKG_HOMEPAGE")).filter(|h| !h.is_empty())
+}
 
 /// The web address of a rule's documentation page, for formats read outside a terminal (SARIF
-/// `helpUri`, GitLab, JUnit): the generated `docs/rules/CODE.md` under [`HOMEPAGE`].
-pub fn rule_url(code: &str) -> String {
-    format!("{HOMEPAGE}/blob/main/docs/rules/{code}.md")
+/// `helpUri`): the generated `docs/rules/CODE.md` under [`homepage`], or `None` without one.
+pub fn rule_url(code: &str) -> Option<String> {
+    rule_url_under(homepage(), code)
+}
+
+/// [`rule_url`] under a given home page (the package's own, or none).
+fn rule_url_under(homepage: Option<&str>, code: &str) -> Option<String> {
+    homepage.map(|h| format!("{}/blob/main/docs/rules/{code}.md", h.trim_end_matches('/')))
 }
 
 /// A stable fingerprint per finding of `report`, in order: a hash of the rule code, the trimmed text of
@@ -233,5 +242,26 @@ impl Fnv {
     }
     pub(crate) fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod homepage_tests {
+    use super::*;
+
+    #[test]
+    fn rule_url_only_under_a_configured_homepage() {
+        assert_eq!(rule_url_under(None, "VSC101"), None);
+        assert_eq!(
+            rule_url_under(Some("https://example.org/vsconf/"), "VSC101").as_deref(),
+            Some("https://example.org/vsconf/blob/main/docs/rules/VSC101.md")
+        );
+    }
+
+    #[test]
+    fn package_sets_no_unchecked_homepage() {
+        // Cargo.toml carries no `homepage` until an address is known to serve the rule pages.
+        assert_eq!(homepage(), None);
+        assert_eq!(rule_url("VSC101"), None);
     }
 }

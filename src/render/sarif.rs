@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning. One run; `tool.driver.rules` describes every
-//! registered rule (id = code, name = kebab-case name, help = its documentation, `helpUri` = its page
-//! under Cargo.toml's `homepage`, default level = its severity, category as a tag); each result carries
+//! registered rule (id = code, name = kebab-case name, help = its documentation ending in the
+//! `vsconf rules CODE` command, `helpUri` = its page only when Cargo.toml sets a `homepage` — the package
+//! sets none today, so no field points at an address nobody checked —, default level = its severity, category as a tag); each result carries
 //! `ruleId`, `ruleIndex`, `level` (`error`, `warning`, `note`), the message (plus help and the
 //! `vsconf rules CODE` command), one location with a 1-based region whose `endColumn` is exclusive, and
 //! `partialFingerprints` (`primaryLocationLineHash`, see [`super::fingerprints`]) so that code scanning
@@ -10,7 +11,7 @@
 
 use serde_json::{Value, json};
 
-use super::{FileReport, HOMEPAGE, fingerprints, rule_command, rule_url};
+use super::{FileReport, fingerprints, homepage, rule_command, rule_url};
 use crate::diagnostic::Severity;
 use crate::rules::REGISTRY;
 use crate::syntax::LineIndex;
@@ -90,7 +91,7 @@ pub fn render_results(results: Vec<Value>, startup: Vec<Value>, tool_version: &s
         .iter()
         .map(|r| {
             let m = r.meta();
-            json!({
+            let mut rule = json!({
                 "id": m.code,
                 "name": m.name,
                 "shortDescription": { "text": m.summary },
@@ -99,22 +100,24 @@ pub fn render_results(results: Vec<Value>, startup: Vec<Value>, tool_version: &s
                     "text": format!("{}\n\nRun `{}` for this page.", r.doc(), rule_command(m.code)),
                     "markdown": format!("{}\n\nRun `{}` for this page.", r.doc(), rule_command(m.code)),
                 },
-                "helpUri": rule_url(m.code),
                 "properties": { "tags": [m.category.as_str()] },
                 "defaultConfiguration": { "level": level(m.severity) },
-            })
+            });
+            if let (Some(url), Some(obj)) = (rule_url(m.code), rule.as_object_mut()) {
+                obj.insert("helpUri".to_owned(), json!(url));
+            }
+            rule
         })
         .collect();
+    let mut driver = json!({ "name": "vsconf", "version": tool_version, "rules": rules });
+    if let (Some(home), Some(obj)) = (homepage(), driver.as_object_mut()) {
+        obj.insert("informationUri".to_owned(), json!(home));
+    }
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "vsconf",
-                "version": tool_version,
-                "informationUri": HOMEPAGE,
-                "rules": rules,
-            }},
+            "tool": { "driver": driver },
             "results": results,
             "properties": { "startup_refusals": startup },
         }],

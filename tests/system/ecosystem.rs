@@ -1,13 +1,14 @@
 //! Where operators run vsconf, driven with the real tools (issue 13): the SARIF output against the
 //! official SARIF 2.1.0 JSON schema (jsonschema from PyPI), the pre-commit hooks with `pre-commit
-//! try-repo`, the Ansible collection with `ansible-playbook` over an inventory of several hosts (local
-//! connections: each host has its own destination directory), the man pages with `man -l` and the bash
+//! try-repo`, the Ansible collection with the README's playbook over several hosts reached by SSH (network
+//! namespaces with their own sshd, see [`super::fleet`]), the man pages with `man -l` and the bash
 //! completion. `.ci/setup.d/40-ecosystem-tools.sh` installs the tools into /opt/vsconf-ci.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::support::{require, scratch, vsconf};
+use super::fleet::{Fleet, SSHD};
+use super::support::{plain, require, scratch, text, vsconf};
 
 const VENV: &str = "/opt/vsconf-ci/venv/bin";
 const SARIF_SCHEMA: &str = "/opt/vsconf-ci/sarif/sarif-2.1.0-rtm.5.json";
@@ -26,15 +27,6 @@ fn path_with_vsconf() -> String {
     format!(
         "{bin}:{VENV}:{}",
         std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".to_owned())
-    )
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
     )
 }
 
@@ -91,7 +83,7 @@ fn sarif_is_valid_against_the_official_schema() {
              results = log['runs'][0]['results']\n\
              assert results, 'no results'\n\
              assert all(r['partialFingerprints']['primaryLocationLineHash'] for r in results)\n\
-             assert all(r['helpUri'].startswith('https://') for r in log['runs'][0]['tool']['driver']['rules'])\n\
+             assert all('helpUri' not in r for r in log['runs'][0]['tool']['driver']['rules'])\n\
              print(len(results), 'results valid')\n",
         )
         .arg(SARIF_SCHEMA)
@@ -197,8 +189,25 @@ fn pre_commit_try_repo_runs_the_hook_on_vsftpd_configs_only() {
     );
 }
 
-fn ansible(dir: &Path, args: &[&str]) -> Output {
-    Command::new(format!("{VENV}/ansible-playbook"))
+/// The README's Ansible playbook, exactly as printed there.
+fn readme_playbook() -> String {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    let section = &readme[readme
+        .find("## Ansible")
+        .expect("README has an Ansible section")..];
+    let after = &section[section
+        .find("A playbook (`site.yml`)")
+        .expect("README shows the playbook")..];
+    let start = after.find("```yaml\n").expect("playbook block") + "```yaml\n".len();
+    let len = after[start..]
+        .find("```")
+        .expect("end of the playbook block");
+    after[start..start + len].to_owned()
+}
+
+fn ansible(fleet: &Fleet, dir: &Path, args: &[&str]) -> Output {
+    fleet
+        .command(&format!("{VENV}/ansible-playbook"))
         .current_dir(dir)
         .env("PATH", path_with_vsconf())
         .env(
@@ -209,21 +218,38 @@ fn ansible(dir: &Path, args: &[&str]) -> Output {
         .env("ANSIBLE_REMOTE_TEMP", dir.join("tmp-remote"))
         .env("ANSIBLE_NOCOLOR", "1")
         .env("ANSIBLE_PIPELINING", "True")
-        .env("ANSIBLE_HOST_KEY_CHECKING", "False")
         .env("ANSIBLE_RETRY_FILES_ENABLED", "False")
-        .args(["-i", "inventory.ini"])
+        .args(["-v", "-i", "inventory"])
         .args(args)
         .output()
         .expect("ansible-playbook runs")
 }
 
-/// A result the playbook saved with `to_json` (see `save` in the playbook).
-fn saved(dir: &Path, host: &str, what: &str, mode: &str) -> serde_json::Value {
-    let path = dir
-        .join("results")
-        .join(format!("{host}-{what}-{mode}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// The result Ansible printed for `host` in the task named `task` (with `-v`, every result is printed
+/// as JSON after `=>`), and the status word before it (`ok`, `changed`, `fatal`).
+fn result(out: &Output, task: &str, host: &str) -> Option<(String, serde_json::Value)> {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let header = format!("TASK [{task}]");
+    let section = &stdout[stdout.find(&header)? + header.len()..];
+    let end = ["\nTASK [", "\nPLAY RECAP"]
+        .iter()
+        .filter_map(|m| section.find(m))
+        .min()
+        .unwrap_or(section.len());
+    let section = &section[..end];
+    for status in ["ok", "changed", "fatal"] {
+        let prefix = format!("\n{status}: [{host}]");
+        if let Some(at) = section.find(&prefix) {
+            let rest = &section[at + prefix.len()..];
+            let json = &rest[rest.find("=> ")? + 3..];
+            let value = serde_json::Deserializer::from_str(json)
+                .into_iter::<serde_json::Value>()
+                .next()?
+                .ok()?;
+            return Some((status.to_owned(), value));
+        }
+    }
+    None
 }
 
 /// The PLAY RECAP line of a host: `ok=… changed=… failed=…`.
@@ -237,77 +263,70 @@ fn recap(out: &Output, host: &str) -> String {
 }
 
 #[test]
-fn ansible_collection_lints_every_host_in_check_mode_and_validate_keeps_the_old_file() {
+fn ansible_playbook_from_the_readme_checks_and_deploys_over_ssh_to_namespaced_hosts() {
     let playbook = format!("{VENV}/ansible-playbook");
-    if !require(&playbook, "bash .ci/setup.d/40-ecosystem-tools.sh", false) {
+    if !require(&playbook, "bash .ci/setup.d/40-ecosystem-tools.sh", false)
+        || !require(
+            SSHD,
+            "openssh-server (bash .ci/setup.d/50-cargo-deb.sh)",
+            true,
+        )
+        || !require("ssh", "openssh-client", false)
+        || !require("sudo", "sudo (bash .ci/setup.d/50-cargo-deb.sh)", false)
+        || !require("ip", "iproute2", true)
+    {
         return;
     }
     let dir = scratch("ecosystem-ansible");
     std::fs::create_dir_all(dir.join("templates")).expect("mkdir");
-    std::fs::create_dir_all(dir.join("results")).expect("mkdir");
+    // One template for the fleet: a good config, or (host variable `broken`) one vsftpd refuses.
     std::fs::write(
-        dir.join("templates/good.conf.j2"),
-        GOOD.replace("50100", "{{ pasv_max }}"),
-    )
-    .expect("write");
-    std::fs::write(dir.join("templates/bad.conf.j2"), BAD).expect("write");
-    let mut inventory = String::from("[ftp]\n");
-    for (host, template) in [("ftp1", "good"), ("ftp2", "good"), ("ftp3", "bad")] {
-        let dest = dir.join(host).join("vsftpd.conf");
-        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
-        std::fs::write(
-            &dest,
-            format!("# {host}: the config before the run\nlisten=YES\n"),
-        )
-        .expect("write");
-        inventory.push_str(&format!(
-            "{host} ansible_connection=local ansible_python_interpreter={VENV}/python dest={} template={template}.conf.j2 pasv_max=50100\n",
-            dest.display()
-        ));
-    }
-    std::fs::write(dir.join("inventory.ini"), inventory).expect("write");
-    std::fs::write(
-        dir.join("site.yml"),
+        dir.join("templates/vsftpd.conf.j2"),
         format!(
-            r#"- hosts: ftp
-  gather_facts: false
-  vars:
-    mode: "{{{{ 'check' if ansible_check_mode else 'run' }}}}"
-  tasks:
-    - name: lint the candidate config
-      vsconf.vsftpd.lint:
-        content: "{{{{ lookup('template', template) }}}}"
-        path: "{{{{ dest }}}}"
-      register: candidate
-      ignore_errors: true
-    - name: save the candidate's result
-      ansible.builtin.copy:
-        content: "{{{{ candidate | to_json }}}}"
-        dest: "{results}/{{{{ inventory_hostname }}}}-candidate-{{{{ mode }}}}.json"
-      check_mode: false
-      delegate_to: localhost
-    - name: deploy
-      ansible.builtin.template:
-        src: "{{{{ template }}}}"
-        dest: "{{{{ dest }}}}"
-        validate: vsconf lint --no-config %s
-    - name: lint the deployed config
-      vsconf.vsftpd.lint:
-        path: "{{{{ dest }}}}"
-        ignore: [security]
-      register: deployed
-    - name: save the deployed result
-      ansible.builtin.copy:
-        content: "{{{{ deployed | to_json }}}}"
-        dest: "{results}/{{{{ inventory_hostname }}}}-deployed-{{{{ mode }}}}.json"
-      check_mode: false
-      delegate_to: localhost
-"#,
-            results = dir.join("results").display()
+            "{{% if broken | default(false) | bool %}}\n{BAD}{{% else %}}\n{}{{% endif %}}\n",
+            GOOD.replace("50100", "{{ pasv_max }}")
         ),
     )
     .expect("write");
-    let before = std::fs::read(dir.join("ftp3/vsftpd.conf")).expect("read");
+    std::fs::write(dir.join("site.yml"), readme_playbook()).expect("write");
+    let names = ["ftp1", "ftp2", "ftp3"];
+    // What each host's vsftpd reads today: a valid config, so that only the new template can fail.
+    let before = |host: &str| {
+        GOOD.replace("50100", "50050")
+            .replace("# a", &format!("# {host}: a"))
+    };
+    for host in names {
+        std::fs::create_dir_all(dir.join(host)).expect("mkdir");
+        std::fs::write(dir.join(host).join("vsftpd.conf"), before(host)).expect("write");
+    }
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_vsconf"))
+        .parent()
+        .expect("binary dir")
+        .display()
+        .to_string();
+    let fleet = Fleet::start(
+        &dir,
+        &names,
+        &format!("{bin_dir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+    );
+    let mut inventory = String::from("[ftp]\n");
+    for host in fleet.hosts() {
+        inventory.push_str(&format!(
+            "{name} ansible_host={address} vsftpd_conf={dest} broken={broken}\n",
+            name = host.name,
+            address = host.address,
+            dest = dir.join(&host.name).join("vsftpd.conf").display(),
+            broken = host.name == "ftp3",
+        ));
+    }
+    inventory.push_str(&format!(
+        "\n[ftp:vars]\nansible_user=root\nansible_python_interpreter=/usr/bin/python3\npasv_max=50100\nansible_ssh_common_args='{}'\n",
+        fleet.ssh_options()
+    ));
+    std::fs::write(dir.join("inventory"), inventory).expect("write");
+    let check_task = "Check the new config before it is deployed (runs under --check too)";
+    let deploy_task = "Deploy it, validated again on the host";
+
     // The module's documentation parses (ansible-doc renders it).
     let doc = Command::new(format!("{VENV}/ansible-doc"))
         .env(
@@ -325,17 +344,20 @@ fn ansible_collection_lints_every_host_in_check_mode_and_validate_keeps_the_old_
 
     // --check: nothing is written; the module still lints and fails the bad host's candidate, while
     // the template task (whose validate: check mode skips) reports a plain "changed".
-    let check = ansible(&dir, &["--check", "site.yml"]);
+    let check = ansible(&fleet, &dir, &["--check", "site.yml"]);
     let shown = text(&check);
+    assert_eq!(check.status.code(), Some(2), "one host must fail: {shown}");
     for host in ["ftp1", "ftp2"] {
-        let c = saved(&dir, host, "candidate", "check");
+        let (status, c) = result(&check, check_task, host).unwrap_or_else(|| panic!("{shown}"));
+        assert_eq!(status, "ok", "{host}: {shown}");
         assert_eq!(c["verdict"], "starts", "{host}: {c}");
-        assert_eq!(c["failed"], serde_json::Value::Bool(false), "{host}: {c}");
         assert_eq!(c["dialect"], "debian-3.0.3", "{host}: {c}");
+        let (status, _) = result(&check, deploy_task, host).unwrap_or_else(|| panic!("{shown}"));
+        assert_eq!(status, "changed", "{host}: {shown}");
         assert!(recap(&check, host).contains("failed=0"), "{shown}");
     }
-    let c = saved(&dir, "ftp3", "candidate", "check");
-    assert_eq!(c["failed"], true, "{c}");
+    let (status, c) = result(&check, check_task, "ftp3").unwrap_or_else(|| panic!("{shown}"));
+    assert_eq!(status, "fatal", "{shown}");
     assert_eq!(c["verdict"], "refuses", "{c}");
     assert!(
         c["message"]
@@ -349,41 +371,84 @@ fn ansible_collection_lints_every_host_in_check_mode_and_validate_keeps_the_old_
             .is_some_and(|f| f.iter().any(|d| d["code"] == "VSC001" && d["line"] == 2)),
         "{c}"
     );
-    assert_eq!(
-        std::fs::read(dir.join("ftp3/vsftpd.conf")).expect("read"),
-        before
-    );
-    assert!(
-        std::fs::read_to_string(dir.join("ftp1/vsftpd.conf"))
-            .expect("read")
-            .contains("before the run"),
-        "--check wrote a file: {shown}"
-    );
+    assert!(recap(&check, "ftp3").contains("failed=1"), "{shown}");
+    for host in names {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(host).join("vsftpd.conf")).expect("read"),
+            before(host),
+            "--check wrote {host}'s config: {shown}"
+        );
+    }
 
-    // The real run: the good hosts are deployed and linted; validate: stops the bad one and its file
-    // is left untouched.
-    let run = ansible(&dir, &["site.yml"]);
+    // The real run: the good hosts are deployed and linted; the bad one fails at the first task.
+    let run = ansible(&fleet, &dir, &["site.yml"]);
     let shown = text(&run);
     assert_eq!(run.status.code(), Some(2), "one host must fail: {shown}");
     assert!(recap(&run, "ftp3").contains("failed=1"), "{shown}");
-    assert!(shown.contains("failed to validate"), "{shown}");
-    assert_eq!(
-        std::fs::read(dir.join("ftp3/vsftpd.conf")).expect("read"),
-        before
-    );
-    assert!(
-        !dir.join("results/ftp3-deployed-run.json").exists(),
-        "{shown}"
-    );
     for host in ["ftp1", "ftp2"] {
         assert!(recap(&run, host).contains("failed=0"), "{shown}");
-        let d = saved(&dir, host, "deployed", "run");
+        let (status, _) = result(&run, deploy_task, host).unwrap_or_else(|| panic!("{shown}"));
+        assert_eq!(status, "changed", "{host}: {shown}");
+        let (_, d) = result(
+            &run,
+            "Lint the deployed config with the host's checks",
+            host,
+        )
+        .unwrap_or_else(|| panic!("{shown}"));
         assert_eq!(d["verdict"], "starts", "{host}: {d}");
         assert_eq!(d["changed"], false, "{host}: {d}");
         assert_eq!(d["summary"]["files"], 1, "{host}: {d}");
+        let (_, shown_verdict) =
+            result(&run, "Show the verdict", host).unwrap_or_else(|| panic!("{shown}"));
+        assert!(
+            shown_verdict["msg"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("starts: ")),
+            "{host}: {shown_verdict}"
+        );
         assert_eq!(
             std::fs::read_to_string(dir.join(host).join("vsftpd.conf")).expect("read"),
             GOOD
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ftp3/vsftpd.conf")).expect("read"),
+        before("ftp3")
+    );
+
+    // From the deploy task on, the bad host alone: validate: refuses the file, the destination stays.
+    let validate = ansible(
+        &fleet,
+        &dir,
+        &[
+            "--start-at-task",
+            deploy_task,
+            "--limit",
+            "ftp3",
+            "site.yml",
+        ],
+    );
+    let shown = text(&validate);
+    assert_eq!(validate.status.code(), Some(2), "{shown}");
+    let (status, v) = result(&validate, deploy_task, "ftp3").unwrap_or_else(|| panic!("{shown}"));
+    assert_eq!(status, "fatal", "{shown}");
+    assert!(
+        v["msg"]
+            .as_str()
+            .is_some_and(|m| m.contains("failed to validate")),
+        "{v}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ftp3/vsftpd.conf")).expect("read"),
+        before("ftp3")
+    );
+
+    // Every host was really reached over SSH, by its own sshd.
+    for host in names {
+        let log = std::fs::read_to_string(dir.join(format!("sshd-{host}.log"))).unwrap_or_default();
+        assert!(
+            log.contains("Accepted publickey for root from 198.51.100.1 "),
+            "{host}: {log}"
         );
     }
 }
@@ -470,17 +535,4 @@ fn man_pages_render_and_bash_completes_subcommands() {
             text(&script)
         );
     }
-}
-
-/// man's output without overstrike (`N\bN` bold, `_\bx` underline).
-fn plain(s: &str) -> String {
-    let mut out: Vec<char> = Vec::new();
-    for c in s.chars() {
-        if c == '\u{8}' {
-            out.pop();
-        } else {
-            out.push(c);
-        }
-    }
-    out.into_iter().collect()
 }

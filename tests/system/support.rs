@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// Whether the suite runs in CI, where nothing may be skipped.
 pub fn in_ci() -> bool {
@@ -79,5 +79,28 @@ pub fn run_build(build: &str, config: &Path) -> (i32, String) {
     (
         status.code().unwrap_or(-1),
         std::fs::read_to_string(&out).unwrap_or_default(),
+    )
+}
+
+/// man's output without overstrike (`N\bN` bold, `_\bx` underline).
+pub fn plain(s: &str) -> String {
+    let mut out: Vec<char> = Vec::new();
+    for c in s.chars() {
+        if c == '\u{8}' {
+            out.pop();
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A finished command's status, standard output and standard error, for assertion messages.
+pub fn text(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
     )
 }

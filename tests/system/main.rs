@@ -22,4 +22,5 @@ mod package;
 mod probe;
 mod progress;
 mod rule_fixtures;
+mod setting_notes;
 mod support;

@@ -1,6 +1,7 @@
 //! The pure half of `vsconf firewall --apply`, a trial like iptables-apply: what a standalone ruleset
 //! would cut on this host, read from texts the binary collects (`nft list ruleset`, `iptables-save`,
-//! `/proc/net/tcp{,6}`, `SSH_CONNECTION`), and the trial's small vocabulary (durations, decisions).
+//! `/proc/net/tcp{,6}`, `/proc/net/udp{,6}`, `SSH_CONNECTION`), and the trial's small vocabulary
+//! (durations, decisions).
 //!
 //! Why a standalone table cuts anything: in nftables a packet must be accepted by *every* base chain
 //! on its hook, so `table inet vsconf`'s `policy drop` input chain drops whatever another table's
@@ -17,9 +18,12 @@ use std::time::Duration;
 use super::lower::{Hook, Match, Ruleset, Shape, Verdict};
 use super::plan::{Cidr, PortRange, Proto};
 
-/// A TCP socket in the LISTEN state (`/proc/net/tcp`, `/proc/net/tcp6`).
+/// A socket that waits for peers: TCP in the LISTEN state (`/proc/net/tcp`, `/proc/net/tcp6`), or UDP
+/// bound and unconnected (`/proc/net/udp`, `/proc/net/udp6`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listener {
+    /// TCP or UDP.
+    pub proto: Proto,
     /// The local address (`0.0.0.0` / `::` for every address).
     pub address: IpAddr,
     /// The local port.
@@ -33,15 +37,32 @@ pub struct Listener {
 /// Reads the listening sockets from the text of `/proc/net/tcp` or `/proc/net/tcp6`. Lines that do not
 /// parse are skipped (the kernel's format is fixed; anything else is not a socket line).
 pub fn listeners(proc_net_tcp: &str) -> Vec<Listener> {
+    // 0A is TCP_LISTEN in the kernel's tcp_states.h.
+    sockets(proc_net_tcp, Proto::Tcp, |state, _| state == "0A")
+}
+
+/// Reads the UDP sockets that receive from anyone from the text of `/proc/net/udp` or
+/// `/proc/net/udp6`: state 07 (TCP_CLOSE, the kernel's word for an unconnected datagram socket) with
+/// no remote address. A connected UDP socket (state 01) talks to one peer only and is left out.
+pub fn udp_listeners(proc_net_udp: &str) -> Vec<Listener> {
+    sockets(proc_net_udp, Proto::Udp, |state, remote| {
+        state == "07"
+            && remote
+                .split_once(':')
+                .is_some_and(|(a, p)| p == "0000" && a.bytes().all(|b| b == b'0'))
+    })
+}
+
+fn sockets(text: &str, proto: Proto, waiting: impl Fn(&str, &str) -> bool) -> Vec<Listener> {
     let mut out = Vec::new();
-    for line in proc_net_tcp.lines().skip(1) {
+    for line in text.lines().skip(1) {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let (Some(local), Some(state), Some(inode)) = (fields.get(1), fields.get(3), fields.get(9))
+        let (Some(local), Some(remote), Some(state), Some(inode)) =
+            (fields.get(1), fields.get(2), fields.get(3), fields.get(9))
         else {
             continue;
         };
-        // 0A is TCP_LISTEN in the kernel's tcp_states.h.
-        if *state != "0A" {
+        if !waiting(state, remote) {
             continue;
         }
         let Some((addr, port)) = local.split_once(':') else {
@@ -55,6 +76,7 @@ pub fn listeners(proc_net_tcp: &str) -> Vec<Listener> {
             continue;
         };
         out.push(Listener {
+            proto,
             address,
             port,
             inode,
@@ -130,7 +152,75 @@ pub struct Opening {
     pub ports: Option<Vec<PortRange>>,
     /// The source prefix, `None` for any.
     pub source: Option<Cidr>,
+    /// The chain that holds the accepting rule when the base chain reaches it by `jump` or `goto`
+    /// (`-j CHAIN` / `-g CHAIN` in iptables).
+    pub via: Option<String>,
 }
+
+impl Opening {
+    fn any() -> Opening {
+        Opening {
+            proto: None,
+            ports: None,
+            source: None,
+            via: None,
+        }
+    }
+
+    /// What a rule reached through a jump accepts: the jumping rule's matches and the accepting
+    /// rule's together. `None` when nothing satisfies both (other protocols, disjoint ports or
+    /// prefixes).
+    fn within(&self, inner: &Opening, chain: &str) -> Option<Opening> {
+        let proto = match (self.proto, inner.proto) {
+            (Some(a), Some(b)) if a != b => return None,
+            (a, b) => a.or(b),
+        };
+        let ports = match (&self.ports, &inner.ports) {
+            (Some(a), Some(b)) => {
+                let both: Vec<PortRange> = a
+                    .iter()
+                    .flat_map(|x| {
+                        b.iter().filter_map(move |y| {
+                            let (first, last) = (x.first.max(y.first), x.last.min(y.last));
+                            (first <= last).then_some(PortRange { first, last })
+                        })
+                    })
+                    .collect();
+                if both.is_empty() {
+                    return None;
+                }
+                Some(both)
+            }
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        let source = match (self.source, inner.source) {
+            (Some(a), Some(b)) if b.len >= a.len && contains(a, b.addr) => Some(b),
+            (Some(a), Some(b)) if a.len >= b.len && contains(b, a.addr) => Some(a),
+            (Some(_), Some(_)) => return None,
+            (a, b) => a.or(b),
+        };
+        Some(Opening {
+            proto,
+            ports,
+            source,
+            via: inner.via.clone().or_else(|| Some(chain.to_owned())),
+        })
+    }
+}
+
+/// What a rule does with a packet it matches, as far as the cut detection cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Action {
+    Accept,
+    /// `jump` / `goto` (nft), `-j` / `-g` to a user chain (iptables): the chain's accepts count too.
+    Enter(String),
+}
+
+/// One table's chains: name and rule lines, in listing order.
+type Chains = Vec<(String, Vec<String>)>;
+
+/// Chains followed from a base chain, at most: a deeper (or cyclic) chain of jumps is not read further.
+const MAX_JUMP_DEPTH: usize = 16;
 
 /// A base chain on the input hook that is not vsconf's own, with what it accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,14 +229,48 @@ pub struct BaseChain {
     pub name: String,
     /// `accept` or `drop`.
     pub policy: String,
-    /// Rules that accept new connections, in order (rules that jump elsewhere are not followed).
+    /// What it accepts as new connections, in rule order, including what the chains it jumps to
+    /// accept.
     pub accepts: Vec<Opening>,
+}
+
+/// The openings of the rules `lines` of one chain, following jumps into `chains` (one table's chains
+/// by name). `path` holds the chains being read, so that a cycle ends.
+fn openings<F>(
+    lines: &[String],
+    chains: &[(String, Vec<String>)],
+    rule: &F,
+    path: &mut Vec<String>,
+) -> Vec<Opening>
+where
+    F: Fn(&str) -> Option<(Opening, Action)>,
+{
+    let mut out = Vec::new();
+    for line in lines {
+        match rule(line) {
+            Some((o, Action::Accept)) => out.push(o),
+            Some((outer, Action::Enter(name))) => {
+                if path.contains(&name) || path.len() >= MAX_JUMP_DEPTH {
+                    continue;
+                }
+                let Some((_, inner_lines)) = chains.iter().find(|(n, _)| *n == name) else {
+                    continue;
+                };
+                path.push(name.clone());
+                let inner = openings(inner_lines, chains, rule, path);
+                path.pop();
+                out.extend(inner.iter().filter_map(|i| outer.within(i, &name)));
+            }
+            None => {}
+        }
+    }
+    out
 }
 
 /// The input-hook base chains of an `nft list ruleset` listing, except `table inet vsconf`'s.
 pub fn nft_input_chains(listing: &str) -> Vec<BaseChain> {
-    let mut out = Vec::new();
-    let mut table: Option<String> = None;
+    // Each table's chains, with their lines, in listing order.
+    let mut tables: Vec<(String, Chains)> = Vec::new();
     let mut current: Option<(String, Vec<String>)> = None;
     // Depth inside blocks that are neither tables nor chains (sets, maps, ct helpers, flowtables).
     let mut other = 0usize;
@@ -165,7 +289,8 @@ pub fn nft_input_chains(listing: &str) -> Vec<BaseChain> {
             continue;
         }
         if let Some(rest) = t.strip_prefix("table ") {
-            table = rest.strip_suffix(" {").map(str::to_owned);
+            let name = rest.strip_suffix(" {").unwrap_or(rest);
+            tables.push((name.to_owned(), Vec::new()));
             continue;
         }
         if let Some(rest) = t.strip_prefix("chain ") {
@@ -174,12 +299,8 @@ pub fn nft_input_chains(listing: &str) -> Vec<BaseChain> {
             continue;
         }
         if t == "}" {
-            if let Some((chain, lines)) = current.take() {
-                if let Some(c) = base_chain(table.as_deref().unwrap_or(""), &chain, &lines) {
-                    out.push(c);
-                }
-            } else {
-                table = None;
+            if let (Some(chain), Some((_, chains))) = (current.take(), tables.last_mut()) {
+                chains.push(chain);
             }
             continue;
         }
@@ -187,10 +308,21 @@ pub fn nft_input_chains(listing: &str) -> Vec<BaseChain> {
             lines.push(t.to_owned());
         }
     }
+    let mut out = Vec::new();
+    for (table, chains) in &tables {
+        for (chain, lines) in chains {
+            out.extend(base_chain(table, chain, lines, chains));
+        }
+    }
     out
 }
 
-fn base_chain(table: &str, chain: &str, lines: &[String]) -> Option<BaseChain> {
+fn base_chain(
+    table: &str,
+    chain: &str,
+    lines: &[String],
+    chains: &[(String, Vec<String>)],
+) -> Option<BaseChain> {
     if table == format!("inet {}", super::emit::nft::TABLE) {
         return None;
     }
@@ -207,11 +339,17 @@ fn base_chain(table: &str, chain: &str, lines: &[String]) -> Option<BaseChain> {
         .find_map(|p| p.trim().strip_prefix("policy "))
         .unwrap_or("accept")
         .to_owned();
-    let accepts = lines
+    let rules: Vec<String> = lines
         .iter()
         .filter(|l| !l.starts_with("type "))
-        .filter_map(|l| nft_opening(l))
+        .cloned()
         .collect();
+    let accepts = openings(
+        &rules,
+        chains,
+        &|l: &str| nft_rule(l),
+        &mut vec![chain.to_owned()],
+    );
     Some(BaseChain {
         name: format!("{table} {chain}"),
         policy,
@@ -219,19 +357,18 @@ fn base_chain(table: &str, chain: &str, lines: &[String]) -> Option<BaseChain> {
     })
 }
 
-/// What one nft rule line accepts, if it accepts new connections.
-fn nft_opening(line: &str) -> Option<Opening> {
+/// What one nft rule line matches among new connections, and whether it accepts them or enters
+/// another chain. `None` for other verdicts and for rules no new connection matches.
+fn nft_rule(line: &str) -> Option<(Opening, Action)> {
     // A comment may hold any word; cut it before reading tokens.
     let line = line.split(" comment \"").next().unwrap_or(line);
     let tokens: Vec<&str> = line.split_whitespace().collect();
-    if tokens.last() != Some(&"accept") {
-        return None;
-    }
-    let mut opening = Opening {
-        proto: None,
-        ports: None,
-        source: None,
+    let action = match tokens.as_slice() {
+        [.., "accept"] => Action::Accept,
+        [.., "jump" | "goto", chain] => Action::Enter((*chain).to_owned()),
+        _ => return None,
     };
+    let mut opening = Opening::any();
     let mut i = 0;
     while let Some(tok) = tokens.get(i) {
         let next = tokens.get(i + 1).copied();
@@ -253,7 +390,9 @@ fn nft_opening(line: &str) -> Option<Opening> {
                     Proto::Udp
                 });
                 let (ports, used) = nft_ports(tokens.get(i + 2..).unwrap_or(&[]));
-                opening.ports = Some(ports);
+                // A set reference (`@ports`) or a map names no port here: read as every port, so that
+                // the cut is reported rather than missed.
+                opening.ports = (!ports.is_empty()).then_some(ports);
                 i += 2 + used;
                 continue;
             }
@@ -261,7 +400,7 @@ fn nft_opening(line: &str) -> Option<Opening> {
         }
         i += 1;
     }
-    Some(opening)
+    Some((opening, action))
 }
 
 /// Reads `22`, `8000-8080` or `{ 22, 80 }`; returns the ranges and how many tokens they took.
@@ -300,11 +439,13 @@ fn port_range(text: &str, sep: char) -> Option<PortRange> {
     }
 }
 
-/// The `filter` table's INPUT chain of an `iptables-save` / `ip6tables-save` listing.
+/// The `filter` table's INPUT chain of an `iptables-save` / `ip6tables-save` listing, with what the
+/// user chains it jumps to accept.
 pub fn iptables_input_chain(save: &str, command: &str) -> Option<BaseChain> {
     let mut in_filter = false;
     let mut policy = None;
-    let mut accepts = Vec::new();
+    // Every chain's rules by name (INPUT's included), in listing order.
+    let mut chains: Chains = Vec::new();
     for line in save.lines() {
         if let Some(table) = line.strip_prefix('*') {
             in_filter = table == "filter";
@@ -315,10 +456,28 @@ pub fn iptables_input_chain(save: &str, command: &str) -> Option<BaseChain> {
         }
         if let Some(rest) = line.strip_prefix(":INPUT ") {
             policy = rest.split_whitespace().next().map(str::to_lowercase);
-        } else if let Some(rest) = line.strip_prefix("-A INPUT ") {
-            accepts.extend(iptables_opening(rest));
+        } else if let Some(rest) = line.strip_prefix(':') {
+            if let Some(name) = rest.split_whitespace().next() {
+                chains.push((name.to_owned(), Vec::new()));
+            }
+        } else if let Some(rest) = line.strip_prefix("-A ") {
+            let Some((chain, rule)) = rest.split_once(' ') else {
+                continue;
+            };
+            match chains.iter_mut().find(|(n, _)| n == chain) {
+                Some((_, rules)) => rules.push(rule.to_owned()),
+                None => chains.push((chain.to_owned(), vec![rule.to_owned()])),
+            }
         }
     }
+    let input: Vec<String> = chains
+        .iter()
+        .find(|(n, _)| n == "INPUT")
+        .map(|(_, r)| r.clone())
+        .unwrap_or_default();
+    let user: Vec<&str> = chains.iter().map(|(n, _)| n.as_str()).collect();
+    let rule = |r: &str| iptables_rule(r, &user);
+    let accepts = openings(&input, &chains, &rule, &mut vec!["INPUT".to_owned()]);
     Some(BaseChain {
         name: format!("{command} filter INPUT"),
         policy: policy?,
@@ -326,20 +485,20 @@ pub fn iptables_input_chain(save: &str, command: &str) -> Option<BaseChain> {
     })
 }
 
-fn iptables_opening(rule: &str) -> Option<Opening> {
+/// What one `-A CHAIN` rule (without that prefix) matches among new connections, and whether it
+/// accepts them or enters one of `chains`.
+fn iptables_rule(rule: &str, chains: &[&str]) -> Option<(Opening, Action)> {
     let tokens: Vec<&str> = rule.split_whitespace().collect();
     let target = tokens
         .windows(2)
-        .find(|w| w.first() == Some(&"-j"))
+        .find(|w| matches!(w.first(), Some(&"-j" | &"-g")))
         .and_then(|w| w.get(1))?;
-    if *target != "ACCEPT" {
-        return None;
-    }
-    let mut opening = Opening {
-        proto: None,
-        ports: None,
-        source: None,
+    let action = match *target {
+        "ACCEPT" => Action::Accept,
+        chain if chains.contains(&chain) && chain != "INPUT" => Action::Enter(chain.to_owned()),
+        _ => return None,
     };
+    let mut opening = Opening::any();
     for w in tokens.windows(2) {
         let (Some(flag), Some(value)) = (w.first(), w.get(1)) else {
             continue;
@@ -356,17 +515,16 @@ fn iptables_opening(rule: &str) -> Option<Opening> {
                 }
             }
             "--dport" | "--dports" => {
-                opening.ports = Some(
-                    value
-                        .split(',')
-                        .filter_map(|p| port_range(p, ':'))
-                        .collect(),
-                );
+                let ports: Vec<PortRange> = value
+                    .split(',')
+                    .filter_map(|p| port_range(p, ':'))
+                    .collect();
+                opening.ports = (!ports.is_empty()).then_some(ports);
             }
             _ => {}
         }
     }
-    Some(opening)
+    Some((opening, action))
 }
 
 /// What the host looks like before the new rules are loaded.
@@ -463,26 +621,31 @@ pub fn cuts(set: &Ruleset, host: &Host) -> Vec<Cut> {
         .listeners
         .iter()
         .filter(|l| !is_local_only(l.address))
-        .filter(|l| !opens(set, Proto::Tcp, l.port, None))
+        .filter(|l| !opens(set, l.proto, l.port, None))
         .collect();
-    listeners.sort_by_key(|l| (l.port, l.address));
-    listeners.dedup_by_key(|l| l.port);
+    listeners.sort_by_key(|l| (l.proto == Proto::Udp, l.port, l.address));
+    listeners.dedup_by_key(|l| (l.proto, l.port));
     for l in listeners {
         let who = l
             .process
             .as_deref()
             .map_or_else(String::new, |p| format!("{p} "));
+        let proto = l.proto.name();
         push(Cut {
             what: format!(
-                "{who}listening on tcp port {} ({}) would be unreachable",
+                "{who}listening on {proto} port {} ({}) would be unreachable",
                 l.port, l.address
             ),
-            allow: Some(format!("{}/tcp", l.port)),
+            allow: Some(format!("{}/{proto}", l.port)),
         });
     }
     for chain in &host.chains {
         for o in &chain.accepts {
             let source = o.source.map_or_else(String::new, |s| format!(" from {s}"));
+            let chain_name = match &o.via {
+                Some(via) => format!("{} (through chain {via})", chain.name),
+                None => chain.name.clone(),
+            };
             match (&o.ports, o.proto) {
                 (Some(ports), Some(proto)) => {
                     for r in ports {
@@ -494,7 +657,7 @@ pub fn cuts(set: &Ruleset, host: &Host) -> Vec<Cut> {
                                      the input hook must accept a packet)",
                                     proto.name(),
                                     r.dashed(),
-                                    chain.name
+                                    chain_name
                                 ),
                                 allow: Some(format!("{}/{}", r.dashed(), proto.name())),
                             });
@@ -503,8 +666,7 @@ pub fn cuts(set: &Ruleset, host: &Host) -> Vec<Cut> {
                 }
                 _ => push(Cut {
                     what: format!(
-                        "everything{source} that chain {} accepts with a rule that names no port",
-                        chain.name
+                        "everything{source} that chain {chain_name} accepts with a rule that names no port",
                     ),
                     allow: None,
                 }),
@@ -774,6 +936,164 @@ table inet vsconf {
             chain: "input".into(),
         });
         assert_eq!(cuts(&into, &host), vec![]);
+    }
+
+    const UDP: &str = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+  100: 00000000:14E9 00000000:0000 07 00000000:00000000 00:00000000 00000000   104        0 2201 2 0000000000000000 0
+  101: 0100007F:0143 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 2202 2 0000000000000000 0
+  102: 020200C0:D431 08080808:0035 01 00000000:00000000 00:00000000 00000000     0        0 2203 2 0000000000000000 0
+";
+
+    #[test]
+    fn udp_listeners_are_unconnected_sockets_and_are_cut_by_port() {
+        let l = udp_listeners(UDP);
+        assert_eq!(
+            l.len(),
+            2,
+            "the connected socket (state 01) is no listener: {l:?}"
+        );
+        assert_eq!((l[0].proto, l[0].port), (Proto::Udp, 5353));
+        let host = Host {
+            listeners: l,
+            ssh: None,
+            chains: vec![],
+        };
+        let text = describe(&cuts(&ftp_only(), &host));
+        assert!(
+            text.contains("listening on udp port 5353 (0.0.0.0)"),
+            "{text}"
+        );
+        assert!(!text.contains("323"), "loopback-only: {text}");
+        assert!(text.contains("--allow 5353/udp"), "{text}");
+    }
+
+    #[test]
+    fn nft_jumps_and_gotos_are_followed_with_the_jumping_rules_matches() {
+        let listing = "table ip filter {
+	chain services {
+		tcp dport 2222 accept
+		udp dport 5000-5010 accept
+		ip saddr 198.51.100.0/24 accept
+		return
+	}
+	chain admin {
+		tcp dport { 9000, 9100 } accept
+		jump services
+	}
+	chain input {
+		type filter hook input priority filter; policy drop;
+		jump services
+		ip saddr 198.51.100.128/25 tcp dport 9000-9050 goto admin
+		tcp dport 7000 jump loop
+	}
+	chain loop {
+		jump loop
+		tcp dport 7000 accept
+	}
+}
+";
+        let chains = nft_input_chains(listing);
+        assert_eq!(chains.len(), 1);
+        type Seen = (
+            Option<Proto>,
+            Option<Vec<PortRange>>,
+            Option<String>,
+            Option<String>,
+        );
+        let ports: Vec<Seen> = chains[0]
+            .accepts
+            .iter()
+            .map(|o| {
+                (
+                    o.proto,
+                    o.ports.clone(),
+                    o.source.map(|s| s.to_string()),
+                    o.via.clone(),
+                )
+            })
+            .collect();
+        let via = |c: &str| Some(c.to_owned());
+        let range = |a, b| PortRange { first: a, last: b };
+        assert_eq!(
+            ports,
+            vec![
+                (
+                    Some(Proto::Tcp),
+                    Some(vec![PortRange::single(2222)]),
+                    None,
+                    via("services")
+                ),
+                (
+                    Some(Proto::Udp),
+                    Some(vec![range(5000, 5010)]),
+                    None,
+                    via("services")
+                ),
+                (None, None, Some("198.51.100.0/24".into()), via("services")),
+                // Through the goto: only 9000 of {9000, 9100} lies in 9000-9050, and only from the /25.
+                (
+                    Some(Proto::Tcp),
+                    Some(vec![PortRange::single(9000)]),
+                    Some("198.51.100.128/25".into()),
+                    via("admin")
+                ),
+                // admin jumps on to services: 2222 lies outside 9000-9050, udp is not tcp.
+                (
+                    Some(Proto::Tcp),
+                    Some(vec![range(9000, 9050)]),
+                    Some("198.51.100.128/25".into()),
+                    via("services")
+                ),
+                // A cycle ends; what the chain accepts after it still counts.
+                (
+                    Some(Proto::Tcp),
+                    Some(vec![PortRange::single(7000)]),
+                    None,
+                    via("loop")
+                ),
+            ]
+        );
+        let host = Host {
+            listeners: vec![],
+            ssh: None,
+            chains,
+        };
+        let text = describe(&cuts(&ftp_only(), &host));
+        assert!(
+            text.contains(
+                "tcp port 2222, accepted by chain ip filter input (through chain services)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("everything from 198.51.100.0/24 that chain ip filter input (through chain services) accepts"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn iptables_user_chains_are_followed() {
+        let save = "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:SERVICES - [0:0]\n\
+-A INPUT -p tcp -j SERVICES\n-A INPUT -p udp -g SERVICES\n-A INPUT -j LOG\n\
+-A SERVICES -p tcp -m tcp --dport 2222 -j ACCEPT\n-A SERVICES -p udp -m udp --dport 53 -j ACCEPT\nCOMMIT\n";
+        let c = iptables_input_chain(save, "iptables").unwrap();
+        let got: Vec<(Option<Proto>, Option<Vec<PortRange>>)> = c
+            .accepts
+            .iter()
+            .map(|o| (o.proto, o.ports.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some(Proto::Tcp), Some(vec![PortRange::single(2222)])),
+                (Some(Proto::Udp), Some(vec![PortRange::single(53)])),
+            ]
+        );
+        assert!(
+            c.accepts
+                .iter()
+                .all(|o| o.via.as_deref() == Some("SERVICES"))
+        );
     }
 
     #[test]

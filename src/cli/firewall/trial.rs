@@ -7,7 +7,10 @@
 //! `.meta` (tool and deadline), `.saved` (the listing before), `.decision` (created once, by whoever
 //! decides first: `keep` or `roll-back`), `.result` (what the decider did). A detached watcher process
 //! (`--trial-watch`, its own process group, so a dropped SSH session's hangup does not reach it) rolls
-//! back at the deadline even when the process that loaded the rules is gone.
+//! back at the deadline even when the process that loaded the rules is gone, and then removes the
+//! state files when that process is gone. Every `--apply` and `--confirm` first removes other
+//! namespaces' state files that nobody can still read: the namespace is gone, or the trial ended long
+//! ago.
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::os::unix::process::CommandExt as _;
@@ -146,6 +149,13 @@ struct State {
     base: PathBuf,
 }
 
+/// The prefix of every trial state file's name in [`RUN_DIR`].
+const STATE_PREFIX: &str = "firewall-trial-";
+
+/// How long after its deadline a trial's files may still be read by someone: the loader waits 40 s
+/// for a result after the decision, and the decision comes at the deadline at the latest.
+const STALE_AFTER_MS: u128 = 120_000;
+
 impl State {
     fn here() -> State {
         // /proc/self/ns/net reads `net:[4026531840]`: one trial per namespace, found by `--confirm` run in
@@ -160,9 +170,29 @@ impl State {
             })
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "default".to_owned());
+        State::of(&ns)
+    }
+
+    /// The state files of the namespace whose inode number is `ns`.
+    fn of(ns: &str) -> State {
         State {
-            base: PathBuf::from(RUN_DIR).join(format!("firewall-trial-{ns}")),
+            base: PathBuf::from(RUN_DIR).join(format!("{STATE_PREFIX}{ns}")),
         }
+    }
+
+    /// The process that loaded the rules, from the trial identity (`PID-MS`).
+    fn loader(&self) -> Option<u32> {
+        self.trial_id()?.split('-').next()?.parse().ok()
+    }
+
+    /// The newest modification time of this trial's files, in ms since the epoch.
+    fn touched_ms(&self) -> Option<u128> {
+        ["meta", "saved", "decision", "result"]
+            .iter()
+            .filter_map(|ext| std::fs::metadata(self.file(ext)).ok()?.modified().ok())
+            .filter_map(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_millis())
+            .max()
     }
 
     fn file(&self, ext: &str) -> PathBuf {
@@ -274,18 +304,94 @@ impl State {
     }
 }
 
+/// Whether process `pid` runs (a zombie, killed but not yet reaped, does not).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        // The state letter follows the parenthesised command name, which may hold spaces.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next());
+        !matches!(state, Some("Z" | "X") | None)
+    })
+}
+
+/// Whether a network namespace with inode number `ns` still exists: some process is in it, or a
+/// name under /run/netns (`ip netns add`) holds it.
+fn namespace_exists(ns: &str) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(inode) = ns.parse::<u64>() else {
+        // `default`: /proc/self/ns/net was unreadable; never call that namespace gone.
+        return true;
+    };
+    let wanted = format!("net:[{inode}]");
+    let in_use = std::fs::read_dir("/proc").is_ok_and(|procs| {
+        procs.flatten().any(|p| {
+            std::fs::read_link(p.path().join("ns/net")).is_ok_and(|l| l.to_string_lossy() == wanted)
+        })
+    });
+    in_use
+        || std::fs::read_dir("/run/netns").is_ok_and(|names| {
+            names
+                .flatten()
+                .any(|n| n.metadata().is_ok_and(|m| m.ino() == inode))
+        })
+}
+
+/// Removes the state files of trials in other namespaces that nobody can still be waiting for: the
+/// namespace is gone, or the trial ended long ago (its loader and watcher died before cleaning up).
+fn clear_stale(own: &State) {
+    let Ok(entries) = std::fs::read_dir(RUN_DIR) else {
+        return;
+    };
+    let mut namespaces: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix(STATE_PREFIX)?;
+            let (ns, ext) = rest.split_once('.')?;
+            ["meta", "saved", "decision", "result"]
+                .contains(&ext)
+                .then(|| ns.to_owned())
+        })
+        .collect();
+    namespaces.sort();
+    namespaces.dedup();
+    let now = now_ms();
+    for ns in namespaces {
+        let state = State::of(&ns);
+        if state.base == own.base {
+            continue;
+        }
+        let ended = match state.meta() {
+            Some((_, deadline)) => now > deadline.saturating_add(STALE_AFTER_MS),
+            None => state
+                .touched_ms()
+                .is_none_or(|t| now > t.saturating_add(STALE_AFTER_MS)),
+        };
+        if ended || !namespace_exists(&ns) {
+            state.clear();
+        }
+    }
+}
+
 fn now_ms() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis())
 }
 
-/// Listening TCP sockets of this namespace, with the owning process's name where /proc tells it.
+/// Listening TCP sockets and receiving UDP sockets of this namespace, with the owning process's name
+/// where /proc tells it.
 fn host(saved: &str, tool: Tool) -> Host {
     let mut listeners = Vec::new();
     for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
         if let Ok(text) = std::fs::read_to_string(file) {
             listeners.extend(trial::listeners(&text));
+        }
+    }
+    for file in ["/proc/net/udp", "/proc/net/udp6"] {
+        if let Ok(text) = std::fs::read_to_string(file) {
+            listeners.extend(trial::udp_listeners(&text));
         }
     }
     let owners = socket_owners();
@@ -366,6 +472,7 @@ pub struct Trial<'a> {
 /// Runs the trial; prints the change on stdout and the outcome on stderr.
 pub fn run(t: &Trial<'_>) -> miette::Result<()> {
     let state = State::here();
+    clear_stale(&state);
     if state.pending() {
         return Err(FirewallCliError::TrialPending(state.base.display().to_string()).into());
     }
@@ -517,32 +624,44 @@ fn spawn_watcher() -> Result<(), FirewallCliError> {
         })
 }
 
-/// `--trial-watch`: waits for a decision or the deadline; rolls back if it decides.
+/// `--trial-watch`: waits for a decision or the deadline; rolls back if it decides. Once the trial has
+/// ended it removes the state files when the loader is gone (the loader removes them itself after
+/// reporting; with it gone nobody else would).
 pub fn watch() -> miette::Result<()> {
     let state = State::here();
     let Some((tool, deadline)) = state.meta() else {
         return Ok(());
     };
     let trial = state.trial_id();
+    let loader = state.loader();
     loop {
         // A later trial under the same namespace name (an inode number reused) is not ours to end.
-        if state.read("decision").is_some() || state.trial_id() != trial {
+        if state.trial_id() != trial {
             return Ok(());
+        }
+        if state.read("decision").is_some() {
+            break;
         }
         if now_ms() >= deadline {
             let (held, ours) = state.decide(Decision::RollBack);
             if ours {
                 state.carry_out(held, tool);
             }
-            return Ok(());
+            break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = state.wait_result(Duration::from_secs(40));
+    if state.trial_id() == trial && !loader.is_some_and(running) {
+        state.clear();
+    }
+    Ok(())
 }
 
 /// `--confirm`: keeps the rules of the pending trial in this network namespace.
 pub fn confirm() -> miette::Result<()> {
     let state = State::here();
+    clear_stale(&state);
     let Some((tool, _)) = state.meta().filter(|_| state.pending()) else {
         return Err(FirewallCliError::NoTrial.into());
     };

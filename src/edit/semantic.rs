@@ -2,20 +2,22 @@
 //! comes from a line, a default or a dialect switch — and what the difference means for vsftpd: startup,
 //! ports opened or closed, logins, writes, TLS.
 //!
-//! The port consequences are derived here from the model (control port, the effective passive range
-//! of data-channel.md §1, the active-mode source port); the firewall plan will take this role once it
-//! exists.
+//! The port consequences are the firewall plan's ports (`firewall::plan::read_server`: control port,
+//! the effective passive range of data-channel.md §1, the active-mode source port), before and after.
 //!
 //! JSON (`"version": 1`): `{version, old: {path, dialect, startup}, new: {…}, changes: [{name, type,
 //! old, new, old_origin, new_origin, cause}], consequences: [{area, effect, message}], firewall: {before,
 //! after, opened, closed}}`. Values are strings in the manual's spelling (`YES`, `022`, `(none)` for an
 //! unset string), `null` when the dialect does not have the setting; an origin is `{"kind": "default"}`,
 //! `{"kind": "line", "line": N}` or `{"kind": "unknown"}` (the dialect does not have the setting).
+//! `before` and `after` are `{control, passive, active_source, inbound, refused}`; `refused` (added in
+//! issue 10) is true where vsftpd refuses the listener, which then opens nothing.
 
 use serde::Serialize;
 
 use crate::dialect::{Dialect, Kind, TUNABLES, Tunable};
-use crate::model::{self, EffectiveConfig, ListenMode, Origin, PassiveRange};
+use crate::firewall::plan::{self, PortRange};
+use crate::model::{self, EffectiveConfig, ListenMode, Origin};
 use crate::startup::Prediction;
 use crate::syntax::{Cst, LineIndex};
 
@@ -128,25 +130,6 @@ pub struct Consequence {
     pub message: String,
 }
 
-/// An inclusive port range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct PortRange {
-    /// First port.
-    pub first: u16,
-    /// Last port.
-    pub last: u16,
-}
-
-impl std::fmt::Display for PortRange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.first == self.last {
-            write!(f, "{}", self.first)
-        } else {
-            write!(f, "{}-{}", self.first, self.last)
-        }
-    }
-}
-
 /// Where active-mode data connections come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "port")]
@@ -170,6 +153,8 @@ pub struct PortPlan {
     pub active_source: ActiveSource,
     /// Inbound TCP ports a firewall must open, merged and sorted.
     pub inbound: Vec<PortRange>,
+    /// Whether vsftpd refuses the listener (both listeners, a bad address): then nothing is open.
+    pub refused: bool,
 }
 
 /// The firewall difference.
@@ -302,30 +287,28 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>) -> SemanticDiff {
     }
 }
 
-impl From<PassiveRange> for PortRange {
-    fn from(range: PassiveRange) -> PortRange {
-        PortRange {
-            first: range.first,
-            last: range.last,
-        }
-    }
-}
-
-/// The ports a config needs.
+/// The ports a config needs: the firewall plan's ([`plan::read_server`]; a TLS config with an
+/// unpinned range still lists the range it would need). A listener vsftpd refuses opens nothing.
 pub fn port_plan(config: &EffectiveConfig) -> PortPlan {
-    // The model's listener and data ports (ports cast to 16 bits where vsftpd uses them).
-    let standalone = config.listen_mode() != Ok(ListenMode::Inetd);
-    let control = standalone.then(|| config.port(Tunable::ListenPort));
-    let data = config.data_ports();
-    let passive = data.passive.map(PortRange::from);
-    let active_source = match data.active {
+    let Ok(server) = plan::read_server("", config) else {
+        return PortPlan {
+            control: None,
+            passive: None,
+            active_source: ActiveSource::Off,
+            inbound: Vec::new(),
+            refused: true,
+        };
+    };
+    let control = (server.mode != ListenMode::Inetd).then_some(server.control_port);
+    let passive = server.passive.map(|p| p.range);
+    let active_source = match server.active.map(|a| a.source) {
         None => ActiveSource::Off,
         Some(model::ActiveSource::Port(p)) => ActiveSource::Port(p),
         Some(model::ActiveSource::Ephemeral) => ActiveSource::Ephemeral,
     };
     let mut ranges: Vec<PortRange> = control
         .filter(|p| *p != 0)
-        .map(|p| PortRange { first: p, last: p })
+        .map(PortRange::single)
         .into_iter()
         .collect();
     ranges.extend(passive);
@@ -334,6 +317,7 @@ pub fn port_plan(config: &EffectiveConfig) -> PortPlan {
         passive,
         active_source,
         inbound: merge(ranges),
+        refused: false,
     }
 }
 
@@ -390,7 +374,7 @@ fn list(ranges: &[PortRange]) -> String {
     }
     ranges
         .iter()
-        .map(ToString::to_string)
+        .map(|r| r.dashed())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -425,7 +409,8 @@ fn describe_active(source: ActiveSource) -> String {
 
 fn port_consequences(fw: &FirewallChange, out: &mut Vec<Consequence>) {
     let (a, b) = (&fw.before, &fw.after);
-    let port = |p: Option<u16>| match p {
+    let port = |plan: &PortPlan| match plan.control {
+        None if plan.refused => "none (vsftpd refuses the listener)".to_owned(),
         None => "none (inetd mode)".to_owned(),
         Some(0) => "a random port (listen_port=0)".to_owned(),
         Some(p) => p.to_string(),
@@ -439,11 +424,11 @@ fn port_consequences(fw: &FirewallChange, out: &mut Vec<Consequence>) {
         out.push(Consequence {
             area: Area::Ports,
             effect,
-            message: format!("control port {} → {}", port(a.control), port(b.control)),
+            message: format!("control port {} → {}", port(a), port(b)),
         });
     }
     if a.passive != b.passive {
-        let range = |r: Option<PortRange>| r.map_or("off".to_owned(), |r| r.to_string());
+        let range = |r: Option<PortRange>| r.map_or("off".to_owned(), PortRange::dashed);
         let effect = match (a.passive, b.passive) {
             (None, Some(_)) => Effect::Enabled,
             (Some(_), None) => Effect::Disabled,
@@ -814,11 +799,13 @@ mod tests {
     #[test]
     fn passive_range_follows_vsftpd() {
         let range = |t: &str| {
-            PortRange::from(
-                EffectiveConfig::read(&parse(t.as_bytes()).cst, Dialect::Debian303, None)
-                    .passive_range(),
-            )
-            .to_string()
+            port_plan(&EffectiveConfig::read(
+                &parse(t.as_bytes()).cst,
+                Dialect::Debian303,
+                None,
+            ))
+            .passive
+            .map_or("off".to_owned(), PortRange::dashed)
         };
         assert_eq!(range(""), "5001-65535");
         assert_eq!(range("pasv_min_port=0\npasv_max_port=0\n"), "1024-65535");
@@ -854,6 +841,37 @@ mod tests {
                 .iter()
                 .any(|c| c.message == "passive ports 5001-65535 → 50000-50100")
         );
+    }
+
+    #[test]
+    fn a_refused_listener_opens_nothing() {
+        let d = diff(
+            "listen=YES\npasv_min_port=50000\npasv_max_port=50100\n",
+            "listen=YES\nlisten_ipv6=YES\npasv_min_port=50000\npasv_max_port=50100\n",
+            Dialect::Debian303,
+            Dialect::Debian303,
+        );
+        assert!(d.firewall.after.refused);
+        assert_eq!(list(&d.firewall.closed), "21, 50000-50100");
+        assert!(
+            d.consequences
+                .iter()
+                .any(|c| c.message == "control port 21 → none (vsftpd refuses the listener)")
+        );
+    }
+
+    #[test]
+    fn tls_with_an_unpinned_range_keeps_its_ports() {
+        // The firewall plan refuses this config (no firewall can follow encrypted PASV replies), but
+        // the ports vsftpd uses are still the plan's.
+        let d = diff(
+            "listen=YES\n",
+            "listen=YES\nssl_enable=YES\n",
+            Dialect::Debian303,
+            Dialect::Debian303,
+        );
+        assert_eq!(list(&d.firewall.after.inbound), "21, 5001-65535");
+        assert_eq!(list(&d.firewall.opened), "none");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::Serialize;
 
 use crate::dialect::Tunable;
-use crate::model::{BindAddress, EffectiveConfig, ListenerError};
+use crate::model::{BindAddress, EffectiveConfig, ListenerError, PassiveRange};
 use crate::startup::listener_oops;
 // The facts the plan reads are the model's types (one home each, STYLE.md §1).
 pub use crate::model::{ActiveSource, Family, ListenMode, TlsMode};
@@ -372,56 +372,30 @@ pub enum PlanError {
 }
 
 /// Reads one vsftpd process's needs from its effective config. `label` names the config in messages.
+/// Refuses TLS with an unpinned passive range: no firewall can let those data connections through.
 pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, PlanError> {
+    let plan = read_server(label, config)?;
+    match plan.passive {
+        Some(passive) if !passive.is_pinned() && plan.tls != TlsMode::Off => {
+            Err(PlanError::TlsUnpinnedRange {
+                label: label.to_owned(),
+                first: passive.range.first,
+                last: passive.range.last,
+            })
+        }
+        _ => Ok(plan),
+    }
+}
+
+/// [`plan_server`] without its TLS check: the ports one vsftpd process uses, whatever a firewall can
+/// make of them (the semantic diff reads these). Fails only where vsftpd refuses the listener.
+pub fn read_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, PlanError> {
     let mut notes = Vec::new();
-    let listener = config.listener().map_err(|e| {
-        let oops = String::from_utf8_lossy(&listener_oops(config, &e).full_text())
-            .escape_debug()
-            .to_string();
-        match e {
-            ListenerError::BothListeners => PlanError::BothListeners {
-                label: label.to_owned(),
-                oops,
-            },
-            ListenerError::BadAddress { tunable, text } => PlanError::BadListenAddress {
-                label: label.to_owned(),
-                setting: tunable.name(),
-                value: String::from_utf8_lossy(&text).escape_debug().to_string(),
-                oops,
-            },
-        }
-    })?;
+    let listener = config
+        .listener()
+        .map_err(|e| listener_error(label, config, e))?;
     let mode = listener.mode;
-    let listeners = match (mode, &listener.address) {
-        (ListenMode::StandaloneIpv4, address) => vec![Listener {
-            family: Family::Ipv4,
-            address: address.ip().filter(|a| !a.is_unspecified()),
-        }],
-        (ListenMode::StandaloneIpv6, BindAddress::V6 { addr, .. }) if !addr.is_unspecified() => {
-            // An IPv4-mapped address binds the IPv6 socket to one IPv4 address: only IPv4 clients can
-            // reach it.
-            match addr.to_ipv4_mapped() {
-                Some(v4) => vec![Listener {
-                    family: Family::Ipv4,
-                    address: Some(IpAddr::V4(v4)),
-                }],
-                None => vec![Listener {
-                    family: Family::Ipv6,
-                    address: Some(IpAddr::V6(*addr)),
-                }],
-            }
-        }
-        (ListenMode::StandaloneIpv6, _) => dual_stack(&mut notes),
-        (ListenMode::Inetd, _) => {
-            notes.push(Note {
-                setting: Some("listen"),
-                text: "listen=NO and listen_ipv6=NO: inetd or systemd owns the control socket and its port; the rules assume \
-                       listen_port and both IP versions, so check them against your socket unit"
-                    .to_owned(),
-            });
-            any_address_both_families()
-        }
-    };
+    let listeners = listeners(mode, &listener.address, &mut notes);
 
     // data-channel.md §4: listen_port is cast to 16 bits (65557 → 21).
     let raw_port = config.uint(Tunable::ListenPort);
@@ -437,70 +411,9 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
 
     let tls = config.tls().mode;
     let data = config.data_ports();
-
-    let passive = if let Some(effective) = data.passive {
-        let min = config.uint(Tunable::PasvMinPort);
-        let max = config.uint(Tunable::PasvMaxPort);
-        let range = PortRange {
-            first: effective.first,
-            last: effective.last,
-        };
-        let (min_counted, max_counted) = (effective.min_used, effective.max_used);
-        // The compiled-in 5001 "counts" too; a bound pins the range only when the file set it.
-        let min_honoured = min_counted && config.is_set(Tunable::PasvMinPort);
-        let max_honoured = max_counted && config.is_set(Tunable::PasvMaxPort);
-        if config.is_set(Tunable::PasvMinPort) && !min_counted {
-            notes.push(Note {
-                setting: Some("pasv_min_port"),
-                text: format!(
-                    "pasv_min_port={min} is ignored by vsftpd (it counts only from 1025 to 65535)"
-                ),
-            });
-        }
-        if config.is_set(Tunable::PasvMaxPort) && !max_counted {
-            notes.push(Note {
-                setting: Some("pasv_max_port"),
-                text: format!(
-                    "pasv_max_port={max} is ignored by vsftpd (it counts only from the effective minimum {} to 65534), so passive ports go up to 65535",
-                    range.first
-                ),
-            });
-        }
-        // A range that still spans everything vsftpd could draw from is not pinned, however it was set.
-        let whole = range.last == 65535 && (range.first == 1024 || range.first == 5001);
-        let pinned = (min_honoured || max_honoured) && !whole;
-        let opening = if pinned {
-            PassiveOpening::Range
-        } else {
-            PassiveOpening::Helper
-        };
-        if !pinned && tls != TlsMode::Off {
-            return Err(PlanError::TlsUnpinnedRange {
-                label: label.to_owned(),
-                first: range.first,
-                last: range.last,
-            });
-        }
-        if pinned && range.count() > 10_000 {
-            notes.push(Note {
-                setting: Some("pasv_min_port"),
-                text: format!(
-                    "the passive range {} holds {} ports; a range of a few hundred is usually enough",
-                    range.dashed(),
-                    range.count()
-                ),
-            });
-        }
-        Some(Passive {
-            range,
-            min_honoured,
-            max_honoured,
-            opening,
-        })
-    } else {
-        None
-    };
-
+    let passive = data
+        .passive
+        .map(|effective| passive(config, effective, &mut notes));
     let active = data.active.map(|source| Active {
         source,
         client_ports: PortRange {
@@ -540,6 +453,114 @@ pub fn plan_server(label: &str, config: &EffectiveConfig) -> Result<ServerPlan, 
         pasv_address,
         notes,
     })
+}
+
+/// The listener vsftpd refuses, with its text (`startup::listener_oops`).
+fn listener_error(label: &str, config: &EffectiveConfig, e: ListenerError) -> PlanError {
+    let oops = String::from_utf8_lossy(&listener_oops(config, &e).full_text())
+        .escape_debug()
+        .to_string();
+    match e {
+        ListenerError::BothListeners => PlanError::BothListeners {
+            label: label.to_owned(),
+            oops,
+        },
+        ListenerError::BadAddress { tunable, text } => PlanError::BadListenAddress {
+            label: label.to_owned(),
+            setting: tunable.name(),
+            value: String::from_utf8_lossy(&text).escape_debug().to_string(),
+            oops,
+        },
+    }
+}
+
+/// The sockets clients reach: the model's listen mode and bind address.
+fn listeners(mode: ListenMode, address: &BindAddress, notes: &mut Vec<Note>) -> Vec<Listener> {
+    match (mode, address) {
+        (ListenMode::StandaloneIpv4, address) => vec![Listener {
+            family: Family::Ipv4,
+            address: address.ip().filter(|a| !a.is_unspecified()),
+        }],
+        (ListenMode::StandaloneIpv6, BindAddress::V6 { addr, .. }) if !addr.is_unspecified() => {
+            // An IPv4-mapped address binds the IPv6 socket to one IPv4 address: only IPv4 clients can
+            // reach it.
+            match addr.to_ipv4_mapped() {
+                Some(v4) => vec![Listener {
+                    family: Family::Ipv4,
+                    address: Some(IpAddr::V4(v4)),
+                }],
+                None => vec![Listener {
+                    family: Family::Ipv6,
+                    address: Some(IpAddr::V6(*addr)),
+                }],
+            }
+        }
+        (ListenMode::StandaloneIpv6, _) => dual_stack(notes),
+        (ListenMode::Inetd, _) => {
+            notes.push(Note {
+                setting: Some("listen"),
+                text: "listen=NO and listen_ipv6=NO: inetd or systemd owns the control socket and its port; the rules assume \
+                       listen_port and both IP versions, so check them against your socket unit"
+                    .to_owned(),
+            });
+            any_address_both_families()
+        }
+    }
+}
+
+/// The model's passive range, whether the file pins it, and the notes on bounds vsftpd ignores.
+fn passive(config: &EffectiveConfig, effective: PassiveRange, notes: &mut Vec<Note>) -> Passive {
+    let min = config.uint(Tunable::PasvMinPort);
+    let max = config.uint(Tunable::PasvMaxPort);
+    let range = PortRange {
+        first: effective.first,
+        last: effective.last,
+    };
+    let (min_counted, max_counted) = (effective.min_used, effective.max_used);
+    // The compiled-in 5001 "counts" too; a bound pins the range only when the file set it.
+    let min_honoured = min_counted && config.is_set(Tunable::PasvMinPort);
+    let max_honoured = max_counted && config.is_set(Tunable::PasvMaxPort);
+    if config.is_set(Tunable::PasvMinPort) && !min_counted {
+        notes.push(Note {
+            setting: Some("pasv_min_port"),
+            text: format!(
+                "pasv_min_port={min} is ignored by vsftpd (it counts only from 1025 to 65535)"
+            ),
+        });
+    }
+    if config.is_set(Tunable::PasvMaxPort) && !max_counted {
+        notes.push(Note {
+            setting: Some("pasv_max_port"),
+            text: format!(
+                "pasv_max_port={max} is ignored by vsftpd (it counts only from the effective minimum {} to 65534), so passive ports go up to 65535",
+                range.first
+            ),
+        });
+    }
+    // A range that still spans everything vsftpd could draw from is not pinned, however it was set.
+    let whole = range.last == 65535 && (range.first == 1024 || range.first == 5001);
+    let pinned = (min_honoured || max_honoured) && !whole;
+    let opening = if pinned {
+        PassiveOpening::Range
+    } else {
+        PassiveOpening::Helper
+    };
+    if pinned && range.count() > 10_000 {
+        notes.push(Note {
+            setting: Some("pasv_min_port"),
+            text: format!(
+                "the passive range {} holds {} ports; a range of a few hundred is usually enough",
+                range.dashed(),
+                range.count()
+            ),
+        });
+    }
+    Passive {
+        range,
+        min_honoured,
+        max_honoured,
+        opening,
+    }
 }
 
 fn dual_stack(notes: &mut Vec<Note>) -> Vec<Listener> {

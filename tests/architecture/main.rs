@@ -251,7 +251,6 @@ const LONG_FUNCTIONS_TO_SPLIT: &[(&str, &str)] = &[
     ("cli/lint.rs", "run"),
     ("edit/semantic.rs", "tls_consequences"),
     ("firewall/lower.rs", "lower"),
-    ("firewall/plan.rs", "plan_server"),
     ("probe/checks.rs", "active_check"),
     ("probe/checks.rs", "run_session"),
     ("probe/diagnosis.rs", "data"),

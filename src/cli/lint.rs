@@ -11,12 +11,14 @@ use std::process::ExitCode;
 use vsconf::diagnostic::Diagnostic;
 use vsconf::diagnostic::Severity;
 use vsconf::dialect::Dialect;
+use vsconf::dialect::Tunable;
+use vsconf::model::{FirstFatal, Outcome};
 use vsconf::render::{
     BuildVerdict, FileReport, StartupSummary, Summary, concise, github, gitlab, human, json, junit,
     sarif,
 };
-use vsconf::rules::{LintOptions, lint_with_overrides};
-use vsconf::startup::{Delivery, Prediction, Verdict};
+use vsconf::rules::{LintOptions, LintResult, lint_with_overrides};
+use vsconf::startup::{Check, Delivery, Prediction, Verdict};
 use vsconf::syntax::{escape_bytes, parse};
 
 use super::host::SystemHost;
@@ -479,6 +481,7 @@ fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport
     let result = lint_with_overrides(&cst, Some(loaded.file_len), options, host, &job.overrides);
     let read_end = read_end(&cst, &result);
     let mut builds = Vec::new();
+    let mut foreign = Vec::new();
     let mut diagnostics = result.diagnostics;
     if job.dialects.len() > 1 {
         let mut per_build = Vec::new();
@@ -498,6 +501,7 @@ fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport
                 dialect: dialect.id(),
                 startup: startup_summary(&other.prediction, dialect),
             });
+            foreign.extend(foreign_tunable(&other, cst.text()));
             per_build.push((dialect, other.diagnostics));
         }
         diagnostics = merge_builds(per_build);
@@ -506,7 +510,7 @@ fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport
             .iter()
             .find(|d| d.fatal)
             .map_or(vsconf::syntax::Span::empty(0), |d| d.span);
-        if let Some(disagreement) = disagreement(&builds, at) {
+        if let Some(disagreement) = disagreement(&builds, &foreign, at) {
             diagnostics.insert(0, disagreement);
         }
     }
@@ -605,8 +609,30 @@ fn merge_builds(per_build: Vec<(Dialect, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
     out
 }
 
-/// One finding saying where the builds disagree on starting, and why, when they do.
-fn disagreement(builds: &[BuildVerdict], at: vsconf::syntax::Span) -> Option<Diagnostic> {
+/// The tunable a build refuses as an unrecognised variable (one that other builds have), read from
+/// the model's first fatal reading.
+fn foreign_tunable(result: &LintResult, text: &[u8]) -> Option<Tunable> {
+    let Verdict::Refuses(oops) = &result.prediction.verdict else {
+        return None;
+    };
+    if oops.check != Check::UnrecognisedVariable {
+        return None;
+    }
+    let name = match result.config.first_fatal()? {
+        FirstFatal::Line(r) if matches!(r.outcome, Outcome::Unrecognised) => r.name.slice(text),
+        FirstFatal::Override(o) if matches!(o.outcome, Outcome::Unrecognised) => &o.name,
+        _ => return None,
+    };
+    Tunable::from_name(std::str::from_utf8(name).ok()?)
+}
+
+/// One finding saying where the builds disagree on starting, and why, when they do. `foreign`: the
+/// tunables some refusing build does not have.
+fn disagreement(
+    builds: &[BuildVerdict],
+    foreign: &[Tunable],
+    at: vsconf::syntax::Span,
+) -> Option<Diagnostic> {
     let starting: Vec<&str> = builds
         .iter()
         .filter(|b| b.startup.starts)
@@ -637,21 +663,11 @@ fn disagreement(builds: &[BuildVerdict], at: vsconf::syntax::Span) -> Option<Dia
         .collect();
     // Name the tunables that exist only in some builds: the usual cause.
     let mut only_in: Vec<String> = Vec::new();
-    for b in &failing {
-        let Some(name) = b
-            .startup
-            .message
-            .as_deref()
-            .and_then(|m| m.strip_prefix("500 OOPS: unrecognised variable in config file: "))
-        else {
-            continue;
-        };
-        if let Some(tunable) = vsconf::dialect::Tunable::from_name(name) {
-            let ids: Vec<&str> = tunable.spec().dialects().map(|d| d.id()).collect();
-            let sentence = format!("`{name}` exists only in {}", ids.join(", "));
-            if !only_in.contains(&sentence) {
-                only_in.push(sentence);
-            }
+    for tunable in foreign {
+        let ids: Vec<&str> = tunable.spec().dialects().map(|d| d.id()).collect();
+        let sentence = format!("`{}` exists only in {}", tunable.name(), ids.join(", "));
+        if !only_in.contains(&sentence) {
+            only_in.push(sentence);
         }
     }
     let reasons = if only_in.is_empty() {

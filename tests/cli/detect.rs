@@ -29,21 +29,29 @@ impl FakeHost {
         self
     }
 
+    /// `vsconf` as this host runs it: its commands on `PATH`, its files under `VSCONF_DETECT_ROOT`, and
+    /// no dialect pinned by the environment.
+    fn vsconf(&self) -> Command {
+        let mut c = super::vsconf();
+        c.env_remove("VSCONF_DIALECT")
+            .env("PATH", self.root.join("bin"))
+            .env("VSCONF_DETECT_ROOT", &self.root);
+        c
+    }
+
     /// `vsconf lint --format json` of a minimal config on this host, as JSON.
     fn lint(&self) -> (Value, String) {
         let config = self.root.join("vsftpd.conf");
         std::fs::write(&config, "listen=YES\n").unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_vsconf"))
+        let out = self
+            .vsconf()
             .args(["lint", "--no-config", "--format", "json"])
             .arg(&config)
-            .env_remove("VSCONF_DIALECT")
-            .env("PATH", self.root.join("bin"))
-            .env("VSCONF_DETECT_ROOT", &self.root)
             .output()
             .unwrap();
         let json: Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-        (json, String::from_utf8_lossy(&out.stderr).into_owned())
+            .unwrap_or_else(|e| panic!("{e}: {}", super::stdout(&out)));
+        (json, super::stderr(&out))
     }
 }
 
@@ -182,13 +190,11 @@ fn vsconf_toml_and_the_flag_win_over_detection() {
     std::fs::write(&config, "listen=YES\n").unwrap();
     std::fs::write(host.root.join("vsconf.toml"), "dialect = \"rhel-8\"\n").unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_vsconf"))
+        let out = host
+            .vsconf()
             .args(args)
             .arg(&config)
             .current_dir(&host.root)
-            .env_remove("VSCONF_DIALECT")
-            .env("PATH", host.root.join("bin"))
-            .env("VSCONF_DETECT_ROOT", &host.root)
             .output()
             .unwrap();
         let json: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -219,7 +225,7 @@ fn this_machine_is_detected_as_what_it_runs() {
     let installed = dpkg
         .as_ref()
         .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .map(super::stdout)
         .filter(|s| s.starts_with("ii"));
     let Some(installed) = installed else {
         assert!(
@@ -235,7 +241,7 @@ fn this_machine_is_detected_as_what_it_runs() {
         .unwrap_or_default()
         .to_owned();
     let config = Path::new("/etc/vsftpd.conf");
-    let out = Command::new(env!("CARGO_BIN_EXE_vsconf"))
+    let out = super::vsconf()
         .args(["lint", "--no-config", "--format", "json"])
         .arg(config)
         .env_remove("VSCONF_DIALECT")
@@ -261,7 +267,7 @@ fn lint_json(name: &str, bytes: &[u8], extra: &[&str]) -> (Value, Option<i32>) {
     let dir = super::scratch(&format!("json-{name}"));
     let path = dir.join("vsftpd.conf");
     std::fs::write(&path, bytes).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_vsconf"))
+    let out = super::vsconf()
         .args(["lint", "--no-config", "--format", "json"])
         .args(extra)
         .arg(&path)

@@ -282,16 +282,19 @@ fn check_address(
 ) -> Result<(), String> {
     let resolve = config.is_some_and(|c| c.bool(Tunable::PasvAddrResolve));
     match spec.tunable {
-        Tunable::ListenAddress if inet_aton(value.as_bytes()).is_none() => {
-            Err("listen_address takes an IPv4 address (vsftpd refuses to start otherwise)".to_owned())
-        }
-        Tunable::ListenAddress6 if read_listen_address6(value.as_bytes(), dialect).is_none() => {
-            Err("listen_address6 takes an IPv6 address (vsftpd refuses to start otherwise)".to_owned())
-        }
-        Tunable::PasvAddress if !resolve && inet_aton(value.as_bytes()).is_none() => Err(
-            "pasv_address takes an IPv4 address; a host name needs pasv_addr_resolve=YES (otherwise every PASV fails with `500 OOPS: invalid pasv_address`)"
-                .to_owned(),
+        Tunable::ListenAddress if inet_aton(value.as_bytes()).is_none() => Err(
+            "listen_address takes an IPv4 address (vsftpd refuses to start otherwise)".to_owned(),
         ),
+        Tunable::ListenAddress6 if read_listen_address6(value.as_bytes(), dialect).is_none() => {
+            Err(
+                "listen_address6 takes an IPv6 address (vsftpd refuses to start otherwise)"
+                    .to_owned(),
+            )
+        }
+        Tunable::PasvAddress if !resolve && inet_aton(value.as_bytes()).is_none() => Err(format!(
+            "pasv_address takes an IPv4 address; a host name needs pasv_addr_resolve=YES (otherwise every PASV fails with `{}`)",
+            crate::startup::oops::line(crate::startup::oops::INVALID_PASV_ADDRESS)
+        )),
         _ => Ok(()),
     }
 }

@@ -1,4 +1,5 @@
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::startup::oops;
 use crate::syntax::LineKind;
 
 use super::{head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
@@ -49,9 +50,9 @@ impl Rule for IndentedComment {
             }
             let name = excerpt(cx.text(setting.name));
             let oops = if setting.equals.is_some() {
-                format!("unrecognised variable in config file: {name}")
+                oops::line(oops::unrecognised(name.as_bytes()))
             } else {
-                format!("missing value in config file for: {name}")
+                oops::line(oops::missing_value(name.as_bytes()))
             };
             out.push(
                 cx.report(
@@ -60,7 +61,7 @@ impl Rule for IndentedComment {
                 )
                 .fatal()
                 .help(format!(
-                    "vsftpd prints `500 OOPS: {oops}`; a comment must have `#` in the first column"
+                    "vsftpd prints `{oops}`; a comment must have `#` in the first column"
                 ))
                 .fix(Fix::new(
                     "remove the indentation before `#`",

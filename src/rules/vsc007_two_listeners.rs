@@ -1,4 +1,5 @@
 use crate::dialect::Tunable;
+use crate::startup::oops;
 
 use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
@@ -57,7 +58,10 @@ impl Rule for TwoListeners {
         let mut d = cx
             .report(
                 head(span),
-                "`listen=YES` and `listen_ipv6=YES` are both on: vsftpd prints `500 OOPS: run two copies of vsftpd for IPv4 and IPv6` and refuses to start",
+                format!(
+                    "`listen=YES` and `listen_ipv6=YES` are both on: vsftpd prints `{}` and refuses to start",
+                    oops::line(oops::TWO_LISTENERS)
+                ),
             )
             .fatal();
         match (v4, v6) {

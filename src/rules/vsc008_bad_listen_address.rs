@@ -1,6 +1,7 @@
 use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
 use crate::model::Family;
+use crate::startup::oops;
 
 use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
@@ -58,7 +59,7 @@ impl Rule for BadListenAddress {
                         cx.report(
                             head(cx.value_span(Tunable::ListenAddress)
                                 .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress))),
-                            format!("`listen_address={shown}` is not an IPv4 address: vsftpd prints `500 OOPS: bad listen_address: {shown}` and refuses to start"),
+                            format!("`listen_address={shown}` is not an IPv4 address: vsftpd prints `{}` and refuses to start", oops::line(oops::bad_listen_address(shown.as_bytes()))),
                         )
                         .fatal()
                         .help(help),
@@ -78,7 +79,7 @@ impl Rule for BadListenAddress {
                         cx.report(
                             head(cx.value_span(Tunable::ListenAddress6)
                                 .unwrap_or_else(|| cx.span_or_file_start(Tunable::ListenAddress6))),
-                            format!("`listen_address6={shown}` is not an IPv6 address: vsftpd prints `500 OOPS: bad listen_address6: {shown}` and refuses to start"),
+                            format!("`listen_address6={shown}` is not an IPv6 address: vsftpd prints `{}` and refuses to start", oops::line(oops::bad_listen_address6(shown.as_bytes()))),
                         )
                         .fatal()
                         .help(help),

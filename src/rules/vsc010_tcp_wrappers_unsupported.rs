@@ -1,5 +1,5 @@
 use crate::dialect::{Dialect, TcpWrappersSupport, Tunable};
-use crate::startup::{Check, Verdict};
+use crate::startup::{Check, Verdict, oops};
 
 use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
@@ -58,7 +58,7 @@ impl Rule for TcpWrappersUnsupported {
         let mut d = cx
             .report(
                 head(span),
-                format!("{} has no TCP wrappers support: {when} with `500 OOPS: tcp_wrappers is set to YES but no tcp wrapper support compiled in`", cx.dialect()),
+                format!("{} has no TCP wrappers support: {when} with `{}`", cx.dialect(), oops::line(oops::NO_TCP_WRAPPERS)),
             )
             .help("set `tcp_wrappers=NO` and move the `/etc/hosts.allow` rules to the firewall or to PAM (`pam_access`)");
         if fatal {

@@ -1,4 +1,5 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::startup::oops;
 use crate::syntax::{LineKind, Span};
 
 use super::{excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
@@ -63,7 +64,10 @@ impl Rule for NulByteInLine {
                 cx.report_with(
                     Severity::Error,
                     nul,
-                    "this line starts with a NUL byte: vsftpd reads an empty name and refuses to start with `500 OOPS: missing value in config file for: `",
+                    format!(
+                        "this line starts with a NUL byte: vsftpd reads an empty name and refuses to start with `{}`",
+                        oops::line(oops::missing_value(b""))
+                    ),
                 )
                 .fatal()
             } else {

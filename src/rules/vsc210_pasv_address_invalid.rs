@@ -1,5 +1,6 @@
 use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
+use crate::startup::oops;
 
 use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
@@ -64,7 +65,7 @@ impl Rule for PasvAddressInvalid {
         out.push(
             cx.report(
                 head(span),
-                format!("`pasv_address={shown}` is not an IPv4 address: every PASV kills the session with `500 OOPS: invalid pasv_address`"),
+                format!("`pasv_address={shown}` is not an IPv4 address: every PASV kills the session with `{}`", oops::line(oops::INVALID_PASV_ADDRESS)),
             )
             .help(help),
         );

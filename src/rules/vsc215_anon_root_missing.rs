@@ -1,4 +1,5 @@
 use crate::dialect::Tunable;
+use crate::startup::oops;
 
 use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
 
@@ -51,7 +52,7 @@ impl Rule for AnonRootMissing {
             cx.report(
                 head(cx.value_span(Tunable::AnonRoot)
                     .unwrap_or_else(|| cx.span_or_file_start(Tunable::AnonRoot))),
-                format!("`anon_root={shown}` is not a directory on this machine: every anonymous login gets `500 OOPS: cannot change directory:{shown}`"),
+                format!("`anon_root={shown}` is not a directory on this machine: every anonymous login gets `{}`", oops::line(oops::cannot_change_directory(shown.as_bytes()))),
             )
             .help("create the directory (owned by root, mode 755) or correct the path"),
         );

@@ -1,4 +1,5 @@
 use crate::dialect::Tunable;
+use crate::startup::oops;
 
 use super::{head, Context, Diagnostic, Rule, RuleMeta};
 
@@ -73,7 +74,8 @@ impl Rule for ChrootIntoWritableHome {
             cx.report(
                 head(cx.span_or_file_start(jailed)),
                 format!(
-                    "{who} jailed in their home directory, which they can usually write: those logins fail with `500 OOPS: vsftpd: refusing to run with writable root inside chroot()`"
+                    "{who} jailed in their home directory, which they can usually write: those logins fail with `{}`",
+                    oops::line(oops::WRITABLE_CHROOT)
                 ),
             )
             .help("make the home directories non-writable (`chmod a-w`) with a writable subdirectory, or jail users in root-owned directories with `user_sub_token=$USER` and `local_root=/srv/ftp/users/$USER`"),

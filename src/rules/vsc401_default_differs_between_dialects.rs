@@ -1,6 +1,7 @@
 use crate::diagnostic::{Applicability, Edit, Fix, Severity};
 use crate::dialect::{Dialect, Tunable};
 use crate::model::default_value;
+use crate::startup::oops;
 use crate::syntax::Span;
 
 use super::{head, excerpt, offset, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
@@ -147,8 +148,9 @@ impl Rule for DefaultDiffersBetweenDialects {
                             Severity::Warning,
                             head(cx.span_or_file_start(Tunable::SslCiphers)),
                             format!(
-                                "`ssl_ciphers={}` is understood only by RHEL/Fedora's OpenSSL: elsewhere vsftpd refuses to start with `500 OOPS: SSL: could not set cipher list`",
-                                excerpt(ciphers)
+                                "`ssl_ciphers={}` is understood only by RHEL/Fedora's OpenSSL: elsewhere vsftpd refuses to start with `{}`",
+                                excerpt(ciphers),
+                                oops::line(oops::SSL_CIPHERS)
                             ),
                         )
                         .help("write an OpenSSL cipher list, e.g. `ssl_ciphers=HIGH:!aNULL:!MD5`, or delete the line for this build's default"),

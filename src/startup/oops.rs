@@ -33,6 +33,17 @@ pub fn cannot_resolve(name: &[u8]) -> Vec<u8> {
     [b"cannot resolve host:", name].concat()
 }
 
+/// `cannot change directory:<path>` (no space after the colon): a chroot or home directory that is
+/// missing when a session logs in.
+pub fn cannot_change_directory(path: &[u8]) -> Vec<u8> {
+    [b"cannot change directory:", path].concat()
+}
+
+/// The whole fatal line for a message: `500 OOPS: <text>`, non-UTF-8 bytes shown as U+FFFD.
+pub fn line(text: impl AsRef<[u8]>) -> String {
+    format!("{PREFIX}{}", String::from_utf8_lossy(text.as_ref()))
+}
+
 /// Both listeners on.
 pub const TWO_LISTENERS: &str = "run two copies of vsftpd for IPv4 and IPv6";
 /// inetd mode started by hand or by a service manager.
@@ -108,5 +119,7 @@ pub const PASV_BIND: &str = "vsf_sysutil_bind";
 /// No passive port could be bound after `bind_retries` attempts: RHEL's patched text (src).
 pub const PASV_BIND_RETRIES: &str =
     "vsf_sysutil_bind, maximum number of attempts to find a listening port exceeded";
+/// `ssl_ciphers` names a list the build's OpenSSL does not understand.
+pub const SSL_CIPHERS: &str = "SSL: could not set cipher list";
 /// The TLS library could not build a context for the offered protocols.
 pub const SSL_CONTEXT: &str = "SSL: could not allocate SSL context";

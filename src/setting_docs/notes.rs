@@ -953,7 +953,7 @@ pub(super) static NOTES: &[Note] = &[
         "Confines session processes with a Linux seccomp system-call filter.",
         &["isolate", "isolate_network"],
         &[
-            "With TLS, sessions abort during the handshake on current systems (a 3.0.5 build on Debian 12): the default is YES only upstream; Debian and RHEL builds default to NO.",
+            "With TLS on, sessions die in the TLS handshake with `500 OOPS: child died` on current systems (upstream-3.0.5 binary on Debian 12); with `seccomp_sandbox=NO` the same handshake works. The default is YES only upstream; Debian and RHEL builds default to NO.",
         ],
     ),
     note(
@@ -1025,7 +1025,9 @@ pub(super) static NOTES: &[Note] = &[
         "ssl_sni_hostname",
         "Refuses a TLS handshake unless the host name the client sends (SNI) is exactly this one.",
         &["ssl_enable"],
-        &["Clients that connect by IP address send no host name and are refused."],
+        &[
+            "Clients that send no host name (for example because they connect by IP address) are refused like a wrong name (upstream-3.0.5 binary).",
+        ],
     ),
     note(
         "ssl_sslv2",
@@ -1112,7 +1114,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "syslog_enable",
-        "Sends the vsftpd-format log to syslog (facility FTP) instead of `vsftpd_log_file`.",
+        "Sends the vsftpd-format log to syslog instead of `vsftpd_log_file`.",
         &[
             "xferlog_enable",
             "vsftpd_log_file",

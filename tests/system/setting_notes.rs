@@ -29,6 +29,28 @@ def reply():
     return ' | '.join(out)
 print('greeting ->', reply())
 for c in sys.argv[1:]:
+    if c.startswith('TLS:'):
+        import ssl
+        sni = c[4:] or None
+        s.sendall(b'AUTH TLS\r\n'); print('AUTH TLS ->', reply())
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        t = ctx.wrap_bio(inc, out, server_hostname=sni)
+        result = 'handshake failed'
+        for _ in range(20):
+            try:
+                t.do_handshake(); result = 'handshake ok'; break
+            except ssl.SSLWantReadError:
+                s.sendall(out.read())
+                data = s.recv(65536)
+                if not data: result = 'closed'; break
+                if data.startswith(b'500'): result = data.decode('latin1').strip(); break
+                inc.write(data)
+            except ssl.SSLError as e:
+                result = 'handshake failed: ' + e.reason; break
+        print(c, '->', result); break
     if c.startswith('SLEEP:'):
         time.sleep(float(c[6:])); print(c, '->', reply()); continue
     if c.startswith('DATA:'):
@@ -258,6 +280,36 @@ const CASES: &[Case] = &[
         absent: &[],
     },
     Case {
+        setting: "ssl_sni_hostname",
+        claim: "are refused like a wrong name (upstream-3.0.5 binary)",
+        build: UPSTREAM_305,
+        config: "ssl_enable=YES\nrsa_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem\nrsa_private_key_file=/etc/ssl/private/ssl-cert-snakeoil.key\nssl_sni_hostname=ftp.example\n",
+        commands: &["TLS:"],
+        expect: &[
+            "AUTH TLS -> 234",
+            "TLS: -> handshake failed: TLSV1_UNRECOGNIZED_NAME",
+        ],
+        absent: &[],
+    },
+    Case {
+        setting: "ssl_sni_hostname",
+        claim: "Refuses a TLS handshake unless the host name the client sends (SNI) is exactly this one",
+        build: UPSTREAM_305,
+        config: "ssl_enable=YES\nrsa_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem\nrsa_private_key_file=/etc/ssl/private/ssl-cert-snakeoil.key\nssl_sni_hostname=ftp.example\n",
+        commands: &["TLS:ftp.example"],
+        expect: &["TLS:ftp.example -> handshake ok"],
+        absent: &[],
+    },
+    Case {
+        setting: "seccomp_sandbox",
+        claim: "`500 OOPS: child died` on current systems (upstream-3.0.5 binary on Debian 12)",
+        build: UPSTREAM_305,
+        config: "ssl_enable=YES\nrsa_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem\nrsa_private_key_file=/etc/ssl/private/ssl-cert-snakeoil.key\nseccomp_sandbox=YES\n",
+        commands: &["TLS:"],
+        expect: &["TLS: -> 500 OOPS: child died"],
+        absent: &[],
+    },
+    Case {
         setting: "utf8_filesystem",
         claim: "upstream's 3.0.5 lists `UTF8` always (upstream-3.0.5 binary)",
         build: UPSTREAM_305,
@@ -274,6 +326,7 @@ fn setting_notes_match_the_binaries_they_cite() {
         || !require(UPSTREAM_305, "vsftpd (.ci/setup.d builds it)", true)
         || !require("unshare", "util-linux", true)
         || !require("python3", "python3", false)
+        || !require("/etc/ssl/private/ssl-cert-snakeoil.key", "ssl-cert", true)
     {
         return;
     }

@@ -503,7 +503,7 @@ pub(super) static NOTES: &[Note] = &[
         &["connect_from_port_20", "port_enable"],
         &[
             "Ignored unless `connect_from_port_20=YES`.",
-            "Like every port setting it is cut to 16 bits: `ftp_data_port=65556` is port 20.",
+            "Like `listen_port` it is cut to 16 bits: `ftp_data_port=70000` makes connections come from port 4464 (debian-3.0.3 binary).",
         ],
     ),
     note(
@@ -1010,7 +1010,7 @@ pub(super) static NOTES: &[Note] = &[
         &[
             "The certificate is loaded at startup: a missing or unreadable one refuses to start.",
             "`force_local_logins_ssl` and `force_local_data_ssl` default to YES, so turning TLS on makes it mandatory for local users at once.",
-            "Encrypted data connections hide the passive port from connection-tracking helpers: pin `pasv_min_port`/`pasv_max_port` and open that range.",
+            "With the control connection encrypted, connection-tracking helpers cannot read the passive port from the `227` reply: pin `pasv_min_port`/`pasv_max_port` and open that range.",
         ],
     ),
     note(
@@ -1108,7 +1108,7 @@ pub(super) static NOTES: &[Note] = &[
     ),
     note(
         "strict_ssl_write_shutdown",
-        "Requires the client to acknowledge the TLS close at the end of a download, so a truncated download is detected.",
+        "Ends each TLS download with a complete TLS shutdown exchange with the client instead of only closing the socket, so a client can tell a finished download from a cut one.",
         &["ssl_enable", "strict_ssl_read_eof"],
         &[],
     ),

@@ -54,6 +54,13 @@ impl Progress {
         }
     }
 
+    /// Names the step in progress (shown after the counts), e.g. the check being run.
+    pub fn step(&self, name: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(name.to_owned());
+        }
+    }
+
     /// Runs `write` with the bar cleared from the terminal, then draws it again: findings written to
     /// standard output on the same terminal never interleave with the bar.
     pub fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {

@@ -29,6 +29,7 @@ use vsconf::verify::{
 
 use super::host::{SystemHost, is_root, resolve_v4, user_entry};
 use super::input::load;
+use super::progress::Progress;
 
 const VSFTPD: &str = "/usr/sbin/vsftpd";
 
@@ -155,7 +156,12 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             root_user: is_root,
         }),
     };
+    // Two long steps, starting the server and probing it (seconds each): a bar on a terminal says
+    // which one is running and for how long.
+    let progress = Progress::new(2, "vsconf: verifying", args.common.quiet);
+    progress.step(&format!("starting {}", engine.name()));
     let started = engine.start(&loaded.bytes, &config)?;
+    progress.advance(1);
     let remap = match &started {
         Started::Listening { remap, .. } => *remap,
         Started::Refused(_) => Remap::default(),
@@ -178,13 +184,15 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             Started::Refused(t) => format!("no: {t}"),
         }),
     }];
-    // The probe is the one long step (a few seconds per data check): a progress display goes here.
     if let Started::Listening { url, .. } = &started
         && matches!(expected.startup, Startup::Starts { .. })
     {
+        progress.step(&format!("probing {url}"));
         let report = engine.probe(url, args.timeout)?;
         rows.extend(compare(&expected, &report, ephemeral_ports()));
     }
+    progress.advance(1);
+    progress.finish();
     let rows: Vec<RowWords> = rows.iter().map(RowWords::from).collect();
     let mismatch = rows.iter().any(|r| r.status == Verdict::Mismatch);
     let text = match args.format {

@@ -1,8 +1,8 @@
-//! Progress bars (issue 13): drawn on a terminal only. `script` (util-linux) runs vsconf on a
+//! Progress bars (issue 13) for `lint` and `verify`: drawn on a terminal only. `script` (util-linux) runs vsconf on a
 //! pseudo-terminal, as an operator's shell would; the same run through a pipe, with `-q` or under CI
 //! must print no bar at all.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use super::support::{require, scratch, text};
@@ -95,6 +95,42 @@ fn lint_draws_a_progress_bar_on_a_terminal_only() {
     assert!(
         String::from_utf8_lossy(&piped.stdout).contains(&format!("{FILES} files checked"))
             || err.contains(&format!("{FILES} files checked")),
+        "{}",
+        text(&piped)
+    );
+}
+
+#[test]
+fn verify_shows_its_steps_on_a_terminal_only() {
+    if !require("script", "util-linux", false) {
+        return;
+    }
+    let conf = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/anonymous-readonly.conf");
+    let args = format!(
+        "verify --engine embedded --dialect upstream-3.0.5 {}",
+        conf.display()
+    );
+    let tty = on_terminal(&args, false);
+    let out = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{}", text(&tty));
+    assert!(out.contains("vsconf: verifying ["), "{}", text(&tty));
+    // The second step (the probe) was shown before the table was written.
+    assert!(out.contains("] 1/2 "), "{}", text(&tty));
+    assert!(out.contains("predicted = observed"), "{}", text(&tty));
+
+    let piped = Command::new(env!("CARGO_BIN_EXE_vsconf"))
+        .args(args.split(' '))
+        .env_remove("CI")
+        .output()
+        .expect("vsconf runs");
+    assert!(piped.status.success(), "{}", text(&piped));
+    assert!(
+        !String::from_utf8_lossy(&piped.stderr).contains("verifying"),
+        "{}",
+        text(&piped)
+    );
+    assert!(
+        String::from_utf8_lossy(&piped.stdout).contains("predicted = observed"),
         "{}",
         text(&piped)
     );

@@ -82,12 +82,12 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text` by its `\n` bytes.
     pub fn new(text: &[u8]) -> LineIndex {
+        // memchr's search for `\n` is several times cheaper than a byte loop: every JSON, SARIF and
+        // GitHub report of a bulk run builds one index per file.
         let mut starts = vec![0];
-        for (i, b) in text.iter().enumerate() {
-            if *b == b'\n' {
-                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
+        starts.extend(
+            memchr::memchr_iter(b'\n', text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         LineIndex { starts }
     }
 

@@ -199,7 +199,7 @@ pub fn gather() -> HostFacts {
 /// The database is hundreds of kilobytes (655 KB on a Debian 12 host) and read on every run. Reading
 /// it whole, decoding it as UTF-8 and searching it with `str::find` cost 6.3M of the 9.3M instructions
 /// of a single-file `lint` (callgrind) and ~160 page faults for the buffer. It is read in 64 KiB
-/// pieces instead, searched as bytes, and only the vsftpd stanza is decoded. The needle and the
+/// pieces into one buffer instead, searched as bytes, and only the vsftpd stanza is decoded. The needle and the
 /// stanza's end are ASCII, which lossy decoding never alters, so the answer is the one decoding the
 /// whole file gave.
 fn dpkg_status_version(mut status: impl Read) -> std::io::Result<Option<String>> {
@@ -207,27 +207,35 @@ fn dpkg_status_version(mut status: impl Read) -> std::io::Result<Option<String>>
     // A stanza longer than this is no dpkg stanza (vsftpd's is about 1 KB): stop reading there.
     const MAX_STANZA_BYTES: usize = 1024 * 1024;
     let needle: &[u8] = b"\nPackage: vsftpd\n";
-    let mut piece = vec![0; PIECE_BYTES];
-    // A leading `\n` lets a stanza at the very start of the file match like every other one.
-    let mut window = vec![b'\n'];
+    // Each piece is read in after the last `needle.len() - 1` bytes of the one before (a needle cut
+    // by a piece boundary starts there), so nothing but those few bytes is ever copied.
+    let overlap = needle.len() - 1;
+    let mut buffer = vec![0; overlap + PIECE_BYTES];
+    // A `\n` before the file lets a stanza at its very start match like every other one.
+    let (mut start, mut end) = (overlap - 1, overlap);
+    if let Some(before) = buffer.get_mut(start) {
+        *before = b'\n';
+    }
     let mut stanza = loop {
-        let n = read_piece(&mut status, &mut piece)?;
+        let n = read_piece(&mut status, buffer.get_mut(end..).unwrap_or_default())?;
         if n == 0 {
             return Ok(None);
         }
-        window.extend_from_slice(piece.get(..n).unwrap_or_default());
-        if let Some(at) = memchr::memmem::find(&window, needle) {
-            break window.split_off(at + 1);
+        end += n;
+        let window = buffer.get(start..end).unwrap_or_default();
+        if let Some(at) = memchr::memmem::find(window, needle) {
+            break window.get(at + 1..).unwrap_or_default().to_vec();
         }
-        // Keep the bytes a needle cut by the end of this piece could start in.
-        let keep_from = window.len().saturating_sub(needle.len() - 1);
-        window.drain(..keep_from);
+        let keep = window.len().min(overlap);
+        buffer.copy_within(end - keep..end, overlap - keep);
+        (start, end) = (overlap - keep, overlap);
     };
     let end = loop {
         if let Some(end) = memchr::memmem::find(&stanza, b"\n\n") {
             break end;
         }
-        let n = read_piece(&mut status, &mut piece)?;
+        let piece = buffer.get_mut(overlap..).unwrap_or_default();
+        let n = read_piece(&mut status, piece)?;
         if n == 0 || stanza.len() > MAX_STANZA_BYTES {
             break stanza.len();
         }

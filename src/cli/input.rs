@@ -112,7 +112,10 @@ fn load_up_to(path: &Path, limit: u64) -> Result<Loaded, InputError> {
         path: shown.clone(),
         source,
     })?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata (plus one byte, where the end of the file shows): two `read` calls per
+    // file instead of the eight a growing buffer took (strace of a bulk lint).
+    let expected = metadata.len().min(limit).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(|source| InputError::Unreadable {

@@ -388,6 +388,7 @@ impl Tunable {
 pub fn suggest(name: &[u8], dialect: Dialect) -> Vec<&'static str> {
     let wanted: Vec<u8> = name.iter().map(u8::to_ascii_lowercase).collect();
     let wanted = trim_ascii(&wanted);
+    let wanted_letters = letters(wanted);
     let mut scored: Vec<(usize, &'static str)> = TUNABLES
         .iter()
         .filter(|s| s.known_in(dialect))
@@ -397,8 +398,12 @@ pub fn suggest(name: &[u8], dialect: Dialect) -> Vec<&'static str> {
             if s.name.len().abs_diff(wanted.len()) > limit {
                 return None;
             }
-            // Only distances up to `limit` matter: the bounded form stops as soon as every path is
-            // longer (a name with typos was 37% of a bulk run's instructions, callgrind).
+            // Only distances up to `limit` matter (a name with typos was 37% of a bulk run's
+            // instructions, callgrind): a cheap lower bound rules most names out, and the bounded
+            // form stops as soon as every path is longer.
+            if letter_bound(&wanted_letters, s.name.as_bytes()) > limit {
+                return None;
+            }
             bounded_edit_distance(wanted, s.name.as_bytes(), limit).map(|d| (d, s.name))
         })
         .collect();
@@ -416,6 +421,30 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
         .rposition(|b| !b.is_ascii_whitespace())
         .map_or(start, |e| e + 1);
     bytes.get(start..end).unwrap_or_default()
+}
+
+/// How many times each byte occurs, bytes folded to 64 buckets (`b & 63`).
+fn letters(bytes: &[u8]) -> [u8; 64] {
+    let mut count = [0u8; 64];
+    for b in bytes {
+        let slot = &mut count[usize::from(b & 63)];
+        *slot = slot.saturating_add(1);
+    }
+    count
+}
+
+/// A lower bound of the edit distance between the bytes counted in `a` and `b`: every insertion,
+/// deletion or substitution adds at most one byte to, and removes at most one from, the multiset of
+/// bytes, so at least as many edits are needed as bytes one side has and the other lacks (folding
+/// bytes into buckets only lowers those counts).
+fn letter_bound(a: &[u8; 64], b: &[u8]) -> usize {
+    let b = letters(b);
+    let (mut surplus, mut lack) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b.iter()) {
+        surplus += usize::from(x.saturating_sub(*y));
+        lack += usize::from(y.saturating_sub(*x));
+    }
+    surplus.max(lack)
 }
 
 /// [`edit_distance`] when it is at most `limit`, else `None`; names are at most 64 bytes here, longer
@@ -547,6 +576,7 @@ mod tests {
         for a in words {
             for b in words {
                 let full = edit_distance(a, b);
+                assert!(letter_bound(&letters(a), b) <= full, "{a:?} {b:?}");
                 for limit in 0..5 {
                     assert_eq!(
                         bounded_edit_distance(a, b, limit),

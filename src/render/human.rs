@@ -232,15 +232,20 @@ pub fn not_text(bytes: &[u8]) -> Option<String> {
     if sample.is_empty() {
         return None;
     }
-    let mut odd = 0usize;
-    for chunk in sample.utf8_chunks() {
-        odd += chunk
-            .valid()
-            .bytes()
-            .filter(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
-            .count();
-        odd += chunk.invalid().len();
-    }
+    let odd_control =
+        |b: &u8| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    // Text is the common case: when the sample is valid UTF-8 (a fast check) only its control bytes
+    // are counted (a multi-byte character holds none), as the chunked count below would.
+    let odd = if std::str::from_utf8(sample).is_ok() {
+        sample.iter().filter(|b| odd_control(b)).count()
+    } else {
+        sample
+            .utf8_chunks()
+            .map(|chunk| {
+                chunk.valid().bytes().filter(|b| odd_control(b)).count() + chunk.invalid().len()
+            })
+            .sum()
+    };
     (odd * 10 > sample.len()).then(|| {
         format!(
             "{odd} of its first {} bytes are NUL, control bytes or not UTF-8",
@@ -292,10 +297,7 @@ impl<'a> Lines<'a> {
     fn new(text: &'a [u8]) -> Lines<'a> {
         let mut starts = vec![0];
         starts.extend(
-            text.iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            memchr::memchr_iter(b'\n', text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         Lines { text, starts }
     }

@@ -430,6 +430,13 @@ register! {
 
 /// Finds a rule by code (`VSC101`, case-insensitive) or name (`pasv-range-unset`).
 pub fn find(code_or_name: &str) -> Option<&'static Registered> {
+    // Findings look their rule up by its exact code, several times each in a lint run: a binary
+    // search of the registry (kept in code order, see the test below) answers those without the
+    // case-insensitive scan (3% of a bulk run, callgrind). No name equals a code, so the answer is the
+    // scan's.
+    if let Ok(at) = REGISTRY.binary_search_by(|r| r.meta().code.cmp(code_or_name)) {
+        return REGISTRY.get(at);
+    }
     REGISTRY
         .iter()
         .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)

@@ -10,7 +10,7 @@
 //! `ip netns exec`, so nothing here needs `setns` or unsafe code.
 
 use std::io::Read;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::RangeInclusive;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
@@ -280,6 +280,16 @@ fn table(path: &str, engine: &str, dialect: Dialect, rows: &[RowWords]) -> Strin
     out
 }
 
+/// The URL the probe connects to: `ftps://` for implicit TLS, IPv6 addresses in brackets.
+fn probe_url(config: &EffectiveConfig, control: SocketAddr) -> String {
+    let scheme = if config.tls().mode == TlsMode::Implicit {
+        "ftps"
+    } else {
+        "ftp"
+    };
+    format!("{scheme}://{control}")
+}
+
 /// This machine's ephemeral port range, where unbound active connections get their source port.
 fn ephemeral_ports() -> RangeInclusive<u16> {
     let (lo, hi) = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
@@ -451,17 +461,8 @@ impl Engine for Vsftpd {
         let mut exited = None;
         while Instant::now() < deadline {
             if let Some(port) = self.listening_port() {
-                let host = match address {
-                    IpAddr::V4(a) => a.to_string(),
-                    IpAddr::V6(a) => format!("[{a}]"),
-                };
-                let scheme = if config.tls().mode == TlsMode::Implicit {
-                    "ftps"
-                } else {
-                    "ftp"
-                };
                 return Ok(Started::Listening {
-                    url: format!("{scheme}://{host}:{port}"),
+                    url: probe_url(config, SocketAddr::new(address, port)),
                     remap: Remap::default(),
                 });
             }
@@ -585,18 +586,9 @@ impl Engine for Embedded {
                 Ok(running) => {
                     let control = running.control_addr();
                     self.running = Some(running);
-                    let host = match control.ip() {
-                        IpAddr::V4(a) => a.to_string(),
-                        IpAddr::V6(a) => format!("[{a}]"),
-                    };
-                    let scheme = if config.tls().mode == TlsMode::Implicit {
-                        "ftps"
-                    } else {
-                        "ftp"
-                    };
                     let configured = probe_address(config);
                     return Ok(Started::Listening {
-                        url: format!("{scheme}://{host}:{}", control.port()),
+                        url: probe_url(config, control),
                         remap: Remap {
                             port_offset,
                             address: (configured != address).then_some(address),

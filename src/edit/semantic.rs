@@ -577,93 +577,18 @@ fn tls_consequences(old: &EffectiveConfig, new: &EffectiveConfig, out: &mut Vec<
         })
     };
     if let Some(on) = toggles(old, new, Tunable::SslEnable) {
-        let effect = if on {
-            Effect::Strengthened
+        let (effect, what) = if on {
+            (Effect::Strengthened, "enabled")
         } else {
-            Effect::Weakened
+            (Effect::Weakened, "disabled: logins and data in clear text")
         };
-        push(
-            effect,
-            format!(
-                "TLS {} (ssl_enable={})",
-                if on {
-                    "enabled"
-                } else {
-                    "disabled: logins and data in clear text"
-                },
-                yes(on)
-            ),
-        );
+        push(effect, format!("TLS {what} (ssl_enable={})", yes(on)));
     }
     if !new.bool(Tunable::SslEnable) && !old.bool(Tunable::SslEnable) {
         return;
     }
-    // Turning these on makes TLS stricter.
-    for t in [
-        Tunable::ForceLocalLoginsSsl,
-        Tunable::ForceLocalDataSsl,
-        Tunable::ForceAnonLoginsSsl,
-        Tunable::ForceAnonDataSsl,
-        Tunable::RequireSslReuse,
-        Tunable::ImplicitSsl,
-    ] {
-        if let Some(on) = toggles(old, new, t) {
-            push(
-                if on {
-                    Effect::Strengthened
-                } else {
-                    Effect::Weakened
-                },
-                format!("{}={}", t.name(), yes(on)),
-            );
-        }
-    }
-    // Turning these on allows old, broken protocol versions.
-    for (t, version) in [
-        (Tunable::SslSslv2, "SSLv2"),
-        (Tunable::SslSslv3, "SSLv3"),
-        (Tunable::SslTlsv1, "TLS 1.0"),
-        (Tunable::SslTlsv11, "TLS 1.1"),
-    ] {
-        if old.get(t).is_none() || new.get(t).is_none() {
-            continue;
-        }
-        if let Some(on) = toggles(old, new, t) {
-            let effect = if on {
-                Effect::Weakened
-            } else {
-                Effect::Strengthened
-            };
-            push(
-                effect,
-                format!(
-                    "{version} {} ({}={})",
-                    if on { "allowed" } else { "refused" },
-                    t.name(),
-                    yes(on)
-                ),
-            );
-        }
-    }
-    for (t, version) in [
-        (Tunable::SslTlsv12, "TLS 1.2"),
-        (Tunable::SslTlsv13, "TLS 1.3"),
-    ] {
-        if old.get(t).is_none() || new.get(t).is_none() {
-            continue;
-        }
-        if let Some(on) = toggles(old, new, t) {
-            push(
-                Effect::Changed,
-                format!(
-                    "{version} {} ({}={})",
-                    if on { "allowed" } else { "refused" },
-                    t.name(),
-                    yes(on)
-                ),
-            );
-        }
-    }
+    tls_requirements(old, new, &mut push);
+    tls_versions(old, new, &mut push);
     if let Some(on) = toggles(old, new, Tunable::AllowAnonSsl) {
         push(
             Effect::Changed,
@@ -674,12 +599,79 @@ fn tls_consequences(old: &EffectiveConfig, new: &EffectiveConfig, out: &mut Vec<
             ),
         );
     }
-    let strings = [
+    tls_files(old, new, &mut push);
+}
+
+/// Turning these on makes TLS stricter.
+fn tls_requirements(
+    old: &EffectiveConfig,
+    new: &EffectiveConfig,
+    push: &mut impl FnMut(Effect, String),
+) {
+    for t in [
+        Tunable::ForceLocalLoginsSsl,
+        Tunable::ForceLocalDataSsl,
+        Tunable::ForceAnonLoginsSsl,
+        Tunable::ForceAnonDataSsl,
+        Tunable::RequireSslReuse,
+        Tunable::ImplicitSsl,
+    ] {
+        if let Some(on) = toggles(old, new, t) {
+            let effect = if on {
+                Effect::Strengthened
+            } else {
+                Effect::Weakened
+            };
+            push(effect, format!("{}={}", t.name(), yes(on)));
+        }
+    }
+}
+
+/// Protocol versions allowed or refused: allowing an old, broken one weakens TLS; TLS 1.2 and 1.3
+/// only change it.
+fn tls_versions(
+    old: &EffectiveConfig,
+    new: &EffectiveConfig,
+    push: &mut impl FnMut(Effect, String),
+) {
+    for (t, version, broken) in [
+        (Tunable::SslSslv2, "SSLv2", true),
+        (Tunable::SslSslv3, "SSLv3", true),
+        (Tunable::SslTlsv1, "TLS 1.0", true),
+        (Tunable::SslTlsv11, "TLS 1.1", true),
+        (Tunable::SslTlsv12, "TLS 1.2", false),
+        (Tunable::SslTlsv13, "TLS 1.3", false),
+    ] {
+        if old.get(t).is_none() || new.get(t).is_none() {
+            continue;
+        }
+        let Some(on) = toggles(old, new, t) else {
+            continue;
+        };
+        let effect = match (broken, on) {
+            (false, _) => Effect::Changed,
+            (true, true) => Effect::Weakened,
+            (true, false) => Effect::Strengthened,
+        };
+        push(
+            effect,
+            format!(
+                "{version} {} ({}={})",
+                if on { "allowed" } else { "refused" },
+                t.name(),
+                yes(on)
+            ),
+        );
+    }
+}
+
+/// The cipher list and the certificate files.
+fn tls_files(old: &EffectiveConfig, new: &EffectiveConfig, push: &mut impl FnMut(Effect, String)) {
+    for t in [
         Tunable::SslCiphers,
         Tunable::RsaCertFile,
         Tunable::RsaPrivateKeyFile,
-    ];
-    for t in strings {
+    ] {
         if old.get(t).map(|e| &e.value) != new.get(t).map(|e| &e.value)
             && old.get(t).is_some()
             && new.get(t).is_some()

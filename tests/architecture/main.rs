@@ -295,7 +295,6 @@ const MAX_FUNCTION_LINES: usize = 120;
 const LONG_FUNCTIONS_TO_SPLIT: &[(&str, &str)] = &[
     ("cli/firewall.rs", "run"),
     ("cli/lint.rs", "run"),
-    ("edit/semantic.rs", "tls_consequences"),
     ("firewall/lower.rs", "lower"),
     ("probe/checks.rs", "active_check"),
     ("probe/checks.rs", "run_session"),

@@ -10,6 +10,15 @@ pub(super) fn in_use(cfg: &EffectiveConfig) -> Option<PassiveRange> {
     cfg.bool(Tunable::PasvEnable).then(|| cfg.passive_range())
 }
 
+/// The `pasv_address` text vsftpd reads with `inet_aton` for every PASV reply (data-channel.md §2):
+/// set, passive mode on and `pasv_addr_resolve=NO` (a resolved name is checked at startup instead).
+pub(super) fn literal_address(cfg: &EffectiveConfig) -> Option<&[u8]> {
+    if cfg.bool(Tunable::PasvAddrResolve) || !cfg.bool(Tunable::PasvEnable) {
+        return None;
+    }
+    cfg.string(Tunable::PasvAddress)
+}
+
 /// `50000–50100`, or `port 50000 only` for a one-port range.
 pub(super) fn text(range: PassiveRange) -> String {
     if range.first == range.last {

@@ -2,7 +2,7 @@ use crate::dialect::Tunable;
 use crate::model::value::{inet_aton, inet_pton6};
 use crate::startup::oops;
 
-use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
+use super::{head, excerpt, passive, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `pasv_address` that is not an IPv4 address while `pasv_addr_resolve=NO` (the default):
@@ -41,11 +41,7 @@ impl Rule for PasvAddressInvalid {
         .summary("`pasv_address` is not an IPv4 address: every PASV kills the session");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let cfg = cx.config();
-        if cfg.bool(Tunable::PasvAddrResolve) || !cfg.bool(Tunable::PasvEnable) {
-            return;
-        }
-        let Some(addr) = cfg.string(Tunable::PasvAddress) else {
+        let Some(addr) = passive::literal_address(cx.config()) else {
             return;
         };
         if inet_aton(addr).is_some() {

@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::dialect::Tunable;
 use crate::model::value::inet_aton;
 
-use super::{head, excerpt, Context, Diagnostic, Rule, RuleMeta};
+use super::{head, excerpt, passive, Context, Diagnostic, Rule, RuleMeta};
 
 /// ## What it does
 /// Flags a `pasv_address` in a range that clients on the internet cannot reach: private
@@ -41,11 +41,7 @@ impl Rule for PasvAddressPrivate {
         .summary("`pasv_address` is a private, loopback or unspecified address that outside clients cannot reach");
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let cfg = cx.config();
-        if cfg.bool(Tunable::PasvAddrResolve) || !cfg.bool(Tunable::PasvEnable) {
-            return;
-        }
-        let Some(addr) = cfg.string(Tunable::PasvAddress) else {
+        let Some(addr) = passive::literal_address(cx.config()) else {
             return;
         };
         let Some([a, b, _, _]) = inet_aton(addr) else {

@@ -126,7 +126,6 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         EngineArg::Auto => EngineArg::Embedded,
         e => e,
     };
-    // With no --dialect the build installed here is detected: the vsftpd engine runs that very build.
     // The vsftpd engine runs the installed binary: unless --dialect names one, model that very build
     // (vsconf.toml and VSCONF_DIALECT describe the fleet, not this binary).
     let dialect = match (engine_kind, &args.common.dialect.dialect) {
@@ -140,22 +139,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let overrides = args.overrides.resolve(&args.file);
     let config =
         EffectiveConfig::read_with_overrides(&cst, dialect, Some(loaded.file_len), &overrides);
-    let mut engine: Box<dyn Engine> = match engine_kind {
-        EngineArg::Vsftpd => {
-            if !vsftpd_ok {
-                return Err(miette::miette!(
-                    code = "vsconf::verify::no_vsftpd",
-                    help = "install vsftpd (apt-get install vsftpd) and run as root, or use --engine embedded",
-                    "the vsftpd engine needs {VSFTPD} and root"
-                ));
-            }
-            Box::new(Vsftpd::new(overrides.clone())?)
-        }
-        _ => Box::new(Embedded {
-            running: None,
-            root_user: is_root,
-        }),
-    };
+    let mut engine = engine(engine_kind, vsftpd_ok, is_root, &overrides)?;
     // Two long steps, starting the server and probing it (seconds each): a bar on a terminal says
     // which one is running and for how long.
     let progress = Progress::new(2, "vsconf: verifying", args.common.quiet);
@@ -166,16 +150,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         Started::Listening { remap, .. } => *remap,
         Started::Refused(_) => Remap::default(),
     };
-    let scope = if engine_kind == EngineArg::Vsftpd {
-        HostScope::Machine
-    } else {
-        HostScope::Files
-    };
-    let host_findings: Vec<_> = startup::host::check(&config, &SystemHost::own_copy())
-        .into_iter()
-        .filter(|f| scope.keeps(f))
-        .collect();
-    let expected = Expectations::new(&config, cst.text(), &host_findings, remap, &resolve_v4);
+    let expected = expect(&config, cst.text(), engine_kind, remap);
     let mut rows = vec![Row {
         check: Check::Starts,
         expected: expected.starts(),
@@ -196,21 +171,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let rows: Vec<RowWords> = rows.iter().map(RowWords::from).collect();
     let mismatch = rows.iter().any(|r| r.status == Verdict::Mismatch);
     let text = match args.format {
-        Format::Json => {
-            let doc = serde_json::json!({
-                "version": 1,
-                "path": loaded.path,
-                "dialect": dialect.id(),
-                "engine": engine.name(),
-                "port_offset": remap.port_offset,
-                "listen_address": remap.address.map(|a| a.to_string()),
-                "rows": rows,
-                "exit_status": u8::from(mismatch),
-            });
-            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        Format::Json => json(&loaded.path, engine.name(), dialect, remap, &rows),
         Format::Human => {
             let mut t = table(&loaded.path, engine.name(), dialect, &rows);
             t.push_str(&remap_note(remap));
@@ -223,6 +184,64 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The engine `--engine` chose (after `auto` is resolved).
+fn engine(
+    kind: EngineArg,
+    vsftpd_ok: bool,
+    is_root: bool,
+    overrides: &[vsconf::model::Override],
+) -> miette::Result<Box<dyn Engine>> {
+    Ok(match kind {
+        EngineArg::Vsftpd => {
+            if !vsftpd_ok {
+                return Err(miette::miette!(
+                    code = "vsconf::verify::no_vsftpd",
+                    help = "install vsftpd (apt-get install vsftpd) and run as root, or use --engine embedded",
+                    "the vsftpd engine needs {VSFTPD} and root"
+                ));
+            }
+            Box::new(Vsftpd::new(overrides.to_vec())?)
+        }
+        _ => Box::new(Embedded {
+            running: None,
+            root_user: is_root,
+        }),
+    })
+}
+
+/// The model's expectations, with the host findings that apply to the engine: all of them for the
+/// real vsftpd, only the files it reads for the embedded server.
+fn expect(config: &EffectiveConfig, text: &[u8], kind: EngineArg, remap: Remap) -> Expectations {
+    let scope = if kind == EngineArg::Vsftpd {
+        HostScope::Machine
+    } else {
+        HostScope::Files
+    };
+    let host_findings: Vec<_> = startup::host::check(config, &SystemHost::own_copy())
+        .into_iter()
+        .filter(|f| scope.keeps(f))
+        .collect();
+    Expectations::new(config, text, &host_findings, remap, &resolve_v4)
+}
+
+/// `{"version": 1, …, "rows": […], "exit_status": 0|1}`.
+fn json(path: &str, engine: &str, dialect: Dialect, remap: Remap, rows: &[RowWords]) -> String {
+    let mismatch = rows.iter().any(|r| r.status == Verdict::Mismatch);
+    let doc = serde_json::json!({
+        "version": 1,
+        "path": path,
+        "dialect": dialect.id(),
+        "engine": engine,
+        "port_offset": remap.port_offset,
+        "listen_address": remap.address.map(|a| a.to_string()),
+        "rows": rows,
+        "exit_status": u8::from(mismatch),
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// What the engine changed to run the config here, as a closing line (empty when nothing).
@@ -334,6 +353,91 @@ impl Vsftpd {
         Ok(engine)
     }
 
+    /// Puts the config's listen address on the namespace's loopback, unless it is a loopback one.
+    fn add_address(&self, address: IpAddr) -> miette::Result<()> {
+        match address {
+            IpAddr::V4(a) if !a.is_loopback() => ip(&[
+                "-n",
+                &self.ns,
+                "addr",
+                "add",
+                &format!("{a}/32"),
+                "dev",
+                "lo",
+            ]),
+            IpAddr::V6(a) if !a.is_loopback() => ip(&[
+                "-n",
+                &self.ns,
+                "addr",
+                "add",
+                &format!("{a}/128"),
+                "dev",
+                "lo",
+                "nodad",
+            ]),
+            _ => Ok(()),
+        }
+    }
+
+    /// Starts vsftpd on the config inside the namespace, with the `-o` overrides in place around it.
+    fn spawn(&mut self, conf_path: &Path) -> miette::Result<()> {
+        // debian-3.0.3 writes 500 OOPS to fd 0: give it a read-write file there, and read it after.
+        let out_path = self.dir.path().join("oops.out");
+        let open = |p: &Path| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(p)
+        };
+        let fd0 = open(&out_path)
+            .map_err(|e| miette::miette!("cannot create {}: {e}", out_path.display()))?;
+        let fd1 = open(&self.dir.path().join("stdout")).map_err(|e| miette::miette!("{e}"))?;
+        let fd2 = open(&self.dir.path().join("stderr")).map_err(|e| miette::miette!("{e}"))?;
+        let argument = |o: &vsconf::model::Override| {
+            std::ffi::OsString::from_vec([b"-o".as_slice(), &o.text].concat())
+        };
+        let child = Command::new("ip")
+            .args(["netns", "exec", &self.ns, VSFTPD])
+            .args(
+                self.overrides
+                    .iter()
+                    .filter(|o| o.before_file)
+                    .map(argument),
+            )
+            .arg(conf_path)
+            .args(
+                self.overrides
+                    .iter()
+                    .filter(|o| !o.before_file)
+                    .map(argument),
+            )
+            .stdin(Stdio::from(fd0))
+            .stdout(Stdio::from(fd1))
+            .stderr(Stdio::from(fd2))
+            .spawn()
+            .map_err(|e| miette::miette!("cannot start {VSFTPD}: {e}"))?;
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// The line vsftpd printed when it gave up: its `500 OOPS` line, else its first non-blank one.
+    fn refusal_line(&self) -> Option<String> {
+        let mut text = String::new();
+        for name in ["oops.out", "stdout", "stderr"] {
+            let mut s = String::new();
+            if let Ok(mut f) = std::fs::File::open(self.dir.path().join(name)) {
+                let _ = f.read_to_string(&mut s);
+            }
+            text.push_str(&s);
+        }
+        text.lines()
+            .find(|l| l.contains(oops::PREFIX))
+            .or_else(|| text.lines().find(|l| !l.trim().is_empty()))
+            .map(|l| l.trim_end_matches('\r').to_string())
+    }
+
     fn listening_port(&self) -> Option<u16> {
         let out = Command::new("ip")
             .args(["netns", "exec", &self.ns, "ss", "-Hltn"])
@@ -396,67 +500,8 @@ impl Engine for Vsftpd {
         std::fs::write(&conf_path, conf)
             .map_err(|e| miette::miette!("cannot write {}: {e}", conf_path.display()))?;
         let address = probe_address(config);
-        match address {
-            IpAddr::V4(a) if !a.is_loopback() => ip(&[
-                "-n",
-                &self.ns,
-                "addr",
-                "add",
-                &format!("{a}/32"),
-                "dev",
-                "lo",
-            ])?,
-            IpAddr::V6(a) if !a.is_loopback() => ip(&[
-                "-n",
-                &self.ns,
-                "addr",
-                "add",
-                &format!("{a}/128"),
-                "dev",
-                "lo",
-                "nodad",
-            ])?,
-            _ => {}
-        }
-        // debian-3.0.3 writes 500 OOPS to fd 0: give it a read-write file there, and read it after.
-        let out_path = self.dir.path().join("oops.out");
-        let open = |p: &Path| {
-            std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(p)
-        };
-        let fd0 = open(&out_path)
-            .map_err(|e| miette::miette!("cannot create {}: {e}", out_path.display()))?;
-        let fd1 = open(&self.dir.path().join("stdout")).map_err(|e| miette::miette!("{e}"))?;
-        let fd2 = open(&self.dir.path().join("stderr")).map_err(|e| miette::miette!("{e}"))?;
-        let argument = |o: &vsconf::model::Override| {
-            use std::os::unix::ffi::OsStringExt;
-            std::ffi::OsString::from_vec([b"-o".as_slice(), &o.text].concat())
-        };
-        let child = Command::new("ip")
-            .args(["netns", "exec", &self.ns, VSFTPD])
-            .args(
-                self.overrides
-                    .iter()
-                    .filter(|o| o.before_file)
-                    .map(argument),
-            )
-            .arg(&conf_path)
-            .args(
-                self.overrides
-                    .iter()
-                    .filter(|o| !o.before_file)
-                    .map(argument),
-            )
-            .stdin(Stdio::from(fd0))
-            .stdout(Stdio::from(fd1))
-            .stderr(Stdio::from(fd2))
-            .spawn()
-            .map_err(|e| miette::miette!("cannot start {VSFTPD}: {e}"))?;
-        self.child = Some(child);
+        self.add_address(address)?;
+        self.spawn(&conf_path)?;
         let deadline = Instant::now() + Duration::from_secs(3);
         let mut exited = None;
         while Instant::now() < deadline {
@@ -478,20 +523,7 @@ impl Engine for Vsftpd {
             }
             std::thread::sleep(Duration::from_millis(30));
         }
-        let mut text = String::new();
-        for name in ["oops.out", "stdout", "stderr"] {
-            let mut s = String::new();
-            if let Ok(mut f) = std::fs::File::open(self.dir.path().join(name)) {
-                let _ = f.read_to_string(&mut s);
-            }
-            text.push_str(&s);
-        }
-        let line = text
-            .lines()
-            .find(|l| l.contains(oops::PREFIX))
-            .or_else(|| text.lines().find(|l| !l.trim().is_empty()))
-            .map(|l| l.trim_end_matches('\r').to_string());
-        Ok(Started::Refused(match (line, exited) {
+        Ok(Started::Refused(match (self.refusal_line(), exited) {
             (Some(l), _) => l,
             (None, Some(s)) => format!("exited with {s} and no message"),
             (None, None) => "still running after 3s but not listening".to_string(),

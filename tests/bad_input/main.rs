@@ -12,6 +12,7 @@
     reason = "an integration test fails by panicking and may print; Cargo.toml's [lints] cover every target"
 )]
 
+mod fuzz;
 #[path = "../system/support.rs"]
 mod support;
 

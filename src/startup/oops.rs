@@ -123,3 +123,74 @@ pub const PASV_BIND_RETRIES: &str =
 pub const SSL_CIPHERS: &str = "SSL: could not set cipher list";
 /// The TLS library could not build a context for the offered protocols.
 pub const SSL_CONTEXT: &str = "SSL: could not allocate SSL context";
+
+// Texts vsconf documents (`vsconf explain`) but does not predict; kept here so that every `500 OOPS`
+// text vsconf prints or quotes has this one home.
+
+/// A non-root user started vsftpd without `run_as_launching_user=YES`.
+pub const MUST_BE_ROOT: &str = "vsftpd: must be started as root (see run_as_launching_user option)";
+/// `ca_certs_file` unreadable while client certificates are requested (at startup).
+pub const SSL_VERIFY_FILE: &str = "SSL: could not load verify file";
+/// `email_password_file` unreadable with `deny_email_enable=YES`, at each session (the prefix; a path follows).
+pub const CANNOT_READ_DENY_EMAIL: &str = "cannot read anon e-mail list file:";
+/// `email_password_file` unreadable with `secure_email_list_enable=YES`, at each session (the prefix).
+pub const CANNOT_READ_SECURE_EMAIL: &str = "cannot read email passwords file:";
+/// `chroot_list_file` unreadable with a chroot list in use, at each local login (the prefix).
+pub const CANNOT_READ_CHROOT_LIST: &str = "could not read chroot() list file:";
+/// A log file (`vsftpd_log_file`, `xferlog_file`) that cannot be opened, at each session.
+pub const FAILED_TO_OPEN: &str = "failed to open";
+/// A session process killed by the seccomp sandbox (seen on the TLS handshake of upstream 3.0.5).
+pub const CHILD_DIED: &str = "child died";
+
+/// Every text above, the parametrised ones with an empty parameter: what `vsconf explain` may quote
+/// after `500 OOPS: ` (a test holds the setting notes to this list). A new text is added here too.
+pub fn every_text() -> Vec<Vec<u8>> {
+    let fixed = [
+        TWO_LISTENERS,
+        NOT_STANDALONE,
+        NO_TCP_WRAPPERS,
+        ONE_PROCESS_LOCAL,
+        NO_LOGINS,
+        NO_PROTOCOLS,
+        HTTP_NEEDS_ONE_PROCESS,
+        NOT_OWNED,
+        SSL_CERT,
+        SSL_KEY,
+        SSL_DSA_CERT,
+        SSL_DSA_KEY,
+        PRIV_SOCK_GET_CMD,
+        WRITABLE_CHROOT,
+        INVALID_PASV_ADDRESS,
+        ILLEGAL_PORT_REQUEST,
+        PASV_BIND,
+        PASV_BIND_RETRIES,
+        SSL_CIPHERS,
+        SSL_CONTEXT,
+        MUST_BE_ROOT,
+        SSL_VERIFY_FILE,
+        CANNOT_READ_DENY_EMAIL,
+        CANNOT_READ_SECURE_EMAIL,
+        CANNOT_READ_CHROOT_LIST,
+        FAILED_TO_OPEN,
+        CHILD_DIED,
+    ];
+    let mut texts: Vec<Vec<u8>> = fixed.iter().map(|t| t.as_bytes().to_vec()).collect();
+    texts.extend([
+        unrecognised(b""),
+        missing_value(b""),
+        bad_bool(b""),
+        bad_listen_address(b""),
+        bad_listen_address6(b""),
+        cannot_resolve(b""),
+        cannot_change_directory(b""),
+        cannot_read_config(b""),
+        secure_chroot_missing(b""),
+        cannot_locate_user_entry(b""),
+        cannot_read_banner(b""),
+        cannot_read_user_list(b""),
+    ]);
+    for setting in ["chown_username", "ftp_username", "guest_username"] {
+        texts.push(cannot_locate_user(setting, b""));
+    }
+    texts
+}

@@ -65,3 +65,39 @@ fn every_setting_in_every_build_has_a_note() {
         bare.join(", ")
     );
 }
+
+/// A `500 OOPS` text quoted in a setting note is one of the texts in `startup::oops` (the one home of
+/// vsftpd's texts), so a note cannot drift from what vsconf predicts and prints.
+#[test]
+fn quoted_oops_texts_are_the_one_home_texts() {
+    let known: Vec<String> = vsconf::startup::oops::every_text()
+        .iter()
+        .map(|t| String::from_utf8_lossy(t).trim_end().to_owned())
+        .collect();
+    let mut quoted = 0;
+    let mut unknown = Vec::new();
+    for d in setting_docs::all() {
+        let texts = d.details.into_iter().chain(d.pitfalls.iter().copied());
+        for text in texts {
+            for piece in text.split("`500 OOPS: ").skip(1) {
+                let Some((oops, _)) = piece.split_once('`') else {
+                    unknown.push(format!("{}: unclosed quote in {text:?}", d.name));
+                    continue;
+                };
+                quoted += 1;
+                if !known.iter().any(|k| k == oops) {
+                    unknown.push(format!("{}: {oops:?}", d.name));
+                }
+            }
+        }
+    }
+    assert!(
+        quoted > 20,
+        "only {quoted} quoted OOPS texts: the test no longer sees them"
+    );
+    assert!(
+        unknown.is_empty(),
+        "texts quoted in setting notes but not in src/startup/oops.rs:\n{}",
+        unknown.join("\n")
+    );
+}

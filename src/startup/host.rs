@@ -98,32 +98,16 @@ pub struct HostFinding {
 
 /// Runs the host checks in vsftpd's order and returns every problem found.
 pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
+    let report = Report { config };
     let mut out = Vec::new();
-    let line = |t: Tunable| config.origin(t).line();
-    let finding = |message: Vec<u8>, tunable: Option<Tunable>, at_startup: bool| {
-        let span = tunable.and_then(line);
-        HostFinding {
-            oops: Oops {
-                message,
-                check: Check::Host,
-                span,
-                tunable: tunable.map(Tunable::name),
-                delivery: super::Delivery::Printed {
-                    fd: config.dialect().oops_destination().fd(),
-                },
-            },
-            at_startup,
-            detail: None,
-        }
-    };
     match host.config_file() {
         Some((uid, true)) if uid == host.vsftpd_uid() => {}
-        _ => out.push(finding(oops::NOT_OWNED.as_bytes().to_vec(), None, true)),
+        _ => out.push(report.finding(oops::NOT_OWNED.as_bytes().to_vec(), None, true)),
     }
     if config.bool(Tunable::PasvAddrResolve) {
         if let Some(name) = config.string(Tunable::PasvAddress) {
             if !host.resolves(name) {
-                out.push(finding(
+                out.push(report.finding(
                     oops::cannot_resolve(name),
                     Some(Tunable::PasvAddress),
                     true,
@@ -136,89 +120,17 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
             .oops
             .tunable
             .and_then(Tunable::from_name)
-            .and_then(line);
+            .and_then(|t| report.line(t));
         out.push(refusal);
     }
+    // In a standalone server these are checked in each session, after vsftpd has started; under
+    // inetd the session is the only process, so they stop it.
     let standalone = config.bool(Tunable::Listen) || config.bool(Tunable::ListenIpv6);
-    if config.bool(Tunable::AnonymousEnable) {
-        let name = config.string(Tunable::FtpUsername).unwrap_or(b"(null)");
-        if !host.user_exists(name) {
-            out.push(finding(
-                oops::cannot_locate_user("ftp_username", name),
-                Some(Tunable::FtpUsername),
-                !standalone,
-            ));
-        }
-    }
-    if config.bool(Tunable::GuestEnable) {
-        let name = config.string(Tunable::GuestUsername).unwrap_or(b"(null)");
-        if !host.user_exists(name) {
-            out.push(finding(
-                oops::cannot_locate_user("guest_username", name),
-                Some(Tunable::GuestUsername),
-                !standalone,
-            ));
-        }
-    }
-    if config.bool(Tunable::ChownUploads) {
-        let name = config.string(Tunable::ChownUsername).unwrap_or(b"(null)");
-        if !host.user_exists(name) {
-            out.push(finding(
-                oops::cannot_locate_user("chown_username", name),
-                Some(Tunable::ChownUsername),
-                !standalone,
-            ));
-        }
-    }
-    // startup-checks.md B7: the banned e-mail list is read when deny_email_enable=YES.
-    if config.bool(Tunable::DenyEmailEnable) {
-        let path = config.string(Tunable::BannedEmailFile).unwrap_or(b"(null)");
-        if host.read(path).is_none() {
-            out.push(finding(
-                [&b"cannot read anon e-mail list file:"[..], path].concat(),
-                Some(Tunable::BannedEmailFile),
-                !standalone,
-            ));
-        }
-    }
-    if let Some(path) = config.string(Tunable::BannerFile) {
-        if host.read(path).is_none() {
-            out.push(finding(
-                oops::cannot_read_banner(path),
-                Some(Tunable::BannerFile),
-                !standalone,
-            ));
-        }
-    }
-    // B9: the e-mail password list, when secure_email_list_enable=YES.
-    if config.bool(Tunable::SecureEmailListEnable) {
-        let path = config
-            .string(Tunable::EmailPasswordFile)
-            .unwrap_or(b"(null)");
-        if host.read(path).is_none() {
-            out.push(finding(
-                [&b"cannot read email passwords file:"[..], path].concat(),
-                Some(Tunable::EmailPasswordFile),
-                !standalone,
-            ));
-        }
-    }
-    // B10 (debian-3.0.3 binary, seen by the probe on rhel-stock.conf): with local logins and
-    // userlist_enable=YES the list must be readable, else every session gets
-    // `500 OOPS: cannot read user list file:<path>` (followed by a `priv_sock_get_cmd` line).
-    if config.bool(Tunable::LocalEnable) && config.bool(Tunable::UserlistEnable) {
-        let path = config.string(Tunable::UserlistFile).unwrap_or(b"(null)");
-        if host.read(path).is_none() {
-            out.push(finding(
-                [&b"cannot read user list file:"[..], path].concat(),
-                Some(Tunable::UserlistFile),
-                !standalone,
-            ));
-        }
-    }
+    out.extend(named_users(&report, host, !standalone));
+    out.extend(listed_files(&report, host, !standalone));
     let chroot = config.string(Tunable::SecureChrootDir).unwrap_or(b"(null)");
     if !host.is_dir(chroot) {
-        out.push(finding(
+        out.push(report.finding(
             oops::secure_chroot_missing(chroot),
             Some(Tunable::SecureChrootDir),
             !standalone,
@@ -226,13 +138,112 @@ pub fn check(config: &EffectiveConfig, host: &dyn Host) -> Vec<HostFinding> {
     }
     let nopriv = config.string(Tunable::NoprivUser).unwrap_or(b"(null)");
     if !host.user_exists(nopriv) {
-        out.push(finding(
+        out.push(report.finding(
             oops::cannot_locate_user_entry(nopriv),
             Some(Tunable::NoprivUser),
             !standalone,
         ));
     }
     out
+}
+
+/// Builds host findings for one config: the line of the tunable and the build's OOPS destination.
+struct Report<'a> {
+    config: &'a EffectiveConfig,
+}
+
+impl Report<'_> {
+    fn line(&self, tunable: Tunable) -> Option<crate::syntax::Span> {
+        self.config.origin(tunable).line()
+    }
+
+    fn finding(&self, message: Vec<u8>, tunable: Option<Tunable>, at_startup: bool) -> HostFinding {
+        HostFinding {
+            oops: Oops {
+                message,
+                check: Check::Host,
+                span: tunable.and_then(|t| self.line(t)),
+                tunable: tunable.map(Tunable::name),
+                delivery: super::Delivery::Printed {
+                    fd: self.config.dialect().oops_destination().fd(),
+                },
+            },
+            at_startup,
+            detail: None,
+        }
+    }
+}
+
+/// The users vsftpd looks up when a switch is on (switch, the setting naming the user), in its order.
+const NAMED_USERS: [(Tunable, Tunable); 3] = [
+    (Tunable::AnonymousEnable, Tunable::FtpUsername),
+    (Tunable::GuestEnable, Tunable::GuestUsername),
+    (Tunable::ChownUploads, Tunable::ChownUsername),
+];
+
+fn named_users(report: &Report<'_>, host: &dyn Host, at_startup: bool) -> Vec<HostFinding> {
+    let config = report.config;
+    NAMED_USERS
+        .into_iter()
+        .filter(|(switch, _)| config.bool(*switch))
+        .filter_map(|(_, setting)| {
+            let name = config.string(setting).unwrap_or(b"(null)");
+            (!host.user_exists(name)).then(|| {
+                report.finding(
+                    oops::cannot_locate_user(setting.name(), name),
+                    Some(setting),
+                    at_startup,
+                )
+            })
+        })
+        .collect()
+}
+
+/// vsftpd's text for a file it cannot read, given the path.
+type TextFor = fn(&[u8]) -> Vec<u8>;
+
+/// The files vsftpd reads before a session starts, in its order, each with the text it refuses with
+/// when the file cannot be read (startup-checks.md B7–B10).
+fn listed_files(report: &Report<'_>, host: &dyn Host, at_startup: bool) -> Vec<HostFinding> {
+    let config = report.config;
+    let on = |t: Tunable| config.bool(t);
+    let files: [(bool, Tunable, TextFor); 4] = [
+        // B7: the banned e-mail list.
+        (
+            on(Tunable::DenyEmailEnable),
+            Tunable::BannedEmailFile,
+            oops::cannot_read_deny_email,
+        ),
+        // The banner, whenever one is named.
+        (
+            config.string(Tunable::BannerFile).is_some(),
+            Tunable::BannerFile,
+            oops::cannot_read_banner,
+        ),
+        // B9: the e-mail password list.
+        (
+            on(Tunable::SecureEmailListEnable),
+            Tunable::EmailPasswordFile,
+            oops::cannot_read_secure_email,
+        ),
+        // B10 (debian-3.0.3 binary, seen by the probe on rhel-stock.conf): with local logins the user
+        // list must be readable, else every session gets this text, then a `priv_sock_get_cmd` line.
+        (
+            on(Tunable::LocalEnable) && on(Tunable::UserlistEnable),
+            Tunable::UserlistFile,
+            oops::cannot_read_user_list,
+        ),
+    ];
+    files
+        .into_iter()
+        .filter(|(read, _, _)| *read)
+        .filter_map(|(_, setting, text_for)| {
+            let path = config.string(setting).unwrap_or(b"(null)");
+            host.read(path)
+                .is_none()
+                .then(|| report.finding(text_for(path), Some(setting), at_startup))
+        })
+        .collect()
 }
 
 /// The TLS files vsftpd loads at startup with `ssl_enable=YES`, and what loading them gives.

@@ -131,12 +131,18 @@ pub const SSL_CONTEXT: &str = "SSL: could not allocate SSL context";
 pub const MUST_BE_ROOT: &str = "vsftpd: must be started as root (see run_as_launching_user option)";
 /// `ca_certs_file` unreadable while client certificates are requested (at startup).
 pub const SSL_VERIFY_FILE: &str = "SSL: could not load verify file";
-/// `email_password_file` unreadable with `deny_email_enable=YES`, at each session (the prefix; a path follows).
-pub const CANNOT_READ_DENY_EMAIL: &str = "cannot read anon e-mail list file:";
-/// `email_password_file` unreadable with `secure_email_list_enable=YES`, at each session (the prefix).
-pub const CANNOT_READ_SECURE_EMAIL: &str = "cannot read email passwords file:";
-/// `chroot_list_file` unreadable with a chroot list in use, at each local login (the prefix).
-pub const CANNOT_READ_CHROOT_LIST: &str = "could not read chroot() list file:";
+/// `banned_email_file` unreadable with `deny_email_enable=YES`, at each session.
+pub fn cannot_read_deny_email(path: &[u8]) -> Vec<u8> {
+    [b"cannot read anon e-mail list file:", path].concat()
+}
+/// `email_password_file` unreadable with `secure_email_list_enable=YES`, at each session.
+pub fn cannot_read_secure_email(path: &[u8]) -> Vec<u8> {
+    [b"cannot read email passwords file:", path].concat()
+}
+/// `chroot_list_file` unreadable while a chroot list is in use, at each local login.
+pub fn cannot_read_chroot_list(path: &[u8]) -> Vec<u8> {
+    [b"could not read chroot() list file:", path].concat()
+}
 /// A log file (`vsftpd_log_file`, `xferlog_file`) that cannot be opened, at each session.
 pub const FAILED_TO_OPEN: &str = "failed to open";
 /// A session process killed by the seccomp sandbox (seen on the TLS handshake of upstream 3.0.5).
@@ -168,9 +174,6 @@ pub fn every_text() -> Vec<Vec<u8>> {
         SSL_CONTEXT,
         MUST_BE_ROOT,
         SSL_VERIFY_FILE,
-        CANNOT_READ_DENY_EMAIL,
-        CANNOT_READ_SECURE_EMAIL,
-        CANNOT_READ_CHROOT_LIST,
         FAILED_TO_OPEN,
         CHILD_DIED,
     ];
@@ -188,6 +191,9 @@ pub fn every_text() -> Vec<Vec<u8>> {
         cannot_locate_user_entry(b""),
         cannot_read_banner(b""),
         cannot_read_user_list(b""),
+        cannot_read_deny_email(b""),
+        cannot_read_secure_email(b""),
+        cannot_read_chroot_list(b""),
     ]);
     for setting in ["chown_username", "ftp_username", "guest_username"] {
         texts.push(cannot_locate_user(setting, b""));

@@ -300,7 +300,6 @@ const LONG_FUNCTIONS_TO_SPLIT: &[(&str, &str)] = &[
     ("probe/checks.rs", "run_session"),
     ("probe/diagnosis.rs", "data"),
     ("rules/engine.rs", "lint_with_overrides"),
-    ("startup/host.rs", "check"),
 ];
 
 /// The functions in `text` as name, first line (1-based) and length in lines. A function ends at the

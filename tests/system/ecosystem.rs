@@ -187,6 +187,43 @@ fn pre_commit_try_repo_runs_the_hook_on_vsftpd_configs_only() {
         !shown.contains("nginx.conf"),
         "files: pattern matched nginx.conf: {shown}"
     );
+    // The README's .pre-commit-config.yaml, with its example path and commit replaced by the hook
+    // repository's: `pre-commit run` reports the same finding.
+    let rev = Command::new("git")
+        .current_dir(&hooks)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .expect("git rev-parse");
+    let rev = String::from_utf8_lossy(&rev.stdout).trim().to_owned();
+    let config = readme_pre_commit_config()
+        .replace("/srv/git/vsconf", &hooks.display().to_string())
+        .replace("0123456789abcdef0123456789abcdef01234567", &rev);
+    std::fs::write(work.join(".pre-commit-config.yaml"), config).expect("write");
+    git(&work, &["add", "."]);
+    let run = Command::new(&pre_commit)
+        .current_dir(&work)
+        .env("PATH", path_with_vsconf())
+        .env("PRE_COMMIT_HOME", dir.join("cache"))
+        .env("NO_COLOR", "1")
+        .args(["run", "--all-files", "--color", "never"])
+        .output()
+        .expect("pre-commit runs");
+    let shown = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("vsftpd/site.conf:2:1: error[VSC001]"),
+        "the README's config did not run the hook: {shown}"
+    );
+}
+
+/// The `.pre-commit-config.yaml` the README's pre-commit section shows.
+fn readme_pre_commit_config() -> String {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    let section = &readme[readme
+        .find("\n## pre-commit")
+        .expect("README has a pre-commit section")..];
+    let block = &section[section.find("```yaml\n").expect("a yaml block") + 8..];
+    block[..block.find("```").expect("the block ends")].to_owned()
 }
 
 /// The README's Ansible playbook, exactly as printed there.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::startup::oops;
 
 use super::observation::{
-    DataCheck, DataMode, FailureKind, Observations, Session, SessionKind, TlsMode,
+    DataCheck, DataMode, Failure, FailureKind, Observations, Session, SessionKind, TlsMode,
 };
 
 /// How a finding counts.
@@ -343,171 +343,17 @@ fn data(
     timeout: &str,
     out: &mut Vec<Finding>,
 ) {
-    let under = if s.kind.is_tls() { " under TLS" } else { "" };
+    let ctx = DataContext {
+        s,
+        plain_passive_ok,
+        plain_refused,
+        timeout,
+        under: if s.kind.is_tls() { " under TLS" } else { "" },
+    };
+    // The conntrack-helper diagnosis is said once per session, not once per data command.
     let mut said_tls_only = false;
     for c in &s.data {
-        let cmd = c.mode.command();
-        let Some(reply) = &c.mode_reply else {
-            if let Some(f) = &c.connect_failure {
-                out.push(finding(
-                    Status::Fail,
-                    "active-failed",
-                    format!("{cmd}: {}", f.message),
-                ));
-            }
-            continue;
-        };
-        let positive = matches!(reply.code, 200 | 227 | 229);
-        if !positive {
-            out.push(refusal(c.mode, reply.last_line()));
-            continue;
-        }
-        if !c.mode.is_active() && c.address.is_none() {
-            out.push(finding(
-                Status::Fail,
-                "passive-reply-unreadable",
-                format!(
-                    "{cmd}{under}: the reply names no address and port a client can use: \"{}\"",
-                    reply.last_line()
-                ),
-            ));
-            continue;
-        }
-        if c.listed() {
-            let how = match (c.mode.is_active(), c.fallback.is_some(), c.source) {
-                (true, _, Some(src)) => format!(
-                    "the server connected from {src}{}",
-                    source_port_words(src.port())
-                ),
-                (_, true, _) => String::new(),
-                _ => c
-                    .address
-                    .map(|a| format!("data connection to {a}"))
-                    .unwrap_or_default(),
-            };
-            if c.fallback.is_some() {
-                out.push(pasv_address_finding(s, c, true));
-            } else {
-                out.push(finding(
-                    Status::Pass,
-                    if c.mode.is_active() {
-                        "active"
-                    } else {
-                        "passive"
-                    },
-                    format!(
-                        "{cmd}{under} works: {how}, listing {} lines",
-                        c.listing_lines
-                    ),
-                ));
-            }
-            continue;
-        }
-        if let Some(f) = &c.connect_failure {
-            if c.mode.is_active() {
-                let at = c.address.map(|a| a.to_string()).unwrap_or_default();
-                let message = if f.kind == FailureKind::Timeout {
-                    format!(
-                        "active mode ({cmd}){under}: the server did not connect back to {at} within {timeout} — a firewall blocks the server's outgoing data connections, or yours (or NAT) blocks incoming ones"
-                    )
-                } else {
-                    format!("active mode ({cmd}){under}: {}", f.message)
-                };
-                out.push(finding(Status::Fail, "active-failed", message));
-                continue;
-            }
-            if c.fallback.is_some() {
-                out.push(pasv_address_finding(s, c, false));
-                continue;
-            }
-            let at = c.address.map(|a| a.to_string()).unwrap_or_default();
-            if s.kind.is_tls() && plain_passive_ok && f.kind == FailureKind::Timeout {
-                if !said_tls_only {
-                    out.push(finding(
-                        Status::Fail,
-                        "tls-data-blocked",
-                        format!("data connections fail only under TLS ({cmd} to {at} timed out; without TLS it works) — {HELPER_CAUSE}"),
-                    ));
-                    said_tls_only = true;
-                }
-                continue;
-            }
-            if s.kind.is_tls() && plain_refused && f.kind == FailureKind::Timeout {
-                if !said_tls_only {
-                    out.push(finding(
-                        Status::Fail,
-                        "tls-data-blocked",
-                        format!("the data connection under TLS timed out ({cmd} to {at}) and the server refuses plaintext logins, so nothing can be compared — most likely {HELPER_CAUSE}"),
-                    ));
-                    said_tls_only = true;
-                }
-                continue;
-            }
-            let message = match f.kind {
-                FailureKind::Timeout => format!(
-                    "control connection works, the data connection to {at} timed out{under} — the firewall in front of the server does not open the passive range"
-                ),
-                FailureKind::Refused => format!(
-                    "control connection works, the data connection to {at} was refused{under} — a firewall rejects the passive range, or a NAT forwards it nowhere"
-                ),
-                FailureKind::Unreachable => format!(
-                    "the data connection to {at} failed: unreachable{under} — {}",
-                    f.message
-                ),
-                _ => format!("the data connection to {at} failed{under}: {}", f.message),
-            };
-            out.push(finding(Status::Fail, "passive-blocked", message));
-            continue;
-        }
-        if let Some(f) = &c.tls_failure {
-            let said = c
-                .transfer_reply
-                .as_ref()
-                .map(|r| format!(" — the server says \"{}\"", r.last_line()))
-                .unwrap_or_default();
-            let hint = if said.contains("session reuse required") {
-                " (require_ssl_reuse=YES: the client must resume the control connection's TLS session)"
-            } else {
-                ""
-            };
-            out.push(finding(Status::Fail, "data-tls-failed", format!("{cmd}: the data connection opened but its TLS handshake failed: {}{said}{hint}", f.message)));
-            continue;
-        }
-        if let Some(r) = &c.transfer_reply
-            && r.code / 100 != 1
-        {
-            let line = r.last_line();
-            if line.contains("must be encrypted") {
-                out.push(finding(Status::Info, "data-needs-tls", format!("{cmd}{under}: data connections need TLS: \"{line}\" (force_anon_data_ssl / force_local_data_ssl)")));
-            } else if line.starts_with("550") {
-                out.push(finding(Status::Info, "listing-disabled", format!("{cmd}{under}: LIST refused: \"{line}\" (dirlist_enable=NO?), so no data went through")));
-            } else {
-                out.push(finding(
-                    Status::Fail,
-                    "listing-refused",
-                    format!("{cmd}{under}: LIST was answered \"{line}\""),
-                ));
-            }
-            continue;
-        }
-        if let Some(f) = &c.transfer_failure {
-            out.push(finding(
-                Status::Fail,
-                "listing-stalled",
-                format!("{cmd}{under}: the listing did not complete: {}", f.message),
-            ));
-            continue;
-        }
-        if let Some(r) = &c.done_reply {
-            out.push(finding(
-                Status::Fail,
-                "listing-failed",
-                format!(
-                    "{cmd}{under}: the transfer ended with \"{}\"",
-                    r.last_line()
-                ),
-            ));
-        }
+        out.extend(data_channel(&ctx, c, &mut said_tls_only));
     }
     if obs.active
         && !s.data.iter().any(|c| c.mode.is_active())
@@ -517,11 +363,211 @@ fn data(
             Status::Info,
             "active-not-checked",
             format!(
-                "active mode was not checked{under}: the session ended first ({})",
+                "active mode was not checked{}: the session ended first ({})",
+                ctx.under, f.message
+            ),
+        ));
+    }
+}
+
+/// What one data connection is judged against: its session and what the plaintext session saw.
+struct DataContext<'a> {
+    s: &'a Session,
+    /// A passive listing worked in the plaintext session.
+    plain_passive_ok: bool,
+    /// The server refused the plaintext login.
+    plain_refused: bool,
+    /// The data timeout, as people read it.
+    timeout: &'a str,
+    /// `" under TLS"` or nothing.
+    under: &'static str,
+}
+
+/// The finding for one data connection, in the order its steps happened: mode command, connection,
+/// TLS handshake, transfer.
+fn data_channel(ctx: &DataContext<'_>, c: &DataCheck, said_tls_only: &mut bool) -> Option<Finding> {
+    let cmd = c.mode.command();
+    let under = ctx.under;
+    let Some(reply) = &c.mode_reply else {
+        return c.connect_failure.as_ref().map(|f| {
+            finding(
+                Status::Fail,
+                "active-failed",
+                format!("{cmd}: {}", f.message),
+            )
+        });
+    };
+    if !matches!(reply.code, 200 | 227 | 229) {
+        return Some(refusal(c.mode, reply.last_line()));
+    }
+    if !c.mode.is_active() && c.address.is_none() {
+        return Some(finding(
+            Status::Fail,
+            "passive-reply-unreadable",
+            format!(
+                "{cmd}{under}: the reply names no address and port a client can use: \"{}\"",
+                reply.last_line()
+            ),
+        ));
+    }
+    if c.listed() {
+        return Some(listed(ctx, c));
+    }
+    if let Some(f) = &c.connect_failure {
+        return connect_failed(ctx, c, f, said_tls_only);
+    }
+    if let Some(f) = &c.tls_failure {
+        let said = c
+            .transfer_reply
+            .as_ref()
+            .map(|r| format!(" — the server says \"{}\"", r.last_line()))
+            .unwrap_or_default();
+        let hint = if said.contains("session reuse required") {
+            " (require_ssl_reuse=YES: the client must resume the control connection's TLS session)"
+        } else {
+            ""
+        };
+        return Some(finding(
+            Status::Fail,
+            "data-tls-failed",
+            format!(
+                "{cmd}: the data connection opened but its TLS handshake failed: {}{said}{hint}",
                 f.message
             ),
         ));
     }
+    if let Some(r) = &c.transfer_reply
+        && r.code / 100 != 1
+    {
+        let line = r.last_line();
+        return Some(if line.contains("must be encrypted") {
+            finding(
+                Status::Info,
+                "data-needs-tls",
+                format!(
+                    "{cmd}{under}: data connections need TLS: \"{line}\" (force_anon_data_ssl / force_local_data_ssl)"
+                ),
+            )
+        } else if line.starts_with("550") {
+            finding(
+                Status::Info,
+                "listing-disabled",
+                format!(
+                    "{cmd}{under}: LIST refused: \"{line}\" (dirlist_enable=NO?), so no data went through"
+                ),
+            )
+        } else {
+            finding(
+                Status::Fail,
+                "listing-refused",
+                format!("{cmd}{under}: LIST was answered \"{line}\""),
+            )
+        });
+    }
+    if let Some(f) = &c.transfer_failure {
+        return Some(finding(
+            Status::Fail,
+            "listing-stalled",
+            format!("{cmd}{under}: the listing did not complete: {}", f.message),
+        ));
+    }
+    c.done_reply.as_ref().map(|r| {
+        finding(
+            Status::Fail,
+            "listing-failed",
+            format!(
+                "{cmd}{under}: the transfer ended with \"{}\"",
+                r.last_line()
+            ),
+        )
+    })
+}
+
+/// A data connection that carried the listing.
+fn listed(ctx: &DataContext<'_>, c: &DataCheck) -> Finding {
+    if c.fallback.is_some() {
+        return pasv_address_finding(ctx.s, c, true);
+    }
+    let how = match (c.mode.is_active(), c.source) {
+        (true, Some(src)) => format!(
+            "the server connected from {src}{}",
+            source_port_words(src.port())
+        ),
+        _ => c
+            .address
+            .map(|a| format!("data connection to {a}"))
+            .unwrap_or_default(),
+    };
+    finding(
+        Status::Pass,
+        if c.mode.is_active() {
+            "active"
+        } else {
+            "passive"
+        },
+        format!(
+            "{}{} works: {how}, listing {} lines",
+            c.mode.command(),
+            ctx.under,
+            c.listing_lines
+        ),
+    )
+}
+
+/// A data connection that could not be opened: whose firewall, or the conntrack helper under TLS.
+fn connect_failed(
+    ctx: &DataContext<'_>,
+    c: &DataCheck,
+    f: &Failure,
+    said_tls_only: &mut bool,
+) -> Option<Finding> {
+    let cmd = c.mode.command();
+    let under = ctx.under;
+    let at = c.address.map(|a| a.to_string()).unwrap_or_default();
+    if c.mode.is_active() {
+        let message = if f.kind == FailureKind::Timeout {
+            format!(
+                "active mode ({cmd}){under}: the server did not connect back to {at} within {} — a firewall blocks the server's outgoing data connections, or yours (or NAT) blocks incoming ones",
+                ctx.timeout
+            )
+        } else {
+            format!("active mode ({cmd}){under}: {}", f.message)
+        };
+        return Some(finding(Status::Fail, "active-failed", message));
+    }
+    if c.fallback.is_some() {
+        return Some(pasv_address_finding(ctx.s, c, false));
+    }
+    let tls_timeout = ctx.s.kind.is_tls() && f.kind == FailureKind::Timeout;
+    if tls_timeout && (ctx.plain_passive_ok || ctx.plain_refused) {
+        if std::mem::replace(said_tls_only, true) {
+            return None;
+        }
+        let message = if ctx.plain_passive_ok {
+            format!(
+                "data connections fail only under TLS ({cmd} to {at} timed out; without TLS it works) — {HELPER_CAUSE}"
+            )
+        } else {
+            format!(
+                "the data connection under TLS timed out ({cmd} to {at}) and the server refuses plaintext logins, so nothing can be compared — most likely {HELPER_CAUSE}"
+            )
+        };
+        return Some(finding(Status::Fail, "tls-data-blocked", message));
+    }
+    let message = match f.kind {
+        FailureKind::Timeout => format!(
+            "control connection works, the data connection to {at} timed out{under} — the firewall in front of the server does not open the passive range"
+        ),
+        FailureKind::Refused => format!(
+            "control connection works, the data connection to {at} was refused{under} — a firewall rejects the passive range, or a NAT forwards it nowhere"
+        ),
+        FailureKind::Unreachable => format!(
+            "the data connection to {at} failed: unreachable{under} — {}",
+            f.message
+        ),
+        _ => format!("the data connection to {at} failed{under}: {}", f.message),
+    };
+    Some(finding(Status::Fail, "passive-blocked", message))
 }
 
 /// What `--permissions` learnt (reported once, from the first session that asked).

@@ -298,7 +298,6 @@ const LONG_FUNCTIONS_TO_SPLIT: &[(&str, &str)] = &[
     ("firewall/lower.rs", "lower"),
     ("probe/checks.rs", "active_check"),
     ("probe/checks.rs", "run_session"),
-    ("probe/diagnosis.rs", "data"),
     ("rules/engine.rs", "lint_with_overrides"),
 ];
 

@@ -344,11 +344,45 @@ async fn run_session(
 ) -> Session {
     let mut s = Session::new(kind);
     s.peer = Some(addr);
+    let Some(mut ctl) = greet(rec, options, tls, addr, &mut s).await else {
+        return s;
+    };
+    if kind == SessionKind::ExplicitTls {
+        match auth_tls(rec, options, tls, ctl, &mut s).await {
+            Some(secured) => ctl = secured,
+            None => return s,
+        }
+    }
+    if !log_in(rec, options, &mut s, &mut ctl).await {
+        quit(rec, kind, &mut ctl).await;
+        return s;
+    }
+    let Some(protected) = protect_data(rec, &mut s, &mut ctl).await else {
+        return s;
+    };
+    let data_tls = if protected { Some(tls) } else { None };
+    data_checks(rec, options, &mut s, &mut ctl, addr, data_tls).await;
+    if s.aborted.is_none() {
+        quit(rec, kind, &mut ctl).await;
+    }
+    s
+}
+
+/// Connects (with the handshake first for implicit TLS), reads the banner and asks FEAT; the control
+/// connection, or `None` when the session ended there (recorded in `s`).
+async fn greet(
+    rec: &mut Recorder<'_>,
+    options: &ProbeOptions,
+    tls: &TlsClient,
+    addr: SocketAddr,
+    s: &mut Session,
+) -> Option<Control> {
+    let kind = s.kind;
     let tcp = match rec.connect(kind, "connect", addr).await {
         Ok(t) => t,
         Err(f) => {
             s.connect_failure = Some(f);
-            return s;
+            return None;
         }
     };
     s.local = tcp.local_addr().ok();
@@ -369,7 +403,7 @@ async fn run_session(
                     certificate_problem: tls.verifier.last_problem(),
                 });
                 s.connect_failure = Some(f);
-                return s;
+                return None;
             }
         }
     } else {
@@ -380,11 +414,11 @@ async fn run_session(
         Ok(r) if r.code == 220 => s.banner = Some(r),
         Ok(r) => {
             s.banner = Some(r);
-            return s;
+            return None;
         }
         Err(f) => {
             s.banner_failure = Some(f);
-            return s;
+            return None;
         }
     }
     match rec.command(kind, &mut ctl, "FEAT").await {
@@ -401,67 +435,83 @@ async fn run_session(
         Ok(_) => {}
         Err(f) => {
             s.aborted = Some(f);
-            return s;
+            return None;
         }
     }
-    if kind == SessionKind::ExplicitTls {
-        let auth = match rec.command(kind, &mut ctl, "AUTH TLS").await {
-            Ok(r) => r,
-            Err(f) => {
-                s.tls = Some(TlsInfo {
-                    auth_reply: None,
-                    failure: Some(f.clone()),
-                    protocol: None,
-                    certificate_problem: None,
-                });
-                s.aborted = Some(f);
-                return s;
-            }
-        };
-        if auth.code != 234 {
-            let message = format!("AUTH TLS refused: {}", auth.last_line());
+    Some(ctl)
+}
+
+/// AUTH TLS and the handshake on the control connection; the secured connection, or `None` when the
+/// session ended there (recorded in `s.tls`).
+async fn auth_tls(
+    rec: &mut Recorder<'_>,
+    options: &ProbeOptions,
+    tls: &TlsClient,
+    mut ctl: Control,
+    s: &mut Session,
+) -> Option<Control> {
+    let kind = s.kind;
+    let auth = match rec.command(kind, &mut ctl, "AUTH TLS").await {
+        Ok(r) => r,
+        Err(f) => {
             s.tls = Some(TlsInfo {
-                auth_reply: Some(auth),
-                failure: Some(Failure {
-                    kind: FailureKind::Tls,
-                    message,
-                }),
+                auth_reply: None,
+                failure: Some(f.clone()),
                 protocol: None,
                 certificate_problem: None,
             });
-            return s;
+            s.aborted = Some(f);
+            return None;
         }
-        let tcp = match ctl.into_stream() {
-            Ok(Stream::Plain(t)) => t,
-            Ok(Stream::Tls(_)) | Err(_) => {
-                let f = Failure {
-                    kind: FailureKind::Protocol,
-                    message: "the server sent data after its AUTH TLS reply".to_string(),
-                };
-                s.aborted = Some(f);
-                return s;
-            }
-        };
-        match rec
-            .handshake(kind, "TLS", tls, &options.target.host, tcp)
-            .await
-        {
-            Ok(t) => {
-                s.tls = Some(tls_info(Some(auth), None, &t, tls));
-                ctl = Control::new(Stream::Tls(Box::new(t)));
-            }
-            Err(f) => {
-                s.tls = Some(TlsInfo {
-                    auth_reply: Some(auth),
-                    failure: Some(f),
-                    protocol: None,
-                    certificate_problem: tls.verifier.last_problem(),
-                });
-                return s;
-            }
+    };
+    if auth.code != 234 {
+        let message = format!("AUTH TLS refused: {}", auth.last_line());
+        s.tls = Some(TlsInfo {
+            auth_reply: Some(auth),
+            failure: Some(Failure {
+                kind: FailureKind::Tls,
+                message,
+            }),
+            protocol: None,
+            certificate_problem: None,
+        });
+        return None;
+    }
+    let Ok(Stream::Plain(tcp)) = ctl.into_stream() else {
+        s.aborted = Some(Failure {
+            kind: FailureKind::Protocol,
+            message: "the server sent data after its AUTH TLS reply".to_string(),
+        });
+        return None;
+    };
+    match rec
+        .handshake(kind, "TLS", tls, &options.target.host, tcp)
+        .await
+    {
+        Ok(t) => {
+            s.tls = Some(tls_info(Some(auth), None, &t, tls));
+            Some(Control::new(Stream::Tls(Box::new(t))))
+        }
+        Err(f) => {
+            s.tls = Some(TlsInfo {
+                auth_reply: Some(auth),
+                failure: Some(f),
+                protocol: None,
+                certificate_problem: tls.verifier.last_problem(),
+            });
+            None
         }
     }
-    // Login.
+}
+
+/// USER and PASS with the probe's credentials; whether the session is logged in and goes on.
+async fn log_in(
+    rec: &mut Recorder<'_>,
+    options: &ProbeOptions,
+    s: &mut Session,
+    ctl: &mut Control,
+) -> bool {
+    let kind = s.kind;
     let user = options
         .user
         .clone()
@@ -475,7 +525,7 @@ async fn run_session(
         reply: None,
         ok: false,
     };
-    match rec.command(kind, &mut ctl, &format!("USER {user}")).await {
+    match rec.command(kind, ctl, &format!("USER {user}")).await {
         Ok(r) if r.code == 230 => {
             login.ok = true;
             login.reply = Some(r);
@@ -485,7 +535,7 @@ async fn run_session(
             // pam_unix: 530 after 3.06 s), so PASS gets at least LOGIN_TIMEOUT.
             .command_within(
                 kind,
-                &mut ctl,
+                ctl,
                 &format!("PASS {password}"),
                 options.timeout.max(LOGIN_TIMEOUT),
             )
@@ -502,29 +552,43 @@ async fn run_session(
     }
     let logged_in = login.ok;
     s.login = Some(login);
-    if !logged_in || s.aborted.is_some() {
-        quit(rec, kind, &mut ctl).await;
-        return s;
+    logged_in && s.aborted.is_none()
+}
+
+/// PBSZ and PROT P under TLS: whether data connections are protected too (always `false` without
+/// TLS), or `None` when the session ended there.
+async fn protect_data(rec: &mut Recorder<'_>, s: &mut Session, ctl: &mut Control) -> Option<bool> {
+    let kind = s.kind;
+    if !kind.is_tls() {
+        return Some(false);
     }
-    let mut data_tls = false;
-    if kind.is_tls() {
-        let pbsz = rec.command(kind, &mut ctl, "PBSZ 0").await;
-        if let Err(f) = pbsz {
+    if let Err(f) = rec.command(kind, ctl, "PBSZ 0").await {
+        s.aborted = Some(f);
+        return None;
+    }
+    match rec.command(kind, ctl, "PROT P").await {
+        Ok(r) => {
+            let protected = r.code == 200;
+            s.prot_reply = Some(r);
+            Some(protected)
+        }
+        Err(f) => {
             s.aborted = Some(f);
-            return s;
-        }
-        match rec.command(kind, &mut ctl, "PROT P").await {
-            Ok(r) => {
-                data_tls = r.code == 200;
-                s.prot_reply = Some(r);
-            }
-            Err(f) => {
-                s.aborted = Some(f);
-                return s;
-            }
+            None
         }
     }
-    let data_tls = if data_tls { Some(tls) } else { None };
+}
+
+/// The passive checks, the permission checks and, when asked, the active checks, in that order;
+/// each stops once the session has ended.
+async fn data_checks(
+    rec: &mut Recorder<'_>,
+    options: &ProbeOptions,
+    s: &mut Session,
+    ctl: &mut Control,
+    addr: SocketAddr,
+    data_tls: Option<&TlsClient>,
+) {
     for mode in [DataMode::Pasv, DataMode::Epsv] {
         if s.aborted.is_some() {
             break;
@@ -532,11 +596,11 @@ async fn run_session(
         if mode == DataMode::Pasv && addr.is_ipv6() {
             continue;
         }
-        passive_check(rec, options, &mut s, &mut ctl, mode, data_tls).await;
+        passive_check(rec, options, s, ctl, mode, data_tls).await;
     }
     if options.permissions && s.aborted.is_none() {
-        s.retr_reply = permission(rec, &mut s, &mut ctl, &format!("RETR {MISSING_FILE}")).await;
-        s.stor_reply = permission(rec, &mut s, &mut ctl, &format!("STOR {MISSING_DIR_FILE}")).await;
+        s.retr_reply = permission(rec, s, ctl, &format!("RETR {MISSING_FILE}")).await;
+        s.stor_reply = permission(rec, s, ctl, &format!("STOR {MISSING_DIR_FILE}")).await;
     }
     if options.active {
         for mode in [DataMode::Port, DataMode::Eprt] {
@@ -546,13 +610,9 @@ async fn run_session(
             if mode == DataMode::Port && addr.is_ipv6() {
                 continue;
             }
-            active_check(rec, options, &mut s, &mut ctl, mode, data_tls).await;
+            active_check(rec, options, s, ctl, mode, data_tls).await;
         }
     }
-    if s.aborted.is_none() {
-        quit(rec, kind, &mut ctl).await;
-    }
-    s
 }
 
 /// PASV (vsftpd wants a data channel set up before RETR/STOR) then the command; its reply.
@@ -771,13 +831,32 @@ async fn active_check(
         secs(rec.timeout)
     ));
     let start = Instant::now();
-    // vsftpd connects before it answers 150, but refuses some transfers (522 without PROT P, 550
-    // with dirlist_enable=NO) without connecting: wait for whichever comes first.
+    let Some(accepted) = wait_for_server(rec, kind, ctl, &listener, &mut check, start).await else {
+        s.data.push(check);
+        return;
+    };
+    settle_active(rec, options, s, ctl, (check, start), accepted, tls).await;
+}
+
+/// How waiting for the server's active data connection ended: the connection (or the error of
+/// accepting it), a failed read of the control connection, or `Err(None)` on the timeout.
+type Accepted = Result<std::io::Result<(TcpStream, SocketAddr)>, Option<Failure>>;
+
+/// Waits for the server to connect to the probe's listener after LIST. vsftpd connects before it
+/// answers 150, but refuses some transfers (522 without PROT P, 550 with dirlist_enable=NO) without
+/// connecting: whichever comes first wins, the connection preferred when both are ready. A 1yz reply
+/// read first is kept for the transfer; `None` when the server refused the transfer (recorded in
+/// `check`). Dropping read_reply mid-reply loses nothing: the partial reply stays in the control's
+/// reader.
+async fn wait_for_server(
+    rec: &mut Recorder<'_>,
+    kind: SessionKind,
+    ctl: &mut Control,
+    listener: &TcpListener,
+    check: &mut DataCheck,
+    start: Instant,
+) -> Option<Accepted> {
     let deadline = tokio::time::Instant::now() + rec.timeout;
-    // vsftpd connects before it answers 150, but refuses some transfers (522 without PROT P, 550
-    // with dirlist_enable=NO) without connecting: wait for whichever comes first, the connection
-    // preferred when both are ready. A reply read first that is a 1yz is kept for the transfer.
-    // Dropping read_reply mid-reply loses nothing: the partial reply stays in the control's reader.
     let first = tokio::time::timeout_at(deadline, async {
         tokio::select! {
             biased;
@@ -786,8 +865,7 @@ async fn active_check(
         }
     })
     .await;
-    let action = format!("{} data", mode.command());
-    let accepted = match first {
+    Some(match first {
         Ok(Ok(a)) => Ok(a),
         Ok(Err(Ok(r))) if r.code / 100 == 1 => {
             rec.step(
@@ -812,12 +890,27 @@ async fn active_check(
                 start,
             );
             check.transfer_reply = Some(r);
-            s.data.push(check);
-            return;
+            return None;
         }
         Ok(Err(Err(e))) => Err(Some(wire_failure(e))),
         Err(_) => Err(None),
-    };
+    })
+}
+
+/// Records how the active data connection ended and, when the server connected, runs the transfer;
+/// a failed connection abandons the session (the server may still be trying).
+async fn settle_active(
+    rec: &mut Recorder<'_>,
+    options: &ProbeOptions,
+    s: &mut Session,
+    ctl: &mut Control,
+    (mut check, start): (DataCheck, Instant),
+    accepted: Accepted,
+    tls: Option<&TlsClient>,
+) {
+    let kind = s.kind;
+    let action = format!("{} data", check.mode.command());
+    let listen_addr = check.address.map(|a| a.to_string()).unwrap_or_default();
     match accepted {
         Ok(Ok((tcp, from))) => {
             rec.step(

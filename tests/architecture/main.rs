@@ -296,8 +296,6 @@ const LONG_FUNCTIONS_TO_SPLIT: &[(&str, &str)] = &[
     ("cli/firewall.rs", "run"),
     ("cli/lint.rs", "run"),
     ("firewall/lower.rs", "lower"),
-    ("probe/checks.rs", "active_check"),
-    ("probe/checks.rs", "run_session"),
     ("rules/engine.rs", "lint_with_overrides"),
 ];
 

@@ -228,9 +228,20 @@ impl Dialect {
 
     /// Looks a tunable up by its exact (case-sensitive) name, as this dialect's parser does.
     pub fn lookup(self, name: &[u8]) -> Option<&'static TunableSpec> {
-        TUNABLES
-            .iter()
-            .find(|spec| spec.name.as_bytes() == name && spec.known_in(self))
+        // Every setting line of every file is looked up (several times per file with the evident
+        // readings): a binary search over the names sorted once replaces a scan of all 150 (names are
+        // unique, see the tests, so the answer is the scan's).
+        static BY_NAME: std::sync::OnceLock<Vec<&'static TunableSpec>> = std::sync::OnceLock::new();
+        let by_name = BY_NAME.get_or_init(|| {
+            let mut specs: Vec<&'static TunableSpec> = TUNABLES.iter().collect();
+            specs.sort_by_key(|spec| spec.name);
+            specs
+        });
+        by_name
+            .binary_search_by(|spec| spec.name.as_bytes().cmp(name))
+            .ok()
+            .and_then(|at| by_name.get(at).copied())
+            .filter(|spec| spec.known_in(self))
     }
 }
 
@@ -389,10 +400,19 @@ pub fn suggest(name: &[u8], dialect: Dialect) -> Vec<&'static str> {
     let wanted: Vec<u8> = name.iter().map(u8::to_ascii_lowercase).collect();
     let wanted = trim_ascii(&wanted);
     let wanted_letters = letters(wanted);
+    // The tunables' letter counts, computed once per process.
+    static NAME_LETTERS: std::sync::OnceLock<Vec<[u8; 64]>> = std::sync::OnceLock::new();
+    let name_letters = NAME_LETTERS.get_or_init(|| {
+        TUNABLES
+            .iter()
+            .map(|s| letters(s.name.as_bytes()))
+            .collect()
+    });
     let mut scored: Vec<(usize, &'static str)> = TUNABLES
         .iter()
-        .filter(|s| s.known_in(dialect))
-        .filter_map(|s| {
+        .zip(name_letters)
+        .filter(|(s, _)| s.known_in(dialect))
+        .filter_map(|(s, name_letters)| {
             let limit = (s.name.len() / 4).clamp(1, 3);
             // The distance is at least the difference in length: skip the quadratic work then.
             if s.name.len().abs_diff(wanted.len()) > limit {
@@ -401,7 +421,7 @@ pub fn suggest(name: &[u8], dialect: Dialect) -> Vec<&'static str> {
             // Only distances up to `limit` matter (a name with typos was 37% of a bulk run's
             // instructions, callgrind): a cheap lower bound rules most names out, and the bounded
             // form stops as soon as every path is longer.
-            if letter_bound(&wanted_letters, s.name.as_bytes()) > limit {
+            if letter_bound(&wanted_letters, name_letters) > limit {
                 return None;
             }
             bounded_edit_distance(wanted, s.name.as_bytes(), limit).map(|d| (d, s.name))
@@ -437,14 +457,13 @@ fn letters(bytes: &[u8]) -> [u8; 64] {
 /// deletion or substitution adds at most one byte to, and removes at most one from, the multiset of
 /// bytes, so at least as many edits are needed as bytes one side has and the other lacks (folding
 /// bytes into buckets only lowers those counts).
-fn letter_bound(a: &[u8; 64], b: &[u8]) -> usize {
-    let b = letters(b);
-    let (mut surplus, mut lack) = (0usize, 0usize);
-    for (x, y) in a.iter().zip(b.iter()) {
-        surplus += usize::from(x.saturating_sub(*y));
-        lack += usize::from(y.saturating_sub(*x));
+fn letter_bound(a: &[u8; 64], b: &[u8; 64]) -> usize {
+    let (mut surplus, mut lack) = (0u32, 0u32);
+    for (x, y) in a.iter().zip(b) {
+        surplus += u32::from(x.saturating_sub(*y));
+        lack += u32::from(y.saturating_sub(*x));
     }
-    surplus.max(lack)
+    usize::try_from(surplus.max(lack)).unwrap_or(usize::MAX)
 }
 
 /// [`edit_distance`] when it is at most `limit`, else `None`; names are at most 64 bytes here, longer
@@ -562,6 +581,22 @@ mod tests {
     }
 
     #[test]
+    fn names_are_unique_and_lookup_finds_each_in_its_dialects() {
+        let mut names: Vec<&str> = TUNABLES.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TUNABLES.len());
+        for dialect in Dialect::ALL {
+            for spec in &TUNABLES {
+                let found = dialect.lookup(spec.name.as_bytes()).map(|s| s.name);
+                assert_eq!(found, spec.known_in(dialect).then_some(spec.name));
+            }
+            assert!(dialect.lookup(b"Listen").is_none());
+            assert!(dialect.lookup(b"").is_none());
+        }
+    }
+
+    #[test]
     fn bounded_edit_distance_agrees_with_the_full_one() {
         let words: [&[u8]; 8] = [
             b"",
@@ -576,7 +611,10 @@ mod tests {
         for a in words {
             for b in words {
                 let full = edit_distance(a, b);
-                assert!(letter_bound(&letters(a), b) <= full, "{a:?} {b:?}");
+                assert!(
+                    letter_bound(&letters(a), &letters(b)) <= full,
+                    "{a:?} {b:?}"
+                );
                 for limit in 0..5 {
                     assert_eq!(
                         bounded_edit_distance(a, b, limit),

@@ -62,6 +62,22 @@ for cmd in "$vsconf --version" /bin/true "$vsconf lint --no-config --color never
   echo "# $cmd"; perf stat -e page-faults,task-clock -r 50 $cmd 2>&1 >/dev/null | grep -E "page-faults|task-clock"
 done | tee "$run/perf-stat.txt" || true
 
+echo "== CPU time per process: perf stat -r 50 run inside the isolation, so only the measured process counts"
+# task-clock is the CPU time of the process itself (exec, loader, page faults, work): far less noisy on
+# a shared machine than wall-clock, which also counts the waits for a core.
+for i in "${!bad[@]}"; do
+  f=${bad[$i]}; n=${names[$i]}
+  for who in vsftpd human json; do
+    case $who in
+      vsftpd) cmd="$vsftpd $f" ;;
+      human) cmd="$vsconf lint --no-config --color never $f" ;;
+      json) cmd="$vsconf lint --no-config --format json $f" ;;
+    esac
+    echo "# $who $n"
+    ${iso/ 2 / 60 } perf stat -e page-faults,task-clock -r 50 $cmd 2>&1 </dev/null >/dev/null | grep -E "page-faults|task-clock" || true
+  done
+done | tee "$run/perf-isolated.txt"
+
 echo "== single file, whole process (hyperfine -N)"
 args=()
 for i in "${!bad[@]}"; do

@@ -17,7 +17,7 @@ def ms(name):
 
 def cell(name):
     m, s = ms(name)
-    return f"{m:.2f} ± {s:.2f} ms"
+    return f"{m:.2f} ± {s:.2f} ms (min {single[name]['min'] * 1e3:.2f})"
 
 
 print(open(os.path.join(run, "machine.txt")).read().strip().replace("\n", "; "))
@@ -52,6 +52,27 @@ print(f"| bulk json, 10,000 files | {j['mean']:.3f} ± {j['stddev']:.3f} s | **{
 print(f"| bulk human, 10,000 files | {h['mean']:.3f} ± {h['stddev']:.3f} s | {10000 / h['mean']:,.0f} files/s | "
       f"peak RSS {rss['human']:.1f} MB | human/json **{h['mean'] / j['mean']:.2f}×** |")
 print()
+perf = {}
+name = None
+path = os.path.join(run, "perf-isolated.txt")
+if os.path.exists(path):
+    for line in open(path):
+        if line.startswith("# "):
+            name = line[2:].strip()
+        elif "task-clock" in line:
+            perf.setdefault(name, {})["ms"] = float(line.split()[0])
+        elif "page-faults" in line:
+            perf.setdefault(name, {})["faults"] = int(line.split()[0].replace(",", ""))
+    print("| file (+ bad last line) | vsftpd task-clock (faults) | vsconf human task-clock (faults) | ratio | "
+          "vsconf json task-clock | ratio |")
+    print("|---|---|---|---|---|---|")
+    for n in ("typical-120", "flood-120", "debian-stock"):
+        v, h, j = perf.get(f"vsftpd {n}"), perf.get(f"human {n}"), perf.get(f"json {n}")
+        if not (v and h and j):
+            continue
+        print(f"| {n} | {v['ms']:.2f} ms ({v['faults']}) | {h['ms']:.2f} ms ({h['faults']}) | **{h['ms'] / v['ms']:.2f}×** | "
+              f"{j['ms']:.2f} ms ({j['faults']}) | {j['ms'] / v['ms']:.2f}× |")
+    print()
 print("instructions (callgrind):")
 for line in open(os.path.join(run, "instructions.tsv")):
     n, ir, cmd = line.rstrip("\n").split("\t")

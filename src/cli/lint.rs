@@ -190,12 +190,20 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     // The streamed formats render each file on the worker that linted it: rendered here, human
     // output kept one core busy while the other waited (185k of ~1.1M instructions per file in a
     // bulk run, callgrind). The formats that collect the whole run render below.
-    let render = |r: &FileReport| match format {
-        Some(Format::Human) => human::render_file(r, colour),
-        Some(Format::Github) => github::render_file(r),
-        Some(Format::Concise) => concise::render_file(r),
-        Some(Format::Json) => json::render_file(r),
-        None | Some(Format::Sarif | Format::Gitlab | Format::Junit) => String::new(),
+    let render = |r: &mut FileReport| {
+        let text = match format {
+            Some(Format::Human) => human::render_file(r, colour),
+            Some(Format::Github) => github::render_file(r),
+            Some(Format::Concise) => concise::render_file(r),
+            Some(Format::Json) => json::render_file(r),
+            None | Some(Format::Sarif | Format::Gitlab | Format::Junit) => return String::new(),
+        };
+        // Once rendered, the file's bytes are needed no more (the loop below reads the verdict and
+        // the findings): freed here, on the worker, they stop growing the worker's heap for the rest
+        // of the batch (743 → 630 `mprotect` calls for 500 files, strace; the rendered text and the
+        // findings still travel to this thread).
+        r.source = Vec::new();
+        text
     };
     let batches = paths
         .chunks(BATCH_FILES)
@@ -203,8 +211,8 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         .chain((!walk_failures.is_empty()).then(|| {
             Ok(walk_failures
                 .into_iter()
-                .map(|r| {
-                    let text = render(&r);
+                .map(|mut r| {
+                    let text = render(&mut r);
                     (r, text)
                 })
                 .collect())
@@ -430,14 +438,14 @@ fn lint_batch(
     paths: &[PathBuf],
     job: &Job<'_>,
     progress: &Progress,
-    render: &(dyn Fn(&FileReport) -> String + Sync),
+    render: &(dyn Fn(&mut FileReport) -> String + Sync),
 ) -> miette::Result<Vec<(FileReport, String)>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let one = |p: &PathBuf| {
-        lint_one(p, job, progress).map(|r| {
-            let text = render(&r);
+        lint_one(p, job, progress).map(|mut r| {
+            let text = render(&mut r);
             (r, text)
         })
     };

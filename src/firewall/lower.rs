@@ -209,78 +209,14 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
     let families = plan.families();
     let standalone = *shape == Shape::Standalone;
     if standalone {
-        rules.push(rule(
-            Hook::Input,
-            None,
-            vec![Match::Loopback],
-            Verdict::Accept,
-            "loopback",
-        ));
-        rules.push(rule(
-            Hook::Input,
-            None,
-            vec![Match::CtState(vec![CtState::Established, CtState::Related])],
-            Verdict::Accept,
-            "replies, and data connections the FTP helper expects",
-        ));
-        rules.push(rule(
-            Hook::Input,
-            None,
-            vec![Match::CtState(vec![CtState::Invalid])],
-            Verdict::Drop,
-            "invalid",
-        ));
-        if families.contains(&Family::Ipv6) {
-            rules.push(rule(
-                Hook::Input,
-                Some(Family::Ipv6),
-                vec![Match::Icmpv6Types(ICMPV6_ND.to_vec())],
-                Verdict::Accept,
-                "IPv6 neighbour discovery",
-            ));
-        }
+        rules.extend(standalone_base(&families));
     }
-    let many = plan.servers.len() > 1;
     let mut helper_ports = Vec::new();
+    let many = plan.servers.len() > 1;
     for server in &plan.servers {
-        let suffix = if many {
-            format!(", {}", short_label(&server.label))
-        } else {
-            String::new()
-        };
-        let scopes = scopes(server, &plan.sources, &mut notes);
-        let tcp = |r: PortRange| Match::Dport(Proto::Tcp, r);
-        let control = PortRange::single(server.control_port);
-        if server.helper == HelperUse::Required {
-            if !helper_ports.contains(&server.control_port) {
-                helper_ports.push(server.control_port);
-            }
-            for s in &scopes {
-                rules.push(s.rule(
-                    tcp(control),
-                    Verdict::FtpHelper,
-                    format!("FTP helper on the control port: passive data is related{suffix}"),
-                ));
-            }
-        }
-        for s in &scopes {
-            rules.push(s.rule(
-                tcp(control),
-                Verdict::Accept,
-                format!("FTP control, listen_port={}{suffix}", server.control_port),
-            ));
-        }
-        if let Some(p) = server
-            .passive
-            .filter(|p| p.opening == PassiveOpening::Range)
-        {
-            for s in &scopes {
-                rules.push(s.rule(
-                    tcp(p.range),
-                    Verdict::Accept,
-                    format!("FTP passive data, pasv ports {}{suffix}", p.range.dashed()),
-                ));
-            }
+        rules.extend(server_rules(server, many, &plan.sources, &mut notes));
+        if server.helper == HelperUse::Required && !helper_ports.contains(&server.control_port) {
+            helper_ports.push(server.control_port);
         }
     }
     for a in &plan.allow {
@@ -293,27 +229,7 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
         ));
     }
     if standalone {
-        for server in &plan.servers {
-            let Some(active) = server.active else {
-                continue;
-            };
-            let ActiveSource::Port(port) = active.source else {
-                continue;
-            };
-            let r = rule(
-                Hook::Output,
-                None,
-                vec![
-                    Match::Sport(Proto::Tcp, PortRange::single(port)),
-                    Match::Dport(Proto::Tcp, active.client_ports),
-                ],
-                Verdict::Accept,
-                &format!("FTP active data from ftp_data_port={port} to the client"),
-            );
-            if !rules.contains(&r) {
-                rules.push(r);
-            }
-        }
+        active_source_rules(plan, &mut rules);
     }
     dedup(&mut rules);
     Ruleset {
@@ -322,6 +238,116 @@ pub fn lower(plan: &FirewallPlan, shape: &Shape) -> Ruleset {
         rules,
         families,
         notes,
+    }
+}
+
+/// What a standalone table needs before any service: loopback, replies and related connections,
+/// dropping invalid packets, and IPv6 neighbour discovery.
+fn standalone_base(families: &[Family]) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    rules.push(rule(
+        Hook::Input,
+        None,
+        vec![Match::Loopback],
+        Verdict::Accept,
+        "loopback",
+    ));
+    rules.push(rule(
+        Hook::Input,
+        None,
+        vec![Match::CtState(vec![CtState::Established, CtState::Related])],
+        Verdict::Accept,
+        "replies, and data connections the FTP helper expects",
+    ));
+    rules.push(rule(
+        Hook::Input,
+        None,
+        vec![Match::CtState(vec![CtState::Invalid])],
+        Verdict::Drop,
+        "invalid",
+    ));
+    if families.contains(&Family::Ipv6) {
+        rules.push(rule(
+            Hook::Input,
+            Some(Family::Ipv6),
+            vec![Match::Icmpv6Types(ICMPV6_ND.to_vec())],
+            Verdict::Accept,
+            "IPv6 neighbour discovery",
+        ));
+    }
+    rules
+}
+
+/// One server's rules: the helper on the control port when the plan needs it, the control port, and
+/// the passive range when it is opened as a range, for each source scope.
+fn server_rules(
+    server: &ServerPlan,
+    many: bool,
+    sources: &[Cidr],
+    notes: &mut Vec<String>,
+) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    let suffix = if many {
+        format!(", {}", short_label(&server.label))
+    } else {
+        String::new()
+    };
+    let scopes = scopes(server, sources, notes);
+    let tcp = |r: PortRange| Match::Dport(Proto::Tcp, r);
+    let control = PortRange::single(server.control_port);
+    if server.helper == HelperUse::Required {
+        for s in &scopes {
+            rules.push(s.rule(
+                tcp(control),
+                Verdict::FtpHelper,
+                format!("FTP helper on the control port: passive data is related{suffix}"),
+            ));
+        }
+    }
+    for s in &scopes {
+        rules.push(s.rule(
+            tcp(control),
+            Verdict::Accept,
+            format!("FTP control, listen_port={}{suffix}", server.control_port),
+        ));
+    }
+    if let Some(p) = server
+        .passive
+        .filter(|p| p.opening == PassiveOpening::Range)
+    {
+        for s in &scopes {
+            rules.push(s.rule(
+                tcp(p.range),
+                Verdict::Accept,
+                format!("FTP passive data, pasv ports {}{suffix}", p.range.dashed()),
+            ));
+        }
+    }
+    rules
+}
+
+/// Output rules for active data from a fixed `ftp_data_port` (standalone tables only).
+fn active_source_rules(plan: &FirewallPlan, rules: &mut Vec<Rule>) {
+    for server in &plan.servers {
+        let Some(active) = server.active else {
+            continue;
+        };
+        let ActiveSource::Port(port) = active.source else {
+            continue;
+        };
+        let r = rule(
+            Hook::Output,
+            None,
+            vec![
+                Match::Sport(Proto::Tcp, PortRange::single(port)),
+                Match::Dport(Proto::Tcp, active.client_ports),
+            ],
+            Verdict::Accept,
+            &format!("FTP active data from ftp_data_port={port} to the client"),
+        );
+        if !rules.contains(&r) {
+            rules.push(r);
+        }
     }
 }
 

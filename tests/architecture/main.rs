@@ -295,7 +295,6 @@ const MAX_FUNCTION_LINES: usize = 120;
 const LONG_FUNCTIONS_TO_SPLIT: &[(&str, &str)] = &[
     ("cli/firewall.rs", "run"),
     ("cli/lint.rs", "run"),
-    ("firewall/lower.rs", "lower"),
     ("rules/engine.rs", "lint_with_overrides"),
 ];
 

@@ -218,8 +218,64 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let dialect = args.common.dialect()?;
+    let (loaded, startup_notes) = read_configs(args, dialect)?;
+    let configs: Vec<(String, &EffectiveConfig)> =
+        loaded.iter().map(|(p, c)| (p.clone(), c)).collect();
+    let plan = match fw::plan(&configs, args.allow.clone(), args.source.clone()) {
+        Ok(p) => p,
+        Err(e) => return report(miette::Report::new(e)),
+    };
+    let shape = shape_of(args)?;
+    let format = args.format;
+    let header = Header {
+        sources: args.files.iter().map(|f| f.display().to_string()).collect(),
+        dialect: dialect.id(),
+    };
+    let summary = summary_of(&plan, &shape, format, &startup_notes);
+    if args.explain {
+        super::write_stdout(summary.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let text = match fw::emit(format, &plan, &shape, &header) {
+        Ok(t) => t,
+        Err(e @ (EmitError::Option { .. } | EmitError::IntoFamily { .. })) => return Err(e.into()),
+        Err(e) => return report(miette::Report::new(e)),
+    };
+    if !args.common.quiet {
+        eprint_text(&summary);
+    }
+    let mut code = ExitCode::SUCCESS;
+    if let Some(old_path) = &args.diff {
+        if !diff_against(old_path, &text)? {
+            code = ExitCode::from(1);
+        }
+    }
+    if let Some(out) = &args.output {
+        // The edit layer's atomic write (temp file, fsync, rename, fsync of the directory); a new
+        // rules file is world-readable like the ones firewall packages ship.
+        let options = WriteOptions {
+            new_file_mode: Some(0o644),
+            ..WriteOptions::default()
+        };
+        write_atomic(out, text.as_bytes(), &options)?;
+    }
+    if args.apply {
+        apply(args, &plan, &shape, &text)?;
+    }
+    if args.diff.is_none() && args.output.is_none() && !args.apply {
+        super::write_stdout(text.as_bytes())?;
+    }
+    Ok(code)
+}
+
+/// Every config with its `-o` overrides, as vsftpd reads it, and a note for each one vsftpd would
+/// refuse: its rules are still what it will need once fixed.
+fn read_configs(
+    args: &Args,
+    dialect: vsconf::dialect::Dialect,
+) -> miette::Result<(Vec<(String, EffectiveConfig)>, String)> {
     let mut loaded = Vec::new();
-    // Rules for a config vsftpd refuses are still what it will need once fixed; say so.
     let mut startup_notes = String::new();
     for file in &args.files {
         let l = load(file)?;
@@ -240,38 +296,38 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         }
         loaded.push((l.path.clone(), config));
     }
-    let configs: Vec<(String, &EffectiveConfig)> =
-        loaded.iter().map(|(p, c)| (p.clone(), c)).collect();
-    let plan = match fw::plan(&configs, args.allow.clone(), args.source.clone()) {
-        Ok(p) => p,
-        Err(e) => return report(miette::Report::new(e)),
-    };
-    let shape = match &args.into {
-        None => Shape::Standalone,
-        Some(v) => {
-            let [family, table, chain] = v.as_slice() else {
-                return Err(miette::miette!(
-                    "--into takes three values: FAMILY TABLE CHAIN"
-                ));
-            };
-            let family = TableFamily::parse(family)
-                .ok_or_else(|| FirewallCliError::IntoFamily(family.clone()))?;
-            Shape::Into(Target {
-                family,
-                table: table.clone(),
-                chain: chain.clone(),
-            })
-        }
-    };
-    let format = args.format;
-    let header = Header {
-        sources: args.files.iter().map(|f| f.display().to_string()).collect(),
-        dialect: dialect.id(),
-    };
+    Ok((loaded, startup_notes))
+}
 
-    let mut summary = fw::explain(&plan, &shape);
-    summary.push_str(&startup_notes);
-    for n in lower(&plan, &shape).notes {
+/// A standalone table, or rules for the chain `--into FAMILY TABLE CHAIN` names.
+fn shape_of(args: &Args) -> miette::Result<Shape> {
+    let Some(v) = &args.into else {
+        return Ok(Shape::Standalone);
+    };
+    let [family, table, chain] = v.as_slice() else {
+        return Err(miette::miette!(
+            "--into takes three values: FAMILY TABLE CHAIN"
+        ));
+    };
+    let family =
+        TableFamily::parse(family).ok_or_else(|| FirewallCliError::IntoFamily(family.clone()))?;
+    Ok(Shape::Into(Target {
+        family,
+        table: table.clone(),
+        chain: chain.clone(),
+    }))
+}
+
+/// What the rules open and why, for people (stderr, or stdout with `--explain`).
+fn summary_of(
+    plan: &fw::FirewallPlan,
+    shape: &Shape,
+    format: Format,
+    startup_notes: &str,
+) -> String {
+    let mut summary = fw::explain(plan, shape);
+    summary.push_str(startup_notes);
+    for n in lower(plan, shape).notes {
         summary.push_str(&format!("note: {n}\n"));
     }
     let families = plan.families();
@@ -281,51 +337,25 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     if format == Format::Ip6tables && families.contains(&fw::plan::Family::Ipv4) {
         summary.push_str("note: --format ip6tables covers IPv6 only; generate the IPv4 half with --format iptables\n");
     }
-    if args.explain {
-        super::write_stdout(summary.as_bytes())?;
-        return Ok(ExitCode::SUCCESS);
-    }
+    summary
+}
 
-    let text = match fw::emit(format, &plan, &shape, &header) {
-        Ok(t) => t,
-        Err(e @ (EmitError::Option { .. } | EmitError::IntoFamily { .. })) => return Err(e.into()),
-        Err(e) => return report(miette::Report::new(e)),
-    };
-    if !args.common.quiet {
-        eprint_text(&summary);
+/// `--diff OLD`: prints a unified diff of the rules (not the header) and says whether they are the same.
+fn diff_against(old_path: &std::path::Path, text: &str) -> miette::Result<bool> {
+    let old = std::fs::read_to_string(old_path).map_err(|source| FirewallCliError::Io {
+        path: old_path.display().to_string(),
+        source,
+    })?;
+    let (old_rules, new_rules) = (without_header(&old), without_header(text));
+    if old_rules == new_rules {
+        return Ok(true);
     }
-    let mut code = ExitCode::SUCCESS;
-    if let Some(old_path) = &args.diff {
-        let old = std::fs::read_to_string(old_path).map_err(|source| FirewallCliError::Io {
-            path: old_path.display().to_string(),
-            source,
-        })?;
-        let (old_rules, new_rules) = (without_header(&old), without_header(&text));
-        if old_rules != new_rules {
-            let diff = similar::TextDiff::from_lines(&old_rules, &new_rules)
-                .unified_diff()
-                .header(&old_path.display().to_string(), "generated")
-                .to_string();
-            super::write_stdout(diff.as_bytes())?;
-            code = ExitCode::from(1);
-        }
-    }
-    if let Some(out) = &args.output {
-        // The edit layer's atomic write (temp file, fsync, rename, fsync of the directory); a new
-        // rules file is world-readable like the ones firewall packages ship.
-        let options = WriteOptions {
-            new_file_mode: Some(0o644),
-            ..WriteOptions::default()
-        };
-        write_atomic(out, text.as_bytes(), &options)?;
-    }
-    if args.apply {
-        apply(args, &plan, &shape, &text)?;
-    }
-    if args.diff.is_none() && args.output.is_none() && !args.apply {
-        super::write_stdout(text.as_bytes())?;
-    }
-    Ok(code)
+    let diff = similar::TextDiff::from_lines(&old_rules, &new_rules)
+        .unified_diff()
+        .header(&old_path.display().to_string(), "generated")
+        .to_string();
+    super::write_stdout(diff.as_bytes())?;
+    Ok(false)
 }
 
 /// The rules without the generated header line, which names the config files as they were typed

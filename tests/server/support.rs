@@ -110,6 +110,16 @@ impl Fixture {
         set_mtime(&root.join("sub/new.txt"), 1_700_000_000);
         set_mtime(&root.join("secret.txt"), 1_700_000_000);
         set_mtime(&root.join(".hidden"), 1_700_000_000);
+        // dirmessage_enable: messages in the root (shown at login) and in sub (shown on first CWD),
+        // written before the directory times are fixed: two fixtures made a minute apart must list alike.
+        std::fs::write(
+            dir.path().join("root/.message"),
+            "welcome to the root\n\nsecond paragraph\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("root/sub/.message"), "this is sub").unwrap();
+        set_mtime(&root.join(".message"), 1_700_000_000);
+        set_mtime(&root.join("sub/.message"), 1_700_000_000);
         let _ = std::os::unix::fs::symlink("file.txt", root.join("link"));
         // Directory and link times fixed too, so that two fixtures list identically.
         let _ = Command::new("touch")
@@ -128,13 +138,6 @@ impl Fixture {
         .unwrap();
         std::fs::write(dir.path().join("banner-nl.txt"), "line one\nline two\n").unwrap();
         std::fs::write(dir.path().join("banner.txt"), "line one\nline two").unwrap();
-        // dirmessage_enable: messages in the root (shown at login) and in sub (shown on first CWD).
-        std::fs::write(
-            dir.path().join("root/.message"),
-            "welcome to the root\n\nsecond paragraph\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("root/sub/.message"), "this is sub").unwrap();
         // userlist_enable: a list naming the anonymous users.
         std::fs::write(dir.path().join("userlist.txt"), "anonymous\nftp\n").unwrap();
         std::fs::write(

@@ -10,6 +10,7 @@ use crate::startup::host::Host;
 use crate::startup::{Prediction, predict, predict_with_host};
 use crate::syntax::{Cst, Span, parse};
 
+use super::suppress::Directive;
 use super::{Category, Context, REGISTRY, RuleMeta, find, parse_suppressions};
 use super::{Registered, evident, suppress};
 
@@ -74,68 +75,144 @@ pub fn lint_with_overrides(
             && meta.dialects.contains(&options.dialect)
             && (!meta.host_checks || host.is_some())
     };
-    let context = |rule: &'static RuleMeta| Context {
+    let base = Inputs {
         cst,
         config: &config,
         prediction: &prediction,
         host,
-        rule,
         directives: &[],
     };
     let checks: Vec<&Registered> = REGISTRY
         .iter()
         .filter(|r| runs(r.meta()) && r.meta().category != Category::Vsconf)
         .collect();
-    // The startup rules' codes, listed once: `find` per finding (a case-insensitive scan of the whole
-    // registry) was 2.4% of a bulk run. Findings carry their rule's code verbatim, so plain equality
-    // answers as `find` did.
-    let startup_codes: Vec<&str> = REGISTRY
-        .iter()
-        .filter(|r| r.meta().category == Category::Startup)
-        .map(|r| r.meta().code)
-        .collect();
-    let is_startup = |d: &Diagnostic| startup_codes.contains(&d.code);
+    let startup = StartupCodes::new();
     let mut diagnostics = Vec::new();
     for registered in &checks {
-        registered.check(&context(registered.meta()), &mut diagnostics);
+        registered.check(&base.context(registered.meta()), &mut diagnostics);
     }
     // Where vsftpd stops at a line, the rules other than the startup ones read the file as it
     // evidently means (see `evident`): what vsftpd read there are defaults the text contradicts.
     let evident = evident_config(cst, &config, &diagnostics, &checks, file_len);
     if let Some(meant) = &evident.config {
-        // A fix is bytes for the real file: a finding the evident reading shares with the real one
-        // keeps the real one's fix; one only the evident reading sees (its spans end before a
-        // repaired CR) gets its fix once the file starts.
-        let real_fixes: Vec<(&'static str, u32, Option<Fix>)> = diagnostics
-            .iter()
-            .filter(|d| !d.fatal && !is_startup(d))
-            .map(|d| (d.code, d.span.start, d.fix.clone()))
-            .collect();
-        diagnostics.retain(|d| d.fatal || is_startup(d));
-        for registered in checks
-            .iter()
-            .filter(|r| r.meta().category != Category::Startup)
-        {
-            let mut found = Vec::new();
-            let cx = Context {
-                config: meant,
-                ..context(registered.meta())
-            };
-            registered.check(&cx, &mut found);
-            diagnostics.extend(found.into_iter().filter(|d| !d.fatal).map(|mut d| {
-                d.fix = real_fixes
-                    .iter()
-                    .find(|(code, start, _)| *code == d.code && *start == d.span.start)
-                    .and_then(|(_, _, fix)| fix.clone());
-                d
-            }));
+        let meant_base = Inputs {
+            config: meant,
+            ..base
+        };
+        recheck_as_meant(meant_base, &checks, &startup, &mut diagnostics);
+    }
+    quiet_unreadable_settings(&evident.unreadable, &startup, &mut diagnostics);
+    diagnostics.extend(override_findings(&config));
+    let suppressions = if options.no_suppressions {
+        Vec::new()
+    } else {
+        parse_suppressions(cst)
+    };
+    let (mut diagnostics, directives) = suppress::apply(diagnostics, &suppressions);
+    for registered in REGISTRY.iter().filter(|r| runs(r.meta())) {
+        if registered.meta().category == Category::Vsconf {
+            let cx = Inputs {
+                directives: &directives,
+                ..base
+            }
+            .context(registered.meta());
+            registered.check(&cx, &mut diagnostics);
         }
     }
-    // A refused line that names a setting without an evident value: no other finding may speak of
-    // that setting (it would call it a default the line contradicts); the line's finding says so.
-    for (line, name) in &evident.unreadable {
+    let diagnostics = finish(select(diagnostics, options), options.dialect);
+    LintResult {
+        config,
+        prediction,
+        diagnostics,
+    }
+}
+
+/// What every rule of one run reads; [`Inputs::context`] adds the rule.
+#[derive(Clone, Copy)]
+struct Inputs<'a> {
+    cst: &'a Cst,
+    config: &'a EffectiveConfig,
+    prediction: &'a Prediction,
+    host: Option<&'a dyn Host>,
+    directives: &'a [Directive],
+}
+
+impl<'a> Inputs<'a> {
+    fn context(self, rule: &'static RuleMeta) -> Context<'a> {
+        Context {
+            cst: self.cst,
+            config: self.config,
+            prediction: self.prediction,
+            host: self.host,
+            rule,
+            directives: self.directives,
+        }
+    }
+}
+
+/// The startup rules' codes, listed once: `find` per finding (a case-insensitive scan of the whole
+/// registry) was 2.4% of a bulk run. Findings carry their rule's code verbatim, so plain equality
+/// answers as `find` did.
+struct StartupCodes(Vec<&'static str>);
+
+impl StartupCodes {
+    fn new() -> Self {
+        StartupCodes(
+            REGISTRY
+                .iter()
+                .filter(|r| r.meta().category == Category::Startup)
+                .map(|r| r.meta().code)
+                .collect(),
+        )
+    }
+
+    fn contains(&self, d: &Diagnostic) -> bool {
+        self.0.contains(&d.code)
+    }
+}
+
+/// Replaces the findings of the rules other than the startup ones by what they find in the evident
+/// reading (`meant.config`). A fix is bytes for the real file: a finding the evident reading shares
+/// with the real one keeps the real one's fix; one only the evident reading sees (its spans end before
+/// a repaired CR) gets its fix once the file starts.
+fn recheck_as_meant(
+    meant: Inputs<'_>,
+    checks: &[&Registered],
+    startup: &StartupCodes,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let real_fixes: Vec<(&'static str, u32, Option<Fix>)> = diagnostics
+        .iter()
+        .filter(|d| !d.fatal && !startup.contains(d))
+        .map(|d| (d.code, d.span.start, d.fix.clone()))
+        .collect();
+    diagnostics.retain(|d| d.fatal || startup.contains(d));
+    for registered in checks
+        .iter()
+        .filter(|r| r.meta().category != Category::Startup)
+    {
+        let mut found = Vec::new();
+        registered.check(&meant.context(registered.meta()), &mut found);
+        diagnostics.extend(found.into_iter().filter(|d| !d.fatal).map(|mut d| {
+            d.fix = real_fixes
+                .iter()
+                .find(|(code, start, _)| *code == d.code && *start == d.span.start)
+                .and_then(|(_, _, fix)| fix.clone());
+            d
+        }));
+    }
+}
+
+/// A refused line that names a setting without an evident value: no other finding may speak of that
+/// setting (it would call it a default the line contradicts); the line's finding says so.
+fn quiet_unreadable_settings(
+    unreadable: &[(Span, String)],
+    startup: &StartupCodes,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (line, name) in unreadable {
         let before = diagnostics.len();
-        diagnostics.retain(|d| d.fatal || is_startup(d) || !mentions(d, name));
+        diagnostics.retain(|d| d.fatal || startup.contains(d) || !mentions(d, name));
         if diagnostics.len() == before {
             continue;
         }
@@ -151,25 +228,13 @@ pub fn lint_with_overrides(
             });
         }
     }
-    diagnostics.extend(override_findings(&config));
-    let suppressions = if options.no_suppressions {
-        Vec::new()
-    } else {
-        parse_suppressions(cst)
-    };
-    let (mut diagnostics, directives) = suppress::apply(diagnostics, &suppressions);
-    for registered in REGISTRY.iter().filter(|r| runs(r.meta())) {
-        if registered.meta().category == Category::Vsconf {
-            let cx = Context {
-                directives: &directives,
-                ..context(registered.meta())
-            };
-            registered.check(&cx, &mut diagnostics);
-        }
-    }
-    let mut diagnostics = select(diagnostics, options);
-    // A verdict of a build modelled without a binary is flagged where it is stated.
-    if let Some(note) = options.dialect.unverified_note() {
+}
+
+/// The selected findings as they are reported: a verdict of a build modelled without a binary
+/// flagged where it is stated, fatal findings first (they are why vsftpd refuses to start), then by
+/// position and code, without repeats.
+fn finish(mut diagnostics: Vec<Diagnostic>, dialect: Dialect) -> Vec<Diagnostic> {
+    if let Some(note) = dialect.unverified_note() {
         for d in diagnostics.iter_mut().filter(|d| d.fatal) {
             d.help = Some(match d.help.take() {
                 Some(help) => format!("{help} ({note})"),
@@ -177,7 +242,6 @@ pub fn lint_with_overrides(
             });
         }
     }
-    // Fatal findings first (they are why vsftpd refuses to start), then by position and code.
     diagnostics.sort_by(|a, b| {
         (!a.fatal, a.span.start, a.code, a.span.end).cmp(&(
             !b.fatal,
@@ -187,11 +251,7 @@ pub fn lint_with_overrides(
         ))
     });
     diagnostics.dedup();
-    LintResult {
-        config,
-        prediction,
-        diagnostics,
-    }
+    diagnostics
 }
 
 /// How the rules other than the startup ones read a file where vsftpd stops at a line.

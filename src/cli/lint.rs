@@ -90,22 +90,7 @@ pub enum Deny {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let settings = args.common.settings()?;
     let chosen = args.common.dialect.resolve(settings.dialect)?;
-    let mut options = LintOptions {
-        dialect: chosen.primary(),
-        disabled: settings.ignore.clone(),
-        categories: settings.categories.clone(),
-        severities: settings.severity.clone(),
-        no_suppressions: false,
-    };
-    args.rules.apply(&mut options)?;
-    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
-        return Err(miette::miette!(
-            code = "vsconf::cli::statistics_format",
-            help = "use --statistics with --format human or --format json",
-            "--statistics has no {:?} form",
-            args.format
-        ));
-    }
+    let options = lint_options(args, &settings, chosen.primary())?;
     let expanded = expand(&args.paths);
     let paths = expanded.files;
     if paths.is_empty() && expanded.unreadable.is_empty() {
@@ -135,17 +120,16 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     } else {
         human::Colour::Never
     };
-    let fails = |s: Severity| {
-        s == Severity::Error || (s == Severity::Warning && args.deny == Some(Deny::Warnings))
+    let mut run = Tally {
+        summary: Summary {
+            skipped: expanded.skipped,
+            ..Summary::default()
+        },
+        deny_warnings: args.deny == Some(Deny::Warnings),
+        ..Tally::default()
     };
-    let mut summary = Summary {
-        skipped: expanded.skipped,
-        ..Summary::default()
-    };
-    let mut failed = false;
-    // An unreadable path makes the exit status 2 (I/O error), the worst of the run, after every
+    // An unreadable directory makes the exit status 2 (I/O error), the worst of the run, after every
     // other file has been linted and reported.
-    let mut io_failed = false;
     let walk_failures: Vec<FileReport> = expanded
         .unreadable
         .into_iter()
@@ -158,7 +142,6 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
             )
         })
         .collect();
-    let mut collected = Collected::default();
     if args.format == Format::Human && !args.common.quiet {
         #[expect(clippy::print_stderr, reason = "the header for people goes to stderr")]
         {
@@ -187,24 +170,7 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     }
     // Files are linted in batches on all cores and written as each batch completes, so memory stays
     // bounded by one batch whatever the number of files.
-    // The streamed formats render each file on the worker that linted it: rendered here, human
-    // output kept one core busy while the other waited (185k of ~1.1M instructions per file in a
-    // bulk run, callgrind). The formats that collect the whole run render below.
-    let render = |r: &mut FileReport| {
-        let text = match format {
-            Some(Format::Human) => human::render_file(r, colour),
-            Some(Format::Github) => github::render_file(r),
-            Some(Format::Concise) => concise::render_file(r),
-            Some(Format::Json) => json::render_file(r),
-            None | Some(Format::Sarif | Format::Gitlab | Format::Junit) => return String::new(),
-        };
-        // Once rendered, the file's bytes are needed no more (the loop below reads the verdict and
-        // the findings): freed here, on the worker, they stop growing the worker's heap for the rest
-        // of the batch (743 → 630 `mprotect` calls for 500 files, strace; the rendered text and the
-        // findings still travel to this thread).
-        r.source = Vec::new();
-        text
-    };
+    let render = |r: &mut FileReport| render_on_worker(r, format, colour);
     let batches = paths
         .chunks(BATCH_FILES)
         .map(|batch| lint_batch(batch, &job, &progress, &render))
@@ -217,62 +183,138 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
                 })
                 .collect())
         }));
-    let mut first = true;
     for reports in batches {
-        let reports = reports?;
         let mut out = String::new();
-        for (r, text) in &reports {
-            summary.add(r);
-            io_failed |= r.startup.unreadable;
-            failed |= r.startup.refused
-                || r.startup.crashed
-                || r.builds.iter().any(|b| !b.startup.starts)
-                || r.diagnostics.iter().any(|d| fails(d.severity));
-            match format {
-                None => collected.count(r),
-                Some(Format::Human | Format::Github | Format::Concise) => out.push_str(text),
-                Some(Format::Json) => {
-                    if !first {
-                        out.push(',');
-                    }
-                    out.push_str(text);
-                }
-                Some(Format::Sarif) => {
-                    let (results, refusal) = sarif::file_results(r);
-                    collected.sarif.extend(results);
-                    collected.refusals.extend(refusal);
-                }
-                Some(Format::Gitlab) => collected.gitlab.extend(gitlab::file_issues(r)),
-                Some(Format::Junit) => collected.junit.push(junit::file_suite(r)),
-            }
-            first = false;
+        for (r, text) in &reports? {
+            run.add(r, text, format, &mut out);
         }
         progress.suspend(|| super::write_stdout(out.as_bytes()))?;
     }
     progress.finish();
-    let tail = match format {
-        None if args.format == Format::Json => statistics_json(&collected.counts),
-        None => statistics_table(&collected.counts, &summary, args.common.quiet),
-        Some(Format::Human) if args.common.quiet => String::new(),
-        Some(Format::Human) => human::render_summary(&summary),
-        Some(Format::Json) => json::footer(&summary),
-        Some(Format::Sarif) => sarif::render_results(
-            collected.sarif,
-            collected.refusals,
-            env!("CARGO_PKG_VERSION"),
-        ),
-        Some(Format::Gitlab) => gitlab::render_issues(collected.gitlab),
-        Some(Format::Junit) => junit::render_suites(&collected.junit),
-        Some(Format::Github | Format::Concise) => String::new(),
-    };
-    super::write_stdout(tail.as_bytes())?;
-    Ok(if io_failed {
+    let code = if run.io_failed {
         ExitCode::from(2)
-    } else if failed && !args.exit_zero {
+    } else if run.failed && !args.exit_zero {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    super::write_stdout(run.tail(format, args).as_bytes())?;
+    Ok(code)
+}
+
+/// The lint options from vsconf.toml and the command line (`--select`, `--ignore`, …).
+fn lint_options(
+    args: &Args,
+    settings: &vsconf::settings::Settings,
+    dialect: vsconf::dialect::Dialect,
+) -> miette::Result<LintOptions> {
+    let mut options = LintOptions {
+        dialect,
+        disabled: settings.ignore.clone(),
+        categories: settings.categories.clone(),
+        severities: settings.severity.clone(),
+        no_suppressions: false,
+    };
+    args.rules.apply(&mut options)?;
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        return Err(miette::miette!(
+            code = "vsconf::cli::statistics_format",
+            help = "use --statistics with --format human or --format json",
+            "--statistics has no {:?} form",
+            args.format
+        ));
+    }
+    Ok(options)
+}
+
+/// A file's report in a streamed format, rendered on the worker that linted it: rendered on the main
+/// thread, human output kept one core busy while the other waited (185k of ~1.1M instructions per file
+/// in a bulk run, callgrind). The formats that collect the whole run (and `--statistics`, `None`)
+/// render at the end.
+fn render_on_worker(r: &mut FileReport, format: Option<Format>, colour: human::Colour) -> String {
+    let text = match format {
+        Some(Format::Human) => human::render_file(r, colour),
+        Some(Format::Github) => github::render_file(r),
+        Some(Format::Concise) => concise::render_file(r),
+        Some(Format::Json) => json::render_file(r),
+        None | Some(Format::Sarif | Format::Gitlab | Format::Junit) => return String::new(),
+    };
+    // Once rendered, the file's bytes are needed no more (the run reads the verdict and the findings):
+    // freed here, on the worker, they stop growing the worker's heap for the rest of the batch (743 →
+    // 630 `mprotect` calls for 500 files, strace; the rendered text and the findings still travel to
+    // the main thread).
+    r.source = Vec::new();
+    text
+}
+
+/// What a run has seen so far: the summary, the exit status, and what the collecting formats keep.
+#[derive(Default)]
+struct Tally {
+    summary: Summary,
+    /// `--deny warnings`: warnings fail the run too.
+    deny_warnings: bool,
+    /// vsftpd would refuse a file, or a finding fails the run.
+    failed: bool,
+    /// A path could not be read (exit status 2).
+    io_failed: bool,
+    /// No file has been written yet (JSON's separators).
+    written: bool,
+    collected: Collected,
+}
+
+impl Tally {
+    /// Counts one file's report and appends its rendered text (streamed formats) to `out`, or keeps
+    /// what the collecting formats need.
+    fn add(&mut self, r: &FileReport, text: &str, format: Option<Format>, out: &mut String) {
+        let fails =
+            |s: Severity| s == Severity::Error || (s == Severity::Warning && self.deny_warnings);
+        self.summary.add(r);
+        self.io_failed |= r.startup.unreadable;
+        self.failed |= r.startup.refused
+            || r.startup.crashed
+            || r.builds.iter().any(|b| !b.startup.starts)
+            || r.diagnostics.iter().any(|d| fails(d.severity));
+        let collected = &mut self.collected;
+        match format {
+            None => collected.count(r),
+            Some(Format::Human | Format::Github | Format::Concise) => out.push_str(text),
+            Some(Format::Json) => {
+                if self.written {
+                    out.push(',');
+                }
+                out.push_str(text);
+            }
+            Some(Format::Sarif) => {
+                let (results, refusal) = sarif::file_results(r);
+                collected.sarif.extend(results);
+                collected.refusals.extend(refusal);
+            }
+            Some(Format::Gitlab) => collected.gitlab.extend(gitlab::file_issues(r)),
+            Some(Format::Junit) => collected.junit.push(junit::file_suite(r)),
+        }
+        self.written = true;
+    }
+
+    /// What follows the files: the summary, the statistics, or the whole document of a collecting
+    /// format.
+    fn tail(self, format: Option<Format>, args: &Args) -> String {
+        let collected = self.collected;
+        match format {
+            None if args.format == Format::Json => statistics_json(&collected.counts),
+            None => statistics_table(&collected.counts, &self.summary, args.common.quiet),
+            Some(Format::Human) if args.common.quiet => String::new(),
+            Some(Format::Human) => human::render_summary(&self.summary),
+            Some(Format::Json) => json::footer(&self.summary),
+            Some(Format::Sarif) => sarif::render_results(
+                collected.sarif,
+                collected.refusals,
+                env!("CARGO_PKG_VERSION"),
+            ),
+            Some(Format::Gitlab) => gitlab::render_issues(collected.gitlab),
+            Some(Format::Junit) => junit::render_suites(&collected.junit),
+            Some(Format::Github | Format::Concise) => String::new(),
+        }
+    }
 }
 
 /// What the formats that print at the end collect over the run.

@@ -1,5 +1,5 @@
 # Debian packages the system tests use. Sourced by .ci/run as root; installs only what is missing.
-packages=(vsftpd nftables iptables iproute2 curl openssl lftp python3 kmod procps strace time util-linux)
+packages=(vsftpd nftables iptables iproute2 curl openssl lftp python3 kmod procps strace time util-linux zsh fish)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

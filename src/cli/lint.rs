@@ -63,7 +63,7 @@ pub struct Args {
 /// Output formats of `vsconf lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// miette reports for people.
+    /// Reports for people: each finding with its source lines, labels and help.
     Human,
     /// One JSON document (`"version": 1`).
     Json,

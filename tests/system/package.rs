@@ -2,7 +2,7 @@
 //! `cargo test` run already built (a release build would add minutes of CI time; the script builds one
 //! by default), then the test installs it with `dpkg --root` into a scratch root — not the machine's
 //! own, so parallel tests and any installed vsconf are left alone — and runs what it installed:
-//! `vsconf --version`, `man -l` on a page, the bash completion, the docs; then removes it.
+//! `vsconf --version`, `man -l` on a page, the bash, fish and zsh completions, the docs; then removes it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -28,6 +28,8 @@ fn deb_installs_binary_man_pages_completions_and_docs() {
     ) || !require("dpkg", "dpkg", true)
         || !require("man", "man-db", false)
         || !require("bash", "bash", false)
+        || !require("fish", "fish", false)
+        || !require("zsh", "zsh", false)
     {
         return;
     }
@@ -131,6 +133,44 @@ fn deb_installs_binary_man_pages_completions_and_docs() {
     assert!(complete.status.success(), "{}", text(&complete));
     assert!(words.iter().any(|w| w == "explain"), "{}", text(&complete));
     assert!(words.iter().any(|w| w == "sarif"), "{}", text(&complete));
+
+    // The installed fish completion completes the same (fish's own completer, `complete -C`).
+    let fish = Command::new("fish")
+        .arg("--no-config")
+        .arg("-c")
+        .arg(format!(
+            "source {}; complete -C'vsconf exp'; complete -C'vsconf lint --format '",
+            root.join("usr/share/fish/vendor_completions.d/vsconf.fish")
+                .display()
+        ))
+        .output()
+        .expect("fish runs");
+    let words: Vec<String> = String::from_utf8_lossy(&fish.stdout)
+        .lines()
+        .filter_map(|l| l.split('\t').next().map(str::to_owned))
+        .collect();
+    assert!(fish.status.success(), "{}", text(&fish));
+    assert!(words.iter().any(|w| w == "explain"), "{}", text(&fish));
+    assert!(words.iter().any(|w| w == "sarif"), "{}", text(&fish));
+
+    // The installed zsh completion: compinit binds it to `vsconf` from the vendor directory, and the
+    // function loads (a syntax error fails `autoload +X`).
+    let zsh = Command::new("zsh")
+        .arg("-f")
+        .arg("-c")
+        .arg(format!(
+            "fpath=({} $fpath); autoload -U compinit; compinit -u -D; print -r -- \"bound:${{_comps[vsconf]}}\"; autoload +X _vsconf && print -r -- \"loaded:${{+functions[_vsconf]}}\"",
+            root.join("usr/share/zsh/vendor-completions").display()
+        ))
+        .output()
+        .expect("zsh runs");
+    let said = String::from_utf8_lossy(&zsh.stdout);
+    assert!(zsh.status.success(), "{}", text(&zsh));
+    assert!(
+        said.contains("bound:_vsconf") && said.contains("loaded:1"),
+        "{}",
+        text(&zsh)
+    );
 
     // Removal takes every installed file away.
     let remove = dpkg(&root, &["-r", "vsconf"]);

@@ -1,11 +1,14 @@
 # Debian packages the system tests use. Sourced by .ci/run as root; installs only what is missing.
-packages=(vsftpd nftables iptables iproute2 curl openssl lftp python3 kmod procps strace time util-linux zsh fish)
+# openssh-server and sudo: the Ansible test runs sshd inside network namespaces (never as a service: the
+# policy below keeps the package from starting one) and its playbook uses `become: true`.
+packages=(vsftpd nftables iptables iproute2 curl openssl lftp python3 kmod procps strace time util-linux zsh fish
+  openssh-server openssh-client sudo)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "ci: installing ${missing[*]}" >&2
   apt-get update -qq
-  # The vsftpd package must not start a service on this machine: tests run their own, isolated.
+  # Neither vsftpd nor sshd may start a service on this machine: tests run their own, isolated.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d

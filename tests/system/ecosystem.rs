@@ -305,11 +305,15 @@ fn ansible_playbook_from_the_readme_checks_and_deploys_over_ssh_to_namespaced_ho
     if !require(&playbook, "bash .ci/setup.d/40-ecosystem-tools.sh", false)
         || !require(
             SSHD,
-            "openssh-server (bash .ci/setup.d/50-cargo-deb.sh)",
+            "openssh-server (bash .ci/setup.d/10-system-packages.sh)",
             true,
         )
         || !require("ssh", "openssh-client", false)
-        || !require("sudo", "sudo (bash .ci/setup.d/50-cargo-deb.sh)", false)
+        || !require(
+            "sudo",
+            "sudo (bash .ci/setup.d/10-system-packages.sh)",
+            false,
+        )
         || !require("ip", "iproute2", true)
     {
         return;

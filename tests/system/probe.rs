@@ -109,41 +109,7 @@ impl Lab {
             ),
         )
         .unwrap();
-        let child = Command::new("ip")
-            .args([
-                "netns",
-                "exec",
-                &self.server_ns,
-                "timeout",
-                "120",
-                "/usr/sbin/vsftpd",
-            ])
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        self.vsftpd = Some(child);
-        for _ in 0..100 {
-            let out = Command::new("ip")
-                .args([
-                    "netns",
-                    "exec",
-                    &self.server_ns,
-                    "ss",
-                    "-Hltn",
-                    "sport",
-                    "=",
-                    ":21",
-                ])
-                .output()
-                .unwrap();
-            if !out.stdout.is_empty() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("vsftpd did not start listening on port 21");
+        self.start_file("/usr/sbin/vsftpd", &conf);
     }
 
     /// Starts the vsftpd `binary` on `conf` as it is, and waits until port 21 listens.

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 use vsconf::dialect::detect::{Detection, HostFacts, PackageManager, detect};
 use vsconf::dialect::{Dialect, UnknownDialect, alias_note};
 
+mod dpkg_status;
+
 /// What `--dialect` (or `VSCONF_DIALECT`, or `vsconf.toml`) asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialectChoice {
@@ -156,24 +158,21 @@ pub fn gather() -> HostFacts {
     let os_release = ["etc/os-release", "usr/lib/os-release"]
         .iter()
         .find_map(|p| read_small(&root.join(p)));
-    // dpkg's database is read directly when it is there: spawning dpkg-query costs tens of milliseconds
-    // on every run, more than linting the file.
-    let dpkg =
-        match std::fs::File::open(root.join("var/lib/dpkg/status")).and_then(dpkg_status_version) {
-            Ok(version) => version.map(|v| (PackageManager::Dpkg, v)),
-            Err(_) => run(Command::new("dpkg-query").args([
-                "-W",
-                "-f",
-                "${db:Status-Abbrev} ${Version}",
-                "vsftpd",
-            ]))
-            .and_then(|out| {
-                // `ii 3.0.3-13+b2`: installed; `rc …` (removed, config kept) is not a running build.
-                let (status, version) = out.trim().split_once(' ')?;
-                (status.starts_with("ii") && !version.trim().is_empty())
-                    .then(|| (PackageManager::Dpkg, version.trim().to_owned()))
-            }),
-        };
+    let dpkg = match dpkg_installed_version(&root) {
+        Ok(version) => version.map(|v| (PackageManager::Dpkg, v)),
+        Err(_) => run(Command::new("dpkg-query").args([
+            "-W",
+            "-f",
+            "${db:Status-Abbrev} ${Version}",
+            "vsftpd",
+        ]))
+        .and_then(|out| {
+            // `ii 3.0.3-13+b2`: installed; `rc …` (removed, config kept) is not a running build.
+            let (status, version) = out.trim().split_once(' ')?;
+            (status.starts_with("ii") && !version.trim().is_empty())
+                .then(|| (PackageManager::Dpkg, version.trim().to_owned()))
+        }),
+    };
     let package = dpkg.or_else(|| {
         run(Command::new("rpm").args(["-q", "--qf", "%{VERSION}-%{RELEASE}", "vsftpd"]))
             .map(|v| v.trim().to_owned())
@@ -192,81 +191,6 @@ pub fn gather() -> HostFacts {
     }
 }
 
-/// The version of an installed `vsftpd` package in dpkg's status database (`Status: install ok
-/// installed`); `Ok(None)` when it is absent, removed or only half-installed, `Err` when the database
-/// cannot be read.
-///
-/// The database is hundreds of kilobytes (655 KB on a Debian 12 host) and read on every run. Reading
-/// it whole, decoding it as UTF-8 and searching it with `str::find` cost 6.3M of the 9.3M instructions
-/// of a single-file `lint` (callgrind) and ~160 page faults for the buffer. It is read in 64 KiB
-/// pieces into one buffer instead, searched as bytes, and only the vsftpd stanza is decoded. The needle and the
-/// stanza's end are ASCII, which lossy decoding never alters, so the answer is the one decoding the
-/// whole file gave.
-fn dpkg_status_version(mut status: impl Read) -> std::io::Result<Option<String>> {
-    const PIECE_BYTES: usize = 64 * 1024;
-    // A stanza longer than this is no dpkg stanza (vsftpd's is about 1 KB): stop reading there.
-    const MAX_STANZA_BYTES: usize = 1024 * 1024;
-    let needle: &[u8] = b"\nPackage: vsftpd\n";
-    // Each piece is read in after the last `needle.len() - 1` bytes of the one before (a needle cut
-    // by a piece boundary starts there), so nothing but those few bytes is ever copied.
-    let overlap = needle.len() - 1;
-    let mut buffer = vec![0; overlap + PIECE_BYTES];
-    // A `\n` before the file lets a stanza at its very start match like every other one.
-    let (mut start, mut end) = (overlap - 1, overlap);
-    if let Some(before) = buffer.get_mut(start) {
-        *before = b'\n';
-    }
-    let mut stanza = loop {
-        let n = read_piece(&mut status, buffer.get_mut(end..).unwrap_or_default())?;
-        if n == 0 {
-            return Ok(None);
-        }
-        end += n;
-        let window = buffer.get(start..end).unwrap_or_default();
-        if let Some(at) = memchr::memmem::find(window, needle) {
-            break window.get(at + 1..).unwrap_or_default().to_vec();
-        }
-        let keep = window.len().min(overlap);
-        buffer.copy_within(end - keep..end, overlap - keep);
-        (start, end) = (overlap - keep, overlap);
-    };
-    let end = loop {
-        if let Some(end) = memchr::memmem::find(&stanza, b"\n\n") {
-            break end;
-        }
-        let piece = buffer.get_mut(overlap..).unwrap_or_default();
-        let n = read_piece(&mut status, piece)?;
-        if n == 0 || stanza.len() > MAX_STANZA_BYTES {
-            break stanza.len();
-        }
-        stanza.extend_from_slice(piece.get(..n).unwrap_or_default());
-    };
-    stanza.truncate(end);
-    let stanza = String::from_utf8_lossy(&stanza);
-    let field = |name: &str| {
-        stanza
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(str::trim)
-    };
-    if field("Status:") != Some("install ok installed") {
-        return Ok(None);
-    }
-    Ok(field("Version:")
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned))
-}
-
-/// One `read`, retried when a signal interrupts it; 0 at the end of the file.
-fn read_piece(from: &mut impl Read, piece: &mut [u8]) -> std::io::Result<usize> {
-    loop {
-        match from.read(piece) {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
-    }
-}
-
 fn read_small(path: &Path) -> Option<String> {
     let mut text = String::new();
     std::fs::File::open(path)
@@ -275,6 +199,16 @@ fn read_small(path: &Path) -> Option<String> {
         .read_to_string(&mut text)
         .ok()?;
     Some(text)
+}
+
+/// The installed vsftpd's version in dpkg's database, read directly: spawning `dpkg-query` costs tens
+/// of milliseconds on every run, more than linting the file. `Err` when there is no database.
+fn dpkg_installed_version(root: &Path) -> std::io::Result<Option<String>> {
+    let status = std::fs::File::open(root.join("var/lib/dpkg/status"))?;
+    let len = status.metadata()?.len();
+    // dpkg keeps `info/vsftpd.list` from unpacking to removal: without it vsftpd is not installed.
+    let listed = || root.join("var/lib/dpkg/info/vsftpd.list").exists();
+    dpkg_status::installed_version(&status, len, "vsftpd", listed)
 }
 
 /// `vsftpd` on `PATH`, else in the sbin directories (not on a normal user's `PATH`).
@@ -348,35 +282,6 @@ fn run(command: &mut Command) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dpkg_status_gives_the_installed_version_only() {
-        let status = b"Package: vsftpd-extra\nStatus: install ok installed\nVersion: 9\n\nPackage: vsftpd\nStatus: install ok installed\nPriority: extra\nVersion: 3.0.3-13+b2\n\n";
-        let version = |bytes: &[u8]| dpkg_status_version(bytes).ok().flatten();
-        assert_eq!(version(status), Some("3.0.3-13+b2".to_owned()));
-        let removed = b"Package: vsftpd\nStatus: deinstall ok config-files\nVersion: 3.0.3-13+b2\n";
-        assert_eq!(version(removed), None);
-        assert_eq!(version(b"Package: curl\nVersion: 1\n"), None);
-        let first = b"Package: vsftpd\nStatus: install ok installed\nVersion: 3.0.5-0.2\n";
-        assert_eq!(version(first), Some("3.0.5-0.2".to_owned()));
-    }
-
-    #[test]
-    fn dpkg_status_stanza_cut_by_a_piece_boundary_is_found() {
-        // The needle and the stanza straddle the 64 KiB pieces the database is read in.
-        for filler in [65_530, 65_536 - 17, 65_536 - 3, 3 * 65_536 - 40] {
-            let mut status = b"Package: a\nStatus: install ok installed\nDescription: ".to_vec();
-            status.resize(filler, b'x');
-            status.extend_from_slice(b"\n\nPackage: vsftpd\nStatus: install ok installed\n");
-            status.resize(status.len() + 70_000, b'y');
-            status.extend_from_slice(b"\nVersion: 3.0.3-13+b2\n\nPackage: z\nVersion: 1\n");
-            assert_eq!(
-                dpkg_status_version(status.as_slice()).ok().flatten(),
-                Some("3.0.3-13+b2".to_owned()),
-                "filler {filler}"
-            );
-        }
-    }
 
     #[test]
     fn choices_parse_ids_aliases_auto_and_all() {

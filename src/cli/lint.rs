@@ -482,16 +482,19 @@ fn lint_batch(
     progress: &Progress,
     render: &(dyn Fn(&mut FileReport) -> String + Sync),
 ) -> miette::Result<Vec<(FileReport, String)>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
     let one = |p: &PathBuf| {
         lint_one(p, job, progress).map(|mut r| {
             let text = render(&mut r);
             (r, text)
         })
     };
-    if paths.len() < 64 || workers == 1 {
+    // Asked only for a batch worth threads: the answer costs seven system calls (cgroup files).
+    let workers = if paths.len() < 64 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
+    };
+    if workers == 1 {
         return paths.iter().map(one).collect();
     }
     let chunk = paths.len().div_ceil(workers);

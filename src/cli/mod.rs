@@ -5,8 +5,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use common::{ColorChoice, ConfigArgs, RuleSelection};
+use deferred::Deferred;
 
 mod common;
+mod deferred;
 mod dialect;
 mod diff;
 mod explain;
@@ -41,35 +43,35 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Lint vsftpd configs: predict whether vsftpd starts and report every problem.
-    Lint(lint::Args),
+    Lint(Deferred<lint::Args>),
     /// List the rules, or print one rule's documentation.
-    Rules(rules::Args),
+    Rules(Deferred<rules::Args>),
     /// Explain a vsftpd setting: type, default in each build, what it does, pitfalls, rules that check it.
-    Explain(explain::Args),
+    Explain(Deferred<explain::Args>),
     /// Print the effective value and origin of every setting.
-    Show(show::Args),
+    Show(Deferred<show::Args>),
     /// Run the embedded FTP server as the config says (a stand-in for vsftpd in tests).
-    Serve(serve::Args),
+    Serve(Deferred<serve::Args>),
     /// Give settings a value: type-checked, previewed as a diff, written with --write.
-    Set(set::Args),
+    Set(Deferred<set::Args>),
     /// Remove settings so vsftpd's defaults apply: previewed, written with --write.
-    Unset(unset::Args),
+    Unset(Deferred<unset::Args>),
     /// Apply the rules' mechanical fixes: previewed, written with --write.
-    Fix(fix::Args),
+    Fix(Deferred<fix::Args>),
     /// Compare two configs by their effective values and what the change means.
-    Diff(diff::Args),
+    Diff(Deferred<diff::Args>),
     /// Write a sane, commented config for a common setup.
-    New(new::Args),
+    New(Deferred<new::Args>),
     /// Print the lossless syntax tree of a config (for debugging and bug reports).
-    Syntax(syntax::Args),
+    Syntax(Deferred<syntax::Args>),
     /// Generate the firewall rules the effective config needs (nft, iptables, firewalld, ufw).
-    Firewall(firewall::Args),
+    Firewall(Deferred<firewall::Args>),
     /// Probe a live FTP server: login, passive and active data connections, TLS, with a diagnosis.
-    Probe(probe::Args),
+    Probe(Deferred<probe::Args>),
     /// Start a server for a config on loopback, probe it, and compare predicted with observed.
-    Verify(verify::Args),
+    Verify(Deferred<verify::Args>),
     /// Run the language server for editors (LSP over standard input and output).
-    Lsp(lsp::Args),
+    Lsp(Deferred<lsp::Args>),
     /// Write man pages or print shell completions (for packagers).
     #[command(hide = true)]
     Generate(generate::Args),

@@ -48,6 +48,16 @@ pub enum Applicability {
     Unsafe,
 }
 
+impl Applicability {
+    /// The word used in output (`safe`, `unsafe`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// Replace the bytes of `span` with `replacement`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edit {

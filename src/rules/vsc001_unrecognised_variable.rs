@@ -66,7 +66,6 @@ impl Rule for UnrecognisedVariable {
                 .find(|s| s.name.as_bytes() == name)
                 .map(|s| s.dialects().collect())
                 .unwrap_or_default();
-            let suggestions = suggest(name, cx.dialect());
             if !other.is_empty() {
                 let list: Vec<&str> = other.iter().map(|d| d.id()).collect();
                 d = d.help(format!(
@@ -88,25 +87,29 @@ impl Rule for UnrecognisedVariable {
                 } else {
                     d = d.help("remove the line or correct the name (see `vsconf rules` and vsftpd.conf(5))");
                 }
-            } else if let Some(best) = suggestions.first() {
-                let folded_equal = best.as_bytes().eq_ignore_ascii_case(name);
-                let unambiguous = suggestions.len() == 1 || folded_equal;
-                d = d.help(if folded_equal {
-                    format!("did you mean `{best}`? setting names are case-sensitive")
-                } else if unambiguous {
-                    format!("did you mean `{best}`?")
-                } else {
-                    format!("did you mean one of: {}?", suggestions.join(", "))
-                });
-                if unambiguous {
-                    d = d.fix(Fix::new(
-                        format!("rename to `{best}`"),
-                        Applicability::Safe,
-                        vec![Edit::replace(reading.name, best.as_bytes().to_vec())],
-                    ));
-                }
             } else {
-                d = d.help("remove the line or correct the name (see vsftpd.conf(5))");
+                // Only a name without a better explanation needs the did-you-mean search.
+                let suggestions = suggest(name, cx.dialect());
+                if let Some(best) = suggestions.first() {
+                    let folded_equal = best.as_bytes().eq_ignore_ascii_case(name);
+                    let unambiguous = suggestions.len() == 1 || folded_equal;
+                    d = d.help(if folded_equal {
+                        format!("did you mean `{best}`? setting names are case-sensitive")
+                    } else if unambiguous {
+                        format!("did you mean `{best}`?")
+                    } else {
+                        format!("did you mean one of: {}?", suggestions.join(", "))
+                    });
+                    if unambiguous {
+                        d = d.fix(Fix::new(
+                            format!("rename to `{best}`"),
+                            Applicability::Safe,
+                            vec![Edit::replace(reading.name, best.as_bytes().to_vec())],
+                        ));
+                    }
+                } else {
+                    d = d.help("remove the line or correct the name (see vsftpd.conf(5))");
+                }
             }
             out.push(d);
         }

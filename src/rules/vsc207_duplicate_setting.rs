@@ -1,6 +1,6 @@
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::Origin;
-use crate::syntax::{LineIndex, Span};
+use crate::syntax::Span;
 
 use super::{Scope, head, excerpt, Context, Diagnostic, FixAvailability, Rule, RuleMeta};
 
@@ -40,7 +40,6 @@ impl Rule for DuplicateSetting {
         .fixes(FixAvailability::Always(Applicability::Safe));
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let index = LineIndex::new(cx.cst.text());
         for (spec, effective) in cx.config().iter() {
             let Origin::File {
                 line, overridden, ..
@@ -60,7 +59,7 @@ impl Rule for DuplicateSetting {
             let mut earlier: Vec<String> = overridden
                 .iter()
                 .take(8)
-                .map(|o| index.line_column(o.start).line.0.to_string())
+                .map(|o| cx.cst.line_number(o.start).0.to_string())
                 .collect();
             if overridden.len() > 8 {
                 earlier.push(format!("{} more", overridden.len() - 8));

@@ -2,7 +2,7 @@
 //! byte spans. Every byte of the input belongs to exactly one line, so printing the lines in order
 //! gives back the input byte for byte.
 
-use super::span::Span;
+use super::span::{LineNumber, Span};
 
 /// A parsed config file: its bytes and its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,16 @@ impl Cst {
     /// The lines, in file order.
     pub fn lines(&self) -> &[Line] {
         &self.lines
+    }
+
+    /// The 1-based number of the line holding byte `offset` (an offset inside the text): the lines
+    /// are already split, so no [`LineIndex`](super::LineIndex) needs building for it.
+    pub fn line_number(&self, offset: u32) -> LineNumber {
+        let line = self
+            .lines
+            .partition_point(|l| l.span.start <= offset)
+            .max(1);
+        LineNumber(u32::try_from(line).unwrap_or(u32::MAX))
     }
 
     /// The bytes a span covers.
@@ -105,6 +115,33 @@ impl Setting {
             Some(Span::new(value.start, value.end - 1))
         } else {
             Some(value)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{LineIndex, parse};
+
+    #[test]
+    fn line_numbers_agree_with_a_line_index_inside_the_text() {
+        let texts: [&[u8]; 5] = [
+            b"",
+            b"listen=YES",
+            b"listen=YES\n\n# c\r\nanonymous_enable=NO\n",
+            b"\n\n\n",
+            b"a=1\nb",
+        ];
+        for text in texts {
+            let cst = parse(text).cst;
+            let index = LineIndex::new(text);
+            for offset in 0..u32::try_from(text.len()).unwrap() {
+                assert_eq!(
+                    cst.line_number(offset),
+                    index.line_column(offset).line,
+                    "{text:?} at {offset}"
+                );
+            }
         }
     }
 }

@@ -168,7 +168,7 @@ pub fn expand(paths: &[PathBuf]) -> Expanded {
         if path.is_dir() {
             let mut found = Vec::new();
             collect_conf(path, &mut found, &mut out, 0);
-            found.sort();
+            found.sort_by(|a, b| path_order(a, b));
             out.files.extend(found);
         } else {
             out.files.push(path.clone());
@@ -176,6 +176,37 @@ pub fn expand(paths: &[PathBuf]) -> Expanded {
     }
     out.unreadable.sort();
     out
+}
+
+/// The order of `Path`'s `Ord` (component by component) for the paths of one walk, compared as bytes
+/// with each separator read as the lowest byte: a component that is a prefix of another then sorts
+/// first, as it does component-wise. Valid because a walk's paths share their root's spelling and
+/// join names with one separator (no `.` or doubled separators after the root); five times cheaper
+/// than `Path::cmp`, whose sort was 4% of a bulk lint's instructions, all on the main thread before
+/// any file is read (callgrind).
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    // Most paths of a walk share a long prefix: skip it as plain bytes first.
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (
+        a.get(same..).unwrap_or_default(),
+        b.get(same..).unwrap_or_default(),
+    );
+    a.iter()
+        .map(|&c| separator_low(c))
+        .cmp(b.iter().map(|&c| separator_low(c)))
+}
+
+/// A path byte for [`path_order`]: a separator becomes 0, the lowest byte (no path holds a NUL).
+fn separator_low(c: u8) -> u8 {
+    if std::path::is_separator(char::from(c)) {
+        0
+    } else {
+        c
+    }
 }
 
 fn collect_conf(dir: &Path, found: &mut Vec<PathBuf>, out: &mut Expanded, depth: u32) {
@@ -200,6 +231,16 @@ fn collect_conf(dir: &Path, found: &mut Vec<PathBuf>, out: &mut Expanded, depth:
         };
         let path = entry.path();
         let is_conf = path.extension().is_some_and(|e| e == "conf");
+        // A regular file is known from the directory entry itself: no `stat` per file (one system
+        // call in six of a bulk lint, strace).
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            if is_conf {
+                found.push(path);
+            } else {
+                out.skipped += 1;
+            }
+            continue;
+        }
         // Follow symlinks, as reading would.
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => {
@@ -281,5 +322,32 @@ impl DialectArg {
             ));
         }
         Ok(chosen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::path_order;
+
+    #[test]
+    fn a_walks_order_is_paths_own_order() {
+        let names = [
+            "a.conf", "a", "a-b.conf", "a.b", "a0", "b", "A.conf", "é.conf", "a b", "ab",
+        ];
+        for root in ["d", "d/", "./d", "/tmp/x.y"] {
+            let mut paths: Vec<PathBuf> = Vec::new();
+            for n in names {
+                paths.push(Path::new(root).join(n));
+                for m in names {
+                    paths.push(Path::new(root).join(n).join(m));
+                }
+            }
+            let mut by_bytes = paths.clone();
+            by_bytes.sort_by(|a, b| path_order(a, b));
+            paths.sort();
+            assert_eq!(by_bytes, paths, "root {root}");
+        }
     }
 }

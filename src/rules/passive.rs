@@ -19,12 +19,23 @@ pub(super) fn literal_address(cfg: &EffectiveConfig) -> Option<&[u8]> {
     cfg.string(Tunable::PasvAddress)
 }
 
-/// `50000–50100`, or `port 50000 only` for a one-port range.
-pub(super) fn text(range: PassiveRange) -> String {
-    if range.first == range.last {
-        format!("port {} only", range.first)
-    } else {
-        format!("{}–{}", range.first, range.last)
+/// `50000–50100`, or `port 50000 only` for a one-port range. Written only where a message uses it:
+/// the passive rules name the range in every file where passive mode is on, but report rarely.
+pub(super) fn text(range: PassiveRange) -> RangeText {
+    RangeText(range)
+}
+
+/// A passive range as [`text`] writes it.
+pub(super) struct RangeText(PassiveRange);
+
+impl std::fmt::Display for RangeText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let RangeText(range) = self;
+        if range.first == range.last {
+            write!(f, "port {} only", range.first)
+        } else {
+            write!(f, "{}–{}", range.first, range.last)
+        }
     }
 }
 
@@ -47,8 +58,11 @@ mod tests {
     #[test]
     fn ranges_read_as_people_write_them() {
         // The table itself is tested in model::passive.
-        assert_eq!(text(range("pasv_min_port=65535\n")), "port 65535 only");
-        assert_eq!(text(range("")), "5001–65535");
+        assert_eq!(
+            text(range("pasv_min_port=65535\n")).to_string(),
+            "port 65535 only"
+        );
+        assert_eq!(text(range("")).to_string(), "5001–65535");
         assert_eq!(
             range("pasv_min_port=50000\npasv_max_port=50009\n").len(),
             10

@@ -88,8 +88,14 @@ impl Rule for UnrecognisedVariable {
                     d = d.help("remove the line or correct the name (see `vsconf rules` and vsftpd.conf(5))");
                 }
             } else {
-                // Only a name without a better explanation needs the did-you-mean search.
-                let suggestions = suggest(name, cx.dialect());
+                // Only a name without a better explanation needs the did-you-mean search, and a name
+                // that differs from a known one only by case (the usual finding) not even that: the
+                // search would rank that name first, alone at distance 0, and only the first counts
+                // then.
+                let suggestions = match cx.dialect().lookup(&name.to_ascii_lowercase()) {
+                    Some(spec) => vec![spec.name],
+                    None => suggest(name, cx.dialect()),
+                };
                 if let Some(best) = suggestions.first() {
                     let folded_equal = best.as_bytes().eq_ignore_ascii_case(name);
                     let unambiguous = suggestions.len() == 1 || folded_equal;

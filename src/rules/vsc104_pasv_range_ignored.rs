@@ -138,7 +138,8 @@ mod tests {
             let cst = parse(format!("pasv_min_port={min}\npasv_max_port={max}\n").as_bytes()).cst;
             let range = crate::rules::passive::text(
                 crate::model::EffectiveConfig::read(&cst, Dialect::Debian303, None).passive_range(),
-            );
+            )
+            .to_string();
             for (code, message) in range_codes(&text) {
                 prop_assert!(message.contains(&range), "{code}: {message} lacks {range}");
             }

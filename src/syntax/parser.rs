@@ -21,7 +21,9 @@ const MAX_OFFSET: usize = u32::MAX as usize;
 
 /// Parses a whole buffer. Never fails: problems are returned beside the tree.
 pub fn parse(bytes: &[u8]) -> Parse {
-    let mut lines = Vec::new();
+    // Sized for lines of 48 bytes on average, so that the vector rarely grows (configs' lines are
+    // longer: 75 bytes in the real-world corpus).
+    let mut lines = Vec::with_capacity(bytes.len() / 48 + 2);
     let mut errors = Vec::new();
     let mut shadow = String::new();
     let mut start = 0usize;
@@ -122,11 +124,11 @@ fn by_grammar(raw: &[u8], base: u32, shadow: &mut String) -> Result<LineKind, St
 /// goes through the grammar, and a test checks that both readings agree.
 fn plain_setting(raw: &[u8], base: u32) -> Option<Setting> {
     let first = *raw.first()?;
-    if first == b'#' || is_space(first) || raw.contains(&0) {
+    if first == b'#' || is_space(first) || memchr::memchr(0, raw).is_some() {
         return None;
     }
     let span = |from: usize, to: usize| Span::new(base + offset(from), base + offset(to));
-    let equals = raw.iter().position(|b| *b == b'=');
+    let equals = memchr::memchr(b'=', raw);
     Some(Setting {
         indent: Span::empty(base),
         name: span(0, equals.unwrap_or(raw.len())),

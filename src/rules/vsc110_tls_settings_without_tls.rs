@@ -76,7 +76,6 @@ impl Rule for TlsSettingsWithoutTls {
         if cfg.bool(Tunable::SslEnable) {
             return;
         }
-        let off = cx.stated(Tunable::SslEnable);
         for &tunable in TLS_SETTINGS {
             // A line restating the default changes nothing, except a `force_*_ssl=YES`, which
             // promises a protection that does not exist without TLS.
@@ -97,6 +96,8 @@ impl Rule for TlsSettingsWithoutTls {
                     | Tunable::DsaCertFile
                     | Tunable::DsaPrivateKeyFile
             );
+            // Written per finding: most files with TLS off set none of these settings.
+            let off = cx.stated(Tunable::SslEnable);
             let message = if file {
                 format!("{} is not used: TLS is off ({off})", tunable.name())
             } else {

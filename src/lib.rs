@@ -4,7 +4,10 @@
 //! diagnostics, firewall plan, edits, server.
 //!
 //! Lints (`unsafe_code` forbidden, `missing_docs`, no `unwrap`/`expect`/`panic`/printing outside
-//! tests) are set once for every target in Cargo.toml's `[lints]` table.
+//! tests) are set once for every target in Cargo.toml's `[lints]` table; `unsafe_code` is forbidden here
+//! once more, so that no `allow` in the library can lift it.
+
+#![forbid(unsafe_code)]
 
 pub mod diagnostic;
 pub mod dialect;

@@ -74,6 +74,48 @@ fn clean_file_exits_zero_and_refused_file_exits_one() {
     );
 }
 
+/// The binary starts without std's runtime start-up (src/main.rs): what that start-up did must still hold.
+#[test]
+fn a_closed_pipe_ends_quietly_and_output_to_a_file_is_complete() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // A reader that goes away after the first bytes: no death by SIGPIPE, the findings' exit code.
+    let dir = scratch("closed-pipe");
+    for i in 0..300 {
+        std::fs::copy(fixture("flood-120.conf"), dir.join(format!("{i:03}.conf"))).unwrap();
+    }
+    // Last in the run, after the reader has gone: vsftpd refuses it, so the exit code is 1.
+    std::fs::copy(fixture("unknown.conf"), dir.join("999.conf")).unwrap();
+    let mut child = vsconf()
+        .args(["lint", "--no-config", "--color", "never"])
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = [0; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{status:?}");
+    // Standard output is flushed at exit: the file holds the whole report, summary line included.
+    let out = dir.join("report.json");
+    let file = std::fs::File::create(&out).unwrap();
+    let status = vsconf()
+        .args([
+            "lint",
+            "--no-config",
+            "--format",
+            "json",
+            &fixture("unknown.conf"),
+        ])
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(report["summary"]["files"], 1);
+}
+
 #[test]
 fn missing_file_and_bad_arguments_exit_two_with_a_message() {
     let o = run(&["lint", "--no-config", "/nonexistent/vsftpd.conf"]);

@@ -244,6 +244,16 @@ fn render_on_worker(r: &mut FileReport, format: Option<Format>, colour: human::C
     // 630 `mprotect` calls for 500 files, strace; the rendered text and the findings still travel to
     // the main thread).
     r.source = Vec::new();
+    // The findings' texts go the same way: the run counts findings by severity and reads nothing
+    // else of them. Dropped on the main thread, every string of every finding was a free across to
+    // the worker's heap, serial work between batches (1.9M of 88M instructions for 500 files,
+    // callgrind).
+    for d in &mut r.diagnostics {
+        d.message = String::new();
+        d.help = None;
+        d.labels = Vec::new();
+        d.fix = None;
+    }
     text
 }
 

@@ -112,8 +112,20 @@ pub fn warn_about(chosen: &dialect::ChosenDialect) {
 /// Writes to standard output; a closed pipe (`vsconf … | head`) ends quietly.
 pub fn write_stdout(bytes: &[u8]) -> miette::Result<()> {
     use std::io::Write;
+    use std::os::fd::AsFd;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+    // Past std's line buffer, which reads every byte for the last newline only to decide what to
+    // keep (a bulk JSON run's 28 MB, on the main thread), while everything is flushed here at once
+    // anyway. The lock is held and the buffer flushed first, so the order of what reaches standard
+    // output stays; without a descriptor to copy (standard output closed) std's path is taken.
+    let direct = stdout
+        .flush()
+        .and_then(|()| stdout.as_fd().try_clone_to_owned());
+    let written = match direct {
+        Ok(fd) => std::fs::File::from(fd).write_all(bytes),
+        Err(_) => stdout.write_all(bytes).and_then(|()| stdout.flush()),
+    };
+    match written {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(miette::miette!("cannot write to standard output: {e}")),

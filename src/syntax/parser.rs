@@ -28,6 +28,11 @@ pub fn parse(bytes: &[u8]) -> Parse {
     let mut shadow = String::new();
     let mut start = 0usize;
     let limit = bytes.len().min(MAX_OFFSET);
+    // One search of the whole file spares one per line: most files hold no NUL at all.
+    let nul = match memchr::memchr(0, bytes) {
+        Some(_) => NulBytes::Possible,
+        None => NulBytes::Absent,
+    };
     while start < limit {
         let newline = memchr_newline(bytes.get(start..limit).unwrap_or_default());
         let (content_end, line_end) = match newline {
@@ -35,7 +40,7 @@ pub fn parse(bytes: &[u8]) -> Parse {
             None => (limit, limit),
         };
         let content = Span::new(offset(start), offset(content_end));
-        let kind = classify(bytes, content, &mut shadow).unwrap_or_else(|message| {
+        let kind = classify(bytes, content, nul, &mut shadow).unwrap_or_else(|message| {
             errors.push(SyntaxError {
                 span: content,
                 message,
@@ -80,7 +85,21 @@ fn memchr_newline(bytes: &[u8]) -> Option<usize> {
     memchr::memchr(b'\n', bytes)
 }
 
-fn classify(bytes: &[u8], content: Span, shadow: &mut String) -> Result<LineKind, String> {
+/// Whether a line may hold a NUL byte (vsftpd ends the line there, so the grammar reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NulBytes {
+    /// The file holds none.
+    Absent,
+    /// The line must be searched.
+    Possible,
+}
+
+fn classify(
+    bytes: &[u8],
+    content: Span,
+    nul: NulBytes,
+    shadow: &mut String,
+) -> Result<LineKind, String> {
     let raw = content.slice(bytes);
     // Fast paths for the shapes that need no grammar: they are also what the grammar says.
     if raw.is_empty() {
@@ -89,7 +108,7 @@ fn classify(bytes: &[u8], content: Span, shadow: &mut String) -> Result<LineKind
     if raw.first() == Some(&b'#') {
         return Ok(LineKind::Comment);
     }
-    if let Some(setting) = plain_setting(raw, content.start) {
+    if let Some(setting) = plain_setting(raw, content.start, nul) {
         return Ok(LineKind::Setting(setting));
     }
     by_grammar(raw, content.start, shadow)
@@ -122,9 +141,12 @@ fn by_grammar(raw: &[u8], base: u32, shadow: &mut String) -> Result<LineKind, St
 /// there is no `nul_tail`. pest spent ~8,000 instructions on such a line, 37% of a bulk run
 /// (callgrind); this takes a few per byte. Every other shape (indentation, NUL, only whitespace) still
 /// goes through the grammar, and a test checks that both readings agree.
-fn plain_setting(raw: &[u8], base: u32) -> Option<Setting> {
+fn plain_setting(raw: &[u8], base: u32, nul: NulBytes) -> Option<Setting> {
     let first = *raw.first()?;
-    if first == b'#' || is_space(first) || memchr::memchr(0, raw).is_some() {
+    if first == b'#'
+        || is_space(first)
+        || (nul == NulBytes::Possible && memchr::memchr(0, raw).is_some())
+    {
         return None;
     }
     let span = |from: usize, to: usize| Span::new(base + offset(from), base + offset(to));
@@ -177,7 +199,7 @@ mod tests {
 
     /// The fast path and the grammar read a line the same way wherever the fast path answers.
     fn agrees(raw: &[u8], base: u32) {
-        let Some(fast) = plain_setting(raw, base) else {
+        let Some(fast) = plain_setting(raw, base, NulBytes::Possible) else {
             return;
         };
         let mut shadow = String::new();
@@ -216,7 +238,7 @@ mod tests {
             b"\r",
             b"#a=b",
         ] {
-            assert_eq!(plain_setting(line, 0), None, "{line:?}");
+            assert_eq!(plain_setting(line, 0, NulBytes::Possible), None, "{line:?}");
         }
     }
 

@@ -192,7 +192,8 @@ pub fn gather() -> HostFacts {
 }
 
 fn read_small(path: &Path) -> Option<String> {
-    let mut text = String::new();
+    // Room for a whole os-release up front: from an empty buffer, the reads start at 32 bytes.
+    let mut text = String::with_capacity(4096);
     std::fs::File::open(path)
         .ok()?
         .take(64 * 1024)

@@ -146,7 +146,9 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
         #[expect(clippy::print_stderr, reason = "the header for people goes to stderr")]
         {
             let ids: Vec<&str> = chosen.dialects.iter().map(|d| d.id()).collect();
-            eprintln!("vsconf: modelling {}: {}", ids.join(", "), chosen.source);
+            // One write: `eprintln!` with arguments writes each piece to unbuffered stderr.
+            let line = format!("vsconf: modelling {}: {}\n", ids.join(", "), chosen.source);
+            eprint!("{line}");
         }
     }
     super::warn_about(&chosen);

@@ -134,7 +134,12 @@ fn bisect(db: &(impl ReadAt + ?Sized), len: u64, package: &[u8]) -> io::Result<O
     // The stanza, if the database is sorted and holds it, starts in [lo, hi).
     let (mut lo, mut hi) = (0, len);
     while lo < hi {
-        let mid = lo + (hi - lo) / 2;
+        // A window one probe covers is read from its start: that probe settles it.
+        let mid = if hi - lo < PROBE_BYTES as u64 {
+            lo
+        } else {
+            lo + (hi - lo) / 2
+        };
         let headers = first_headers_from(db, mid, &mut buf)?;
         if let Some(found) = headers.iter().find(|h| h.name == package) {
             return Ok(Some(found.at));

@@ -223,7 +223,7 @@ fn value_text(a: &Analysis, setting: &Setting, reading: &Reading) -> String {
                     "Empty: the setting stays unset (its default applies)".to_owned()
                 }
                 (Value::Str(Some(kept)), _) => {
-                    let mut out = if kept.as_slice() == text {
+                    let mut out = if kept.as_ref() == text {
                         format!("vsftpd uses {shown} byte for byte")
                     } else {
                         format!("vsftpd ({dialect}) trims the value: it uses {}", code(kept))

@@ -197,7 +197,8 @@ impl EffectiveConfig {
         for o in override_readings.iter().filter(|o| o.before_file) {
             apply_override(&mut values, o);
         }
-        let mut readings = Vec::new();
+        // At most one reading per line: sized once instead of grown (4–5 reallocations per file).
+        let mut readings = Vec::with_capacity(seen.lines().len());
         for (line_index, line) in seen.lines().iter().enumerate() {
             let LineKind::Setting(setting) = &line.kind else {
                 continue;
@@ -326,7 +327,7 @@ impl EffectiveConfig {
     /// A string tunable's value (`None` when unset, unknown to the dialect or not a string).
     pub fn string(&self, tunable: Tunable) -> Option<&[u8]> {
         match self.get(tunable).map(|e| &e.value) {
-            Some(Value::Str(Some(s))) => Some(s.as_slice()),
+            Some(Value::Str(Some(s))) => Some(s.as_ref()),
             _ => None,
         }
     }
@@ -420,7 +421,7 @@ pub fn default_value(d: Default) -> Value {
     match d {
         Default::Bool(b) => Value::Bool(b),
         Default::Uint(n) => Value::Uint(n),
-        Default::Str(s) => Value::Str(s.map(|s| s.as_bytes().to_vec())),
+        Default::Str(s) => Value::Str(s.map(|s| std::borrow::Cow::Borrowed(s.as_bytes()))),
     }
 }
 
@@ -433,7 +434,7 @@ fn read_line(name: &[u8], value: Option<&[u8]>, dialect: Dialect) -> Outcome {
         return match read_string(text, dialect.string_trim()) {
             StringReading::Value(v) => Outcome::Applied {
                 tunable: spec.tunable,
-                value: Value::Str(v),
+                value: Value::Str(v.map(std::borrow::Cow::Owned)),
                 number: None,
             },
             StringReading::Crash => Outcome::Crash(spec.tunable),

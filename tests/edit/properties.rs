@@ -175,7 +175,7 @@ fn expected_value(spec: &TunableSpec, value: &str, dialect: Dialect) -> Value {
         Kind::Bool => Value::Bool(parse_bool(value.as_bytes()).unwrap()),
         Kind::Uint => Value::Uint(parse_uint(value.as_bytes()).value),
         Kind::Str => match read_string(value.as_bytes(), dialect.string_trim()) {
-            vsconf::model::value::StringReading::Value(v) => Value::Str(v),
+            vsconf::model::value::StringReading::Value(v) => Value::Str(v.map(Into::into)),
             vsconf::model::value::StringReading::Crash => panic!("generated a blank string"),
         },
     }

@@ -237,7 +237,15 @@ pub fn not_text(bytes: &[u8]) -> Option<String> {
     // Text is the common case: when the sample is valid UTF-8 (a fast check) only its control bytes
     // are counted (a multi-byte character holds none), as the chunked count below would.
     let odd = if std::str::from_utf8(sample).is_ok() {
-        sample.iter().filter(|b| odd_control(b)).count()
+        // Counted in bytes over blocks of 128 without branches, which the compiler turns into vector
+        // code (a filtered count ran byte by byte: 4 instructions a byte of every file).
+        sample
+            .chunks(128)
+            .map(|block| {
+                let n = block.iter().fold(0u8, |n, b| n + u8::from(odd_control(b)));
+                usize::from(n)
+            })
+            .sum::<usize>()
     } else {
         sample
             .utf8_chunks()
@@ -437,25 +445,33 @@ fn help(out: &mut String, d: &Diagnostic) {
 /// `indent` is their width in columns (escape codes do not count).
 fn wrap_into(out: &mut String, text: &str, first: &str, next: &str, indent: usize) {
     let room = WIDTH.saturating_sub(indent).max(20);
-    let mut line = String::new();
+    // Written straight into `out`: a line buffer and `writeln!` per line were a third of the human
+    // renderer's instructions in a bulk run (callgrind).
+    out.push_str(first);
     let mut used = 0usize;
-    let mut prefix = first;
-    for word in text.split(' ') {
+    // Words found by a plain byte search: `str::split(' ')`'s searcher cost more per word than the
+    // short words themselves. A space is ASCII, so every cut falls on a character boundary.
+    let mut rest = Some(text);
+    while let Some(current) = rest {
+        let (word, after) = match current.bytes().position(|b| b == b' ') {
+            Some(at) => (current.get(..at).unwrap_or_default(), current.get(at + 1..)),
+            None => (current, None),
+        };
+        rest = after;
         let w = word.chars().count();
         if used > 0 && used + 1 + w > room {
-            let _ = writeln!(out, "{prefix}{line}");
-            prefix = next;
-            line.clear();
+            out.push('\n');
+            out.push_str(next);
             used = 0;
         }
         if used > 0 {
-            line.push(' ');
+            out.push(' ');
             used += 1;
         }
-        line.push_str(word);
+        out.push_str(word);
         used += w;
     }
-    let _ = writeln!(out, "{prefix}{line}");
+    out.push('\n');
 }
 
 /// A label placed on one source line, in display columns of the line as shown.

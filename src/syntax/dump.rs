@@ -90,6 +90,13 @@ pub fn visible(bytes: &[u8]) -> String {
 /// `columns[i]` for byte `i` (the bytes of one character share its column), `columns[bytes.len()]` the
 /// width of the whole text.
 pub fn visible_columns(bytes: &[u8]) -> (String, Vec<u32>) {
+    // Printable ASCII (most config lines) shows as itself, one column per byte.
+    if bytes.iter().all(|b| (0x20..0x7f).contains(b))
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        let end = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        return (text.to_owned(), (0..=end).collect());
+    }
     let mut out = String::with_capacity(bytes.len());
     let mut columns = Vec::with_capacity(bytes.len() + 1);
     let mut column: u32 = 0;
@@ -115,4 +122,22 @@ pub fn visible_columns(bytes: &[u8]) -> (String, Vec<u32>) {
     }
     columns.push(column);
     (out, columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_columns;
+
+    #[test]
+    fn printable_ascii_shows_one_column_per_byte_as_other_text_does() {
+        // The fast path (all printable ASCII) and the general one (a tab sends the text there)
+        // agree on the columns of the bytes they share.
+        let (plain, plain_columns) = visible_columns(b"listen=YES");
+        assert_eq!(plain, "listen=YES");
+        assert_eq!(plain_columns, (0..=10).collect::<Vec<u32>>());
+        let (mixed, mixed_columns) = visible_columns(b"listen=YES\t");
+        assert_eq!(mixed, "listen=YES\\t");
+        assert_eq!(mixed_columns.get(..11), Some(&plain_columns[..]));
+        assert_eq!(mixed_columns.last(), Some(&12));
+    }
 }

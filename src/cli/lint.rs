@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vsconf::diagnostic::Diagnostic;
 use vsconf::diagnostic::Severity;
@@ -509,25 +510,30 @@ fn lint_batch(
     if workers == 1 {
         return paths.iter().map(one).collect();
     }
-    let chunk = paths.len().div_ceil(workers);
-    let results: Vec<miette::Result<Vec<(FileReport, String)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(miette::miette!("a lint worker stopped unexpectedly")))
-            })
-            .collect()
+    // Each worker takes the next file as it finishes one: fixed halves left a core idle at the end of
+    // every batch whenever one half held the bigger files.
+    let next = AtomicUsize::new(0);
+    let take_files = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else {
+                return done;
+            };
+            done.push((i, one(path)));
+        }
+    };
+    let per_worker: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(take_files)).collect();
+        handles.into_iter().map(|h| h.join()).collect()
     });
-    let mut reports = Vec::with_capacity(paths.len());
-    for r in results {
-        reports.extend(r?);
+    let mut indexed = Vec::with_capacity(paths.len());
+    for done in per_worker {
+        let done = done.map_err(|_| miette::miette!("a lint worker stopped unexpectedly"))?;
+        indexed.extend(done);
     }
-    Ok(reports)
+    indexed.sort_unstable_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, report)| report).collect()
 }
 
 fn lint_one(

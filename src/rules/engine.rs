@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::{Dialect, TUNABLES};
 use crate::model::{EffectiveConfig, Outcome, Override};
 use crate::startup::host::Host;
@@ -88,19 +88,38 @@ pub fn lint_with_overrides(
         .collect();
     let startup = StartupCodes::new();
     let mut diagnostics = Vec::new();
-    for registered in &checks {
-        registered.check(&base.context(registered.meta()), &mut diagnostics);
-    }
-    // Where vsftpd stops at a line, the rules other than the startup ones read the file as it
-    // evidently means (see `evident`): what vsftpd read there are defaults the text contradicts.
-    let evident = evident_config(cst, &config, &diagnostics, &checks, file_len);
-    if let Some(meant) = &evident.config {
-        let meant_base = Inputs {
-            config: meant,
-            ..base
-        };
-        recheck_as_meant(meant_base, &checks, &startup, &mut diagnostics);
-    }
+    let evident = if config.first_fatal_reading().is_none() {
+        for registered in &checks {
+            registered.check(&base.context(registered.meta()), &mut diagnostics);
+        }
+        Evident::default()
+    } else {
+        // Where vsftpd stops at a line, the rules other than the startup ones read the file as it
+        // evidently means (see `evident`): what vsftpd read there are defaults the text contradicts.
+        // Only the rules that can refuse read the real file first (their fatal findings say what it
+        // means); the others read it only where the evident file cannot be made.
+        let (refusing, others): (Vec<&Registered>, Vec<&Registered>) =
+            checks.iter().partition(|r| r.meta().refuses);
+        for registered in &refusing {
+            registered.check(&base.context(registered.meta()), &mut diagnostics);
+        }
+        let evident = evident_config(cst, &config, &diagnostics, &refusing, file_len);
+        match &evident.config {
+            Some(meant) => {
+                let meant_base = Inputs {
+                    config: meant,
+                    ..base
+                };
+                recheck_as_meant(meant_base, base, &checks, &startup, &mut diagnostics);
+            }
+            None => {
+                for registered in &others {
+                    registered.check(&base.context(registered.meta()), &mut diagnostics);
+                }
+            }
+        }
+        evident
+    };
     quiet_unreadable_settings(&evident.unreadable, &startup, &mut diagnostics);
     diagnostics.extend(override_findings(&config));
     let suppressions = if options.no_suppressions {
@@ -175,16 +194,20 @@ impl StartupCodes {
 /// reading (`meant.config`). A fix is bytes for the real file: a finding the evident reading shares
 /// with the real one keeps the real one's fix; one only the evident reading sees (its spans end before
 /// a repaired CR) gets its fix once the file starts.
+///
+/// `diagnostics` holds what the rules that can refuse found in the real file (`real`); a rule
+/// without that flag reads the real file only when the evident one gives it findings to fix.
 fn recheck_as_meant(
     meant: Inputs<'_>,
+    real: Inputs<'_>,
     checks: &[&Registered],
     startup: &StartupCodes,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let real_fixes: Vec<(&'static str, u32, Option<Fix>)> = diagnostics
+    let real_refusing: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| !d.fatal && !startup.contains(d))
-        .map(|d| (d.code, d.span.start, d.fix.clone()))
+        .cloned()
         .collect();
     diagnostics.retain(|d| d.fatal || startup.contains(d));
     for registered in checks
@@ -193,11 +216,24 @@ fn recheck_as_meant(
     {
         let mut found = Vec::new();
         registered.check(&meant.context(registered.meta()), &mut found);
-        diagnostics.extend(found.into_iter().filter(|d| !d.fatal).map(|mut d| {
-            d.fix = real_fixes
+        found.retain(|d| !d.fatal);
+        if found.is_empty() {
+            continue;
+        }
+        let mut in_real = Vec::new();
+        if !registered.meta().refuses {
+            registered.check(&real.context(registered.meta()), &mut in_real);
+        }
+        let in_real = if registered.meta().refuses {
+            &real_refusing
+        } else {
+            &in_real
+        };
+        diagnostics.extend(found.into_iter().map(|mut d| {
+            d.fix = in_real
                 .iter()
-                .find(|(code, start, _)| *code == d.code && *start == d.span.start)
-                .and_then(|(_, _, fix)| fix.clone());
+                .find(|r| !r.fatal && r.code == d.code && r.span.start == d.span.start)
+                .and_then(|r| r.fix.clone());
             d
         }));
     }
@@ -283,13 +319,13 @@ fn mentions(d: &Diagnostic, name: &str) -> bool {
 /// reads every line.
 ///
 /// One meaning can hide another (`ANONYMOUS_ENABLE=YES\r` is first an unknown name, and once renamed
-/// a boolean ending in CR), so the fatal findings are asked again on the evident file until they
-/// have nothing more to say, a few rounds at most.
+/// a boolean ending in CR), so the rules that can refuse are asked again on the evident file until
+/// their fatal findings have nothing more to say, a few rounds at most.
 fn evident_config(
     cst: &Cst,
     config: &EffectiveConfig,
     diagnostics: &[Diagnostic],
-    checks: &[&Registered],
+    refusing: &[&Registered],
     file_len: Option<u64>,
 ) -> Evident {
     const ROUNDS: usize = 4;
@@ -311,7 +347,7 @@ fn evident_config(
         fatal.clear();
         if next.first_fatal_reading().is_some() {
             let prediction = predict(&next, next_cst.text());
-            for registered in checks {
+            for registered in refusing {
                 let cx = Context {
                     cst: &next_cst,
                     config: &next,

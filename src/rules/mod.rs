@@ -152,6 +152,12 @@ pub struct RuleMeta {
     /// The settings its findings are about (not in `rules --json`, whose fields stay as they were).
     #[serde(skip)]
     pub scope: Scope,
+    /// Whether a finding of the rule can be fatal (a line vsftpd refuses to start with): every startup
+    /// rule, and the others that say so with [`RuleMeta::can_refuse`]. The engine reads a refused
+    /// file's other rules only as the file evidently means, and [`Registered::check`] holds every
+    /// rule to this in debug builds (not in `rules --json`).
+    #[serde(skip)]
+    pub refuses: bool,
 }
 
 impl RuleMeta {
@@ -170,6 +176,7 @@ impl RuleMeta {
             summary: "",
             status: Status::Stable,
             scope: Scope::File,
+            refuses: matches!(category_of(code), Category::Startup),
         }
     }
 
@@ -213,6 +220,14 @@ impl RuleMeta {
     pub const fn settings(self, groups: &'static [&'static [Tunable]]) -> RuleMeta {
         RuleMeta {
             scope: Scope::Settings(groups),
+            ..self
+        }
+    }
+
+    /// Some of its findings are fatal although it is not a startup rule (see [`RuleMeta::refuses`]).
+    pub const fn can_refuse(self) -> RuleMeta {
+        RuleMeta {
+            refuses: true,
             ..self
         }
     }
@@ -319,7 +334,16 @@ impl Registered {
 
     /// Runs the rule.
     pub(crate) fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let before = out.len();
         (self.check)(cx, out);
+        debug_assert!(
+            out.get(before..)
+                .unwrap_or_default()
+                .iter()
+                .all(|d| { d.code == self.meta.code && (!d.fatal || self.meta.refuses) }),
+            "{}: a finding under another code, or a fatal one from a rule without `refuses`",
+            self.meta.code
+        );
     }
 
     /// The rule's documentation: the `///` comment above its struct, in Markdown.

@@ -35,7 +35,8 @@ pub(crate) struct NulByteInLine;
 impl Rule for NulByteInLine {
     const META: RuleMeta = RuleMeta::warning("VSC209", "nul-byte-in-line")
         .summary("a NUL byte ends the line for vsftpd: the rest is invisible")
-        .fixes(FixAvailability::Always(Applicability::Safe));
+        .fixes(FixAvailability::Always(Applicability::Safe))
+        .can_refuse();
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for line in cx.cst.lines() {

@@ -47,7 +47,8 @@ impl Rule for TlsVersionNameNotParsed {
     const META: RuleMeta = RuleMeta::error("VSC402", "tls-version-name-not-parsed")
         .settings(&[&[Tunable::SslTlsv11, Tunable::SslTlsv12, Tunable::SslTlsv13, Tunable::SslTlsv11Fedora, Tunable::SslTlsv12Fedora, Tunable::SslTlsv13Fedora]])
         .summary("`ssl_tlsv1_2` and friends, as the 3.0.5 manual spells them, are rejected by the parser")
-        .fixes(FixAvailability::Sometimes(Applicability::Safe));
+        .fixes(FixAvailability::Sometimes(Applicability::Safe))
+        .can_refuse();
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reading in cx.config().readings() {

@@ -612,7 +612,7 @@ fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport
         dialect: options.dialect.id(),
         dialect_source: Some(job.source.to_owned()),
         builds,
-        source: cst.text().to_vec(),
+        source: cst.into_text(),
         startup: StartupSummary {
             read_end,
             ..startup_summary(&result.prediction, options.dialect)

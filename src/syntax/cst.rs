@@ -17,6 +17,11 @@ impl Cst {
         &self.text
     }
 
+    /// The bytes the tree was parsed from, without copying them, once the tree is no longer needed.
+    pub fn into_text(self) -> Vec<u8> {
+        self.text
+    }
+
     /// The lines, in file order.
     pub fn lines(&self) -> &[Line] {
         &self.lines

@@ -204,12 +204,12 @@ fn recheck_as_meant(
     startup: &StartupCodes,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let real_refusing: Vec<Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| !d.fatal && !startup.contains(d))
-        .cloned()
-        .collect();
-    diagnostics.retain(|d| d.fatal || startup.contains(d));
+    // What the rules that can refuse found in the real file besides their fatal findings: moved
+    // aside, only their fixes are needed.
+    let (kept, refusing_in_real): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(diagnostics)
+        .into_iter()
+        .partition(|d| d.fatal || startup.contains(d));
+    *diagnostics = kept;
     for registered in checks
         .iter()
         .filter(|r| r.meta().category != Category::Startup)
@@ -220,14 +220,14 @@ fn recheck_as_meant(
         if found.is_empty() {
             continue;
         }
-        let mut in_real = Vec::new();
-        if !registered.meta().refuses {
-            registered.check(&real.context(registered.meta()), &mut in_real);
-        }
+        let read_now;
         let in_real = if registered.meta().refuses {
-            &real_refusing
+            &refusing_in_real
         } else {
-            &in_real
+            let mut real_findings = Vec::new();
+            registered.check(&real.context(registered.meta()), &mut real_findings);
+            read_now = real_findings;
+            &read_now
         };
         diagnostics.extend(found.into_iter().map(|mut d| {
             d.fix = in_real

@@ -340,7 +340,7 @@ impl Registered {
             out.get(before..)
                 .unwrap_or_default()
                 .iter()
-                .all(|d| { d.code == self.meta.code && (!d.fatal || self.meta.refuses) }),
+                .all(|d| d.code == self.meta.code && (!d.fatal || self.meta.refuses)),
             "{}: a finding under another code, or a fatal one from a rule without `refuses`",
             self.meta.code
         );

@@ -46,7 +46,13 @@ for c in sys.argv[1:]:
                 s.sendall(out.read())
                 data = s.recv(65536)
                 if not data: result = 'closed'; break
-                if data.startswith(b'500'): result = data.decode('latin1').strip(); break
+                if data.startswith(b'500'):
+                    # vsftpd may write `500 OOPS: ` and its text in two pieces: read the whole line.
+                    while not data.endswith(b'\n'):
+                        more = s.recv(65536)
+                        if not more: break
+                        data += more
+                    result = data.decode('latin1').strip(); break
                 inc.write(data)
             except ssl.SSLError as e:
                 result = 'handshake failed: ' + e.reason; break

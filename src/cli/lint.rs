@@ -7,7 +7,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vsconf::diagnostic::Diagnostic;
 use vsconf::diagnostic::Severity;
@@ -24,6 +23,7 @@ use vsconf::syntax::{escape_bytes, parse};
 
 use super::host::SystemHost;
 use super::input::{expand, load};
+use super::ordered;
 use super::progress::Progress;
 
 /// Arguments of `vsconf lint`.
@@ -171,28 +171,15 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     if format == Some(Format::Json) {
         super::write_stdout(json::header().as_bytes())?;
     }
-    // Files are linted in batches on all cores and written as each batch completes, so memory stays
-    // bounded by one batch whatever the number of files.
-    let render = |r: &mut FileReport| render_on_worker(r, format, colour);
-    let batches = paths
-        .chunks(BATCH_FILES)
-        .map(|batch| lint_batch(batch, &job, &progress, &render))
-        .chain((!walk_failures.is_empty()).then(|| {
-            Ok(walk_failures
-                .into_iter()
-                .map(|mut r| {
-                    let text = render(&mut r);
-                    (r, text)
-                })
-                .collect())
-        }));
-    for reports in batches {
-        let mut out = String::new();
-        for (r, text) in &reports? {
-            run.add(r, text, format, &mut out);
-        }
-        progress.suspend(|| super::write_stdout(out.as_bytes()))?;
-    }
+    lint_all(
+        &paths,
+        walk_failures,
+        &job,
+        &progress,
+        format,
+        colour,
+        &mut run,
+    )?;
     progress.finish();
     let code = if run.io_failed {
         ExitCode::from(2)
@@ -203,6 +190,50 @@ pub fn run(args: &Args) -> miette::Result<ExitCode> {
     };
     super::write_stdout(run.tail(format, args).as_bytes())?;
     Ok(code)
+}
+
+/// Lints `paths` on all cores, then the walk's failures, and writes each file's report in input order
+/// as it completes (every few hundred files, so memory stays bounded whatever the number of files).
+fn lint_all(
+    paths: &[PathBuf],
+    walk_failures: Vec<FileReport>,
+    job: &Job<'_>,
+    progress: &Progress,
+    format: Option<Format>,
+    colour: human::Colour,
+    run: &mut Tally,
+) -> miette::Result<()> {
+    let render = |r: &mut FileReport| render_on_worker(r, format, colour);
+    let work = |path: &PathBuf| {
+        lint_one(path, job, progress).map(|mut r| {
+            let text = render(&mut r);
+            (r, text)
+        })
+    };
+    let mut out = String::new();
+    let mut unwritten = 0;
+    let mut take = |report: miette::Result<(FileReport, String)>| -> miette::Result<()> {
+        let (r, text) = report?;
+        run.add(&r, &text, format, &mut out);
+        unwritten += 1;
+        if unwritten >= WRITE_EVERY_FILES || out.len() >= WRITE_EVERY_BYTES {
+            progress.suspend(|| super::write_stdout(out.as_bytes()))?;
+            out.clear();
+            unwritten = 0;
+        }
+        Ok(())
+    };
+    ordered::for_each(paths, workers_for(paths.len()), &work, &mut take).map_err(|stopped| {
+        match stopped {
+            ordered::Stopped::Consumer(e) => e,
+            ordered::Stopped::WorkerDied => miette::miette!("a lint worker stopped unexpectedly"),
+        }
+    })?;
+    for mut r in walk_failures {
+        let text = render(&mut r);
+        take(Ok((r, text)))?;
+    }
+    progress.suspend(|| super::write_stdout(out.as_bytes()))
 }
 
 /// The lint options from vsconf.toml and the command line (`--select`, `--ignore`, …).
@@ -481,59 +512,23 @@ fn fix_in_place(paths: &[PathBuf], job: &Job<'_>, quiet: bool) -> miette::Result
     Ok(())
 }
 
-/// Files linted between two writes to standard output.
-const BATCH_FILES: usize = 512;
+/// Standard output is written after this many files' reports …
+const WRITE_EVERY_FILES: usize = 512;
+
+/// … or once this much text waits, whichever comes first.
+const WRITE_EVERY_BYTES: usize = 256 * 1024;
 
 /// Runs of more files than this get a progress bar (on a terminal, see [`Progress`]).
 const PROGRESS_FILES: usize = 100;
 
-/// Lints a batch on up to eight threads (the files are independent), each file rendered by `render` on
-/// the thread that linted it, keeping input order.
-fn lint_batch(
-    paths: &[PathBuf],
-    job: &Job<'_>,
-    progress: &Progress,
-    render: &(dyn Fn(&mut FileReport) -> String + Sync),
-) -> miette::Result<Vec<(FileReport, String)>> {
-    let one = |p: &PathBuf| {
-        lint_one(p, job, progress).map(|mut r| {
-            let text = render(&mut r);
-            (r, text)
-        })
-    };
-    // Asked only for a batch worth threads: the answer costs seven system calls (cgroup files).
-    let workers = if paths.len() < 64 {
+/// How many threads lint `files` files: up to eight, one for a handful (asking for the core count costs
+/// seven system calls, cgroup files).
+fn workers_for(files: usize) -> usize {
+    if files < 64 {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
-    };
-    if workers == 1 {
-        return paths.iter().map(one).collect();
     }
-    // Each worker takes the next file as it finishes one: fixed halves left a core idle at the end of
-    // every batch whenever one half held the bigger files.
-    let next = AtomicUsize::new(0);
-    let take_files = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = paths.get(i) else {
-                return done;
-            };
-            done.push((i, one(path)));
-        }
-    };
-    let per_worker: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(take_files)).collect();
-        handles.into_iter().map(|h| h.join()).collect()
-    });
-    let mut indexed = Vec::with_capacity(paths.len());
-    for done in per_worker {
-        let done = done.map_err(|_| miette::miette!("a lint worker stopped unexpectedly"))?;
-        indexed.extend(done);
-    }
-    indexed.sort_unstable_by_key(|(i, _)| *i);
-    indexed.into_iter().map(|(_, report)| report).collect()
 }
 
 fn lint_one(

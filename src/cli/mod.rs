@@ -20,6 +20,7 @@ pub mod input;
 mod lint;
 mod lsp;
 mod new;
+mod ordered;
 mod overrides;
 pub mod preview;
 mod probe;

@@ -19,7 +19,7 @@ use vsconf::render::{
 };
 use vsconf::rules::{LintOptions, LintResult, lint_with_overrides};
 use vsconf::startup::{Check, Delivery, Prediction, Verdict};
-use vsconf::syntax::{escape_bytes, parse};
+use vsconf::syntax::{escape_bytes, parse_owned};
 
 use super::host::SystemHost;
 use super::input::{expand, load};
@@ -558,7 +558,8 @@ fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport
             ));
         }
     };
-    let cst = parse(&loaded.bytes).cst;
+    let file_len = loaded.file_len;
+    let cst = parse_owned(loaded.bytes).cst;
     let host = job.host_checks.then(|| {
         SystemHost::new(match (&shown, super::common::is_stdin(path)) {
             (Some(name), true) => PathBuf::from(name),
@@ -566,7 +567,7 @@ fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport
         })
     });
     let host = host.as_ref().map(|h| h as &dyn vsconf::startup::host::Host);
-    let result = lint_with_overrides(&cst, Some(loaded.file_len), options, host, &job.overrides);
+    let result = lint_with_overrides(&cst, Some(file_len), options, host, &job.overrides);
     let read_end = read_end(&cst, &result);
     let mut builds = Vec::new();
     let mut foreign = Vec::new();
@@ -578,13 +579,8 @@ fn lint_file(path: &std::path::Path, job: &Job<'_>) -> miette::Result<FileReport
                 dialect,
                 ..options.clone()
             };
-            let other = lint_with_overrides(
-                &cst,
-                Some(loaded.file_len),
-                &build_options,
-                host,
-                &job.overrides,
-            );
+            let other =
+                lint_with_overrides(&cst, Some(file_len), &build_options, host, &job.overrides);
             builds.push(BuildVerdict {
                 dialect: dialect.id(),
                 startup: startup_summary(&other.prediction, dialect),

@@ -275,12 +275,11 @@ fn push_u32(out: &mut String, n: u32) {
             break;
         }
     }
-    out.push_str(
-        digits
-            .get(first..)
-            .and_then(|d| std::str::from_utf8(d).ok())
-            .unwrap_or_default(),
-    );
+    // Pushed one by one: a line number has a digit or three, and a `str` of them cost a UTF-8 check
+    // and a copy call each (four per range, 1.2% of a bulk lint, callgrind).
+    for digit in digits.get(first..).unwrap_or_default() {
+        out.push(char::from(*digit));
+    }
 }
 
 /// A JSON string (RFC 8259 §7) with serde_json's escapes: `"` and `\` with a backslash, the control

@@ -34,42 +34,44 @@ pub(super) fn text(text: &[u8], fatal: &[&Diagnostic]) -> Option<Vec<u8>> {
             // Two findings fix the same bytes (VSC013 and VSC003 both remove a CR): the first wins.
             continue;
         }
-        if let Some(bytes) = in_place(text, edit) {
-            let (start, end) = (edit.span.start as usize, edit.span.end as usize);
-            if let Some(slot) = out.get_mut(start..end) {
-                slot.copy_from_slice(&bytes);
-                laid = true;
-                end_of_last = edit.span.end;
-            }
+        let (start, end) = (edit.span.start as usize, edit.span.end as usize);
+        if let Some(slot) = out.get_mut(start..end)
+            && lay_in_place(text, edit, slot)
+        {
+            laid = true;
+            end_of_last = edit.span.end;
         }
     }
     laid.then_some(out)
 }
 
-/// The replacement as bytes of exactly the edited length: itself, or padded with line feeds where
-/// that only adds empty lines (after it when the edit reaches the end of its line, before it when the
-/// edit starts its line).
-fn in_place(text: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+/// Writes the replacement over `slot` (the edited bytes) without moving anything: itself when it has
+/// the edited length, or padded with line feeds where that only adds empty lines (after it when the
+/// edit reaches the end of its line, before it when the edit starts its line). False, with `slot`
+/// untouched, when it cannot be laid so.
+fn lay_in_place(text: &[u8], edit: &Edit, slot: &mut [u8]) -> bool {
     let (start, end) = (edit.span.start as usize, edit.span.end as usize);
-    let old = end.checked_sub(start)?;
-    let new = edit.replacement.len();
-    let pad = old.checked_sub(new)?;
-    if pad == 0 {
-        return Some(edit.replacement.clone());
-    }
-    if edit.replacement.contains(&b'\n') {
-        return None;
+    let replacement = edit.replacement.as_slice();
+    let Some(pad) = slot.len().checked_sub(replacement.len()) else {
+        return false;
+    };
+    if pad > 0 && replacement.contains(&b'\n') {
+        return false;
     }
     let ends_line = matches!(text.get(end), None | Some(b'\n'));
     let starts_line = start == 0 || text.get(start.wrapping_sub(1)) == Some(&b'\n');
-    let feeds = vec![b'\n'; pad];
-    if ends_line {
-        Some([edit.replacement.as_slice(), &feeds].concat())
+    if pad == 0 || ends_line {
+        let (head, feeds) = slot.split_at_mut(replacement.len());
+        head.copy_from_slice(replacement);
+        feeds.fill(b'\n');
     } else if starts_line {
-        Some([feeds.as_slice(), &edit.replacement].concat())
+        let (feeds, tail) = slot.split_at_mut(pad);
+        feeds.fill(b'\n');
+        tail.copy_from_slice(replacement);
     } else {
-        None
+        return false;
     }
+    true
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ mod span;
 
 pub use cst::{Cst, Line, LineKind, Setting};
 pub use dump::{dump, escape_bytes, visible, visible_columns};
-pub use parser::parse;
+pub use parser::{parse, parse_owned};
 pub use span::{LineColumn, LineIndex, LineNumber, Span};
 
 /// The result of parsing: always a tree, plus the problems met on the way.

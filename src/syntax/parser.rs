@@ -21,6 +21,30 @@ const MAX_OFFSET: usize = u32::MAX as usize;
 
 /// Parses a whole buffer. Never fails: problems are returned beside the tree.
 pub fn parse(bytes: &[u8]) -> Parse {
+    let (lines, errors) = read_lines(bytes);
+    let limit = bytes.len().min(MAX_OFFSET);
+    Parse {
+        cst: Cst {
+            text: bytes.get(..limit).unwrap_or_default().to_vec(),
+            lines,
+        },
+        errors,
+    }
+}
+
+/// [`parse`] of a buffer the caller gives up: the tree keeps it instead of a copy (a bulk lint reads
+/// each file once and parses it once).
+pub fn parse_owned(mut bytes: Vec<u8>) -> Parse {
+    let (lines, errors) = read_lines(&bytes);
+    bytes.truncate(MAX_OFFSET);
+    Parse {
+        cst: Cst { text: bytes, lines },
+        errors,
+    }
+}
+
+/// The lines of `bytes`, and the problems met on the way.
+fn read_lines(bytes: &[u8]) -> (Vec<Line>, Vec<SyntaxError>) {
     // Sized exactly (memchr counts newlines at a fraction of an instruction per byte): a growing
     // vector of lines was reallocated several times per file.
     let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
@@ -68,13 +92,7 @@ pub fn parse(bytes: &[u8]) -> Parse {
             message: format!("input longer than {MAX_OFFSET} bytes: the rest is not represented"),
         });
     }
-    Parse {
-        cst: Cst {
-            text: bytes.get(..limit).unwrap_or_default().to_vec(),
-            lines,
-        },
-        errors,
-    }
+    (lines, errors)
 }
 
 fn offset(i: usize) -> u32 {

@@ -645,8 +645,9 @@ fn startup_summary(prediction: &Prediction, dialect: Dialect) -> StartupSummary 
                     startup.silent_refusal = Some(escape_bytes(&oops.full_text()));
                 }
                 Delivery::Printed { fd } => {
-                    startup.message = Some(escape_bytes(&oops.full_text()));
-                    startup.message_bytes = Some(oops.full_text());
+                    let text = oops.full_text();
+                    startup.message = Some(escape_bytes(&text));
+                    startup.message_bytes = Some(text);
                     startup.message_fd = Some(fd);
                 }
             }

@@ -267,15 +267,17 @@ pub fn not_text(bytes: &[u8]) -> Option<String> {
 struct Paint(bool);
 
 impl Paint {
-    fn wrap(self, code: &str, text: &str) -> String {
+    /// `text` in the style `code`, or as it is (borrowed: without colour, the human renderer made a
+    /// copy of every piece it wrote).
+    fn wrap<'t>(self, code: &str, text: &'t str) -> std::borrow::Cow<'t, str> {
         if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            std::borrow::Cow::Owned(format!("\x1b[{code}m{text}\x1b[0m"))
         } else {
-            text.to_owned()
+            std::borrow::Cow::Borrowed(text)
         }
     }
 
-    fn severity(self, s: Severity, text: &str) -> String {
+    fn severity<'t>(self, s: Severity, text: &'t str) -> std::borrow::Cow<'t, str> {
         self.wrap(
             match s {
                 Severity::Error => "1;31",
@@ -445,32 +447,47 @@ fn help(out: &mut String, d: &Diagnostic) {
 /// `indent` is their width in columns (escape codes do not count).
 fn wrap_into(out: &mut String, text: &str, first: &str, next: &str, indent: usize) {
     let room = WIDTH.saturating_sub(indent).max(20);
-    // Written straight into `out`: a line buffer and `writeln!` per line were a third of the human
-    // renderer's instructions in a bulk run (callgrind).
     out.push_str(first);
+    // Columns are bytes in ASCII text (most help is): no character count per word.
+    let ascii = text.is_ascii();
+    // Words are found by a plain byte search (a space is ASCII, so every cut falls on a character
+    // boundary), and each output line is copied whole: the words of a line and the single spaces
+    // between them are one stretch of `text`, `[from, to)`. Written straight into `out`: a line buffer,
+    // `writeln!` per line, then a copy per word were most of the human renderer's instructions in a
+    // bulk run (callgrind).
+    let (mut from, mut to) = (0, 0);
     let mut used = 0usize;
-    // Words found by a plain byte search: `str::split(' ')`'s searcher cost more per word than the
-    // short words themselves. A space is ASCII, so every cut falls on a character boundary.
-    let mut rest = Some(text);
-    while let Some(current) = rest {
-        let (word, after) = match current.bytes().position(|b| b == b' ') {
-            Some(at) => (current.get(..at).unwrap_or_default(), current.get(at + 1..)),
-            None => (current, None),
+    let mut at = 0;
+    loop {
+        let rest = text.get(at..).unwrap_or_default();
+        let (len, following) = match rest.bytes().position(|b| b == b' ') {
+            Some(space) => (space, Some(at + space + 1)),
+            None => (rest.len(), None),
         };
-        rest = after;
-        let w = word.chars().count();
+        let w = if ascii {
+            len
+        } else {
+            rest.get(..len).unwrap_or_default().chars().count()
+        };
         if used > 0 && used + 1 + w > room {
+            out.push_str(text.get(from..to).unwrap_or_default());
             out.push('\n');
             out.push_str(next);
             used = 0;
         }
-        if used > 0 {
-            out.push(' ');
+        if used == 0 {
+            from = at;
+        } else {
             used += 1;
         }
-        out.push_str(word);
+        to = at + len;
         used += w;
+        match following {
+            Some(next_word) => at = next_word,
+            None => break,
+        }
     }
+    out.push_str(text.get(from..to).unwrap_or_default());
     out.push('\n');
 }
 
@@ -549,7 +566,8 @@ fn snippet(out: &mut String, r: &FileReport, d: &Diagnostic, lines: &Lines<'_>, 
             p.start = (p.start.saturating_sub(shift.0) + shift.1).min(shown_columns);
             p.end = (p.end.saturating_sub(shift.0) + shift.1).min(shown_columns);
         }
-        let number = paint.wrap("2", &format!("{n:>gutter$}"));
+        let number = format!("{n:>gutter$}");
+        let number = paint.wrap("2", &number);
         if text.is_empty() {
             let _ = writeln!(out, " {number} │");
         } else {
@@ -647,13 +665,6 @@ fn underline(out: &mut String, pad: &str, placed: &[Placed<'_>], s: Severity, pa
         };
         anchors.push(anchor);
     }
-    let colour = |p: &Placed<'_>, text: &str| {
-        if p.primary {
-            paint.severity(s, text)
-        } else {
-            paint.wrap("36", text)
-        }
-    };
     let art: String = row.iter().collect();
     let _ = writeln!(out, "{pad}· {}", paint.wrap("35", art.trim_end()));
     for i in (0..placed.len()).rev() {
@@ -672,11 +683,13 @@ fn underline(out: &mut String, pad: &str, placed: &[Placed<'_>], s: Severity, pa
         };
         let a = (*anchor).max(at);
         line.extend(std::iter::repeat_n(' ', a - at));
-        let _ = writeln!(
-            out,
-            "{pad}· {line}{}",
-            colour(p, &format!("╰── {}", p.text))
-        );
+        let label = format!("╰── {}", p.text);
+        let label = if p.primary {
+            paint.severity(s, &label)
+        } else {
+            paint.wrap("36", &label)
+        };
+        let _ = writeln!(out, "{pad}· {line}{label}");
     }
 }
 
@@ -708,6 +721,45 @@ mod tests {
         let (shown, shift) = window(&text[..200], &[]);
         assert!(shown.ends_with('…') && !shown.starts_with('…'));
         assert_eq!(shift, (0, 0));
+    }
+
+    /// The wrap written word by word, as it first was: the reference for [`wrap_into`].
+    fn wrap_word_by_word(text: &str, first: &str, next: &str, indent: usize) -> String {
+        let room = WIDTH.saturating_sub(indent).max(20);
+        let mut out = first.to_owned();
+        let mut used = 0usize;
+        for word in text.split(' ') {
+            let w = word.chars().count();
+            if used > 0 && used + 1 + w > room {
+                out.push('\n');
+                out.push_str(next);
+                used = 0;
+            }
+            if used > 0 {
+                out.push(' ');
+                used += 1;
+            }
+            out.push_str(word);
+            used += w;
+        }
+        out.push('\n');
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wrapping_copies_whole_lines_as_word_by_word_wrapping_would(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["", "a", "vsftpd", "é", "listen_address=203.0.113.7", "ßßßßßßßßßßßßßßßßßßßßßßßßß", "x".repeat(90).leak()]),
+                0..40,
+            ),
+            indent in 0usize..90,
+        ) {
+            let text = words.join(" ");
+            let mut out = String::from("!");
+            wrap_into(&mut out, &text, "> ", "  ", indent);
+            proptest::prop_assert_eq!(out, format!("!{}", wrap_word_by_word(&text, "> ", "  ", indent)));
+        }
     }
 
     #[test]

@@ -181,6 +181,16 @@ impl EffectiveConfig {
         };
 
         let mut values = Values::defaults(dialect);
+        // Room for every setting line up front (at most one value per tunable): grown from nothing,
+        // the values were four reallocations per file.
+        let setting_lines = seen
+            .lines()
+            .iter()
+            .filter(|l| matches!(l.kind, LineKind::Setting(_)))
+            .count();
+        values
+            .set
+            .reserve(setting_lines.min(TUNABLE_COUNT) + overrides.len());
         let override_readings: Vec<OverrideReading> = overrides
             .iter()
             .enumerate()

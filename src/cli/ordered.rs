@@ -16,9 +16,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::time::Duration;
 
-/// Items a worker takes at once: few enough that the run's last chunk ends close to the others,
-/// enough that waking the consumer costs little (one message per chunk).
-const CHUNK: usize = 16;
+/// Items a worker takes at once: few enough that the run's last chunk ends close to the others (64
+/// files are about 3 ms of work), enough that waking the consumer costs little: each message wakes
+/// it, and the channel spins a little before it sleeps again, CPU taken from the workers (16 files a
+/// chunk cost 6% more task-clock than 64 in a bulk lint, interleaved `perf stat`).
+const CHUNK: usize = 64;
 
 /// How far past the first unconsumed result a worker may start.
 pub const WINDOW: usize = 1024;

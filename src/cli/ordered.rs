@@ -7,7 +7,8 @@
 //!
 //! Invariants:
 //! - `consume` sees every item's result exactly once, in input order, on the calling thread, unless it
-//!   fails or a worker dies; then the run stops early and says so.
+//!   fails or a worker dies; then the run stops early and says so (a dying worker stops the others,
+//!   which would otherwise wait at the window for its chunk).
 //! - Memory stays bounded: no worker starts an item more than [`WINDOW`] items past the first result not
 //!   yet consumed, so a slow item (a large file) holds back at most a window of finished results.
 
@@ -83,6 +84,18 @@ impl Shared {
     }
 }
 
+/// Stops the run when the worker holding it unwinds from a panic.
+struct StopOnPanic<'a>(&'a Shared);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop.store(true, Ordering::SeqCst);
+            self.0.wake();
+        }
+    }
+}
+
 /// Runs `work` over `items` on `workers` threads and passes each result to `consume` in input order.
 /// With one worker everything runs on the calling thread.
 pub fn for_each<T, R, E>(
@@ -110,18 +123,23 @@ where
         moved: Condvar::new(),
     };
     let (sender, receiver) = mpsc::channel::<(usize, Vec<R>)>();
-    let take_chunks = |sender: mpsc::Sender<(usize, Vec<R>)>| loop {
-        if shared.stop.load(Ordering::Relaxed) {
-            return;
-        }
-        let start = shared.next.fetch_add(CHUNK, Ordering::Relaxed);
-        let Some(chunk) = items.get(start..items.len().min(start + CHUNK)) else {
-            return;
-        };
-        shared.wait_for_window(start);
-        let results = chunk.iter().map(work).collect();
-        if sender.send((start, results)).is_err() {
-            return;
+    let take_chunks = |sender: mpsc::Sender<(usize, Vec<R>)>| {
+        // A worker that panics never sends its chunk, so the window stops moving: it stops the run,
+        // or the others would wait for that chunk forever.
+        let _stops_on_panic = StopOnPanic(&shared);
+        loop {
+            if shared.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let start = shared.next.fetch_add(CHUNK, Ordering::Relaxed);
+            let Some(chunk) = items.get(start..items.len().min(start + CHUNK)) else {
+                return;
+            };
+            shared.wait_for_window(start);
+            let results = chunk.iter().map(work).collect();
+            if sender.send((start, results)).is_err() {
+                return;
+            }
         }
     };
     std::thread::scope(|scope| {
@@ -256,6 +274,19 @@ mod tests {
             *i
         };
         let outcome = for_each(&items, 2, &work, |_| Ok::<(), ()>(()));
+        assert!(matches!(outcome, Err(Stopped::WorkerDied)));
+    }
+
+    #[test]
+    fn a_worker_that_panics_early_in_a_long_run_stops_the_others() {
+        // The dead worker's chunk never arrives, so the window stops moving: the others must not wait
+        // for it forever.
+        let items: Vec<usize> = (0..(WINDOW * 8)).collect();
+        let work = |i: &usize| {
+            assert!(*i != 10, "deliberate panic in a worker");
+            *i
+        };
+        let outcome = for_each(&items, 3, &work, |_| Ok::<(), ()>(()));
         assert!(matches!(outcome, Err(Stopped::WorkerDied)));
     }
 

@@ -16,8 +16,8 @@ pub const MAX_READ_BYTES: u64 = 8 * 1024 * 1024;
 /// and memory stays bounded whatever the file (a 100 MB file costs the same as a 256 KiB one).
 pub const READ_ONLY_BYTES: u64 = 256 * 1024;
 
-/// Room made for a file before its first read: most configs are smaller (the real-world corpus's
-/// 99th percentile is 4.3 KB), larger ones grow the buffer.
+/// Room made for a file before its first read: most configs are smaller (the benchmark corpus of
+/// real-world-looking configs has its 99th percentile at 4.3 KB), larger ones grow the buffer.
 const FIRST_READ_BYTES: usize = 8 * 1024;
 
 /// A config file's bytes.

@@ -179,10 +179,9 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// The startup rules' codes, listed once: `find` per finding (a case-insensitive scan of the whole
-/// registry) was 2.4% of a bulk run. Findings carry their rule's code verbatim, so plain equality
-/// answers as `find` did.
-/// Built once per process.
+/// The startup rules' codes, listed once per process: `find` per finding (a case-insensitive scan of
+/// the whole registry) was 2.4% of a bulk run. Findings carry their rule's code verbatim, so plain
+/// equality answers as `find` did.
 struct StartupCodes(Vec<&'static str>);
 
 impl StartupCodes {
